@@ -1,0 +1,120 @@
+package index
+
+import (
+	"fmt"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Languages a paragraph can be in, decided by script.
+const (
+	LangJA = "ja"
+	LangEN = "en"
+)
+
+// Article is one blog post as the service keeps it: chrome removed, one title,
+// paragraphs in the author's order.
+type Article struct {
+	ID         string      `json:"id"`
+	Title      string      `json:"title"`
+	URL        string      `json:"url"`
+	Topics     []string    `json:"topics"`
+	Paragraphs []Paragraph `json:"paragraphs"`
+}
+
+// Paragraph is the unit of search: one block of text as the author wrote it.
+type Paragraph struct {
+	ID      string   `json:"id"`
+	Article string   `json:"article"`
+	N       int      `json:"n"` // 1-based position among the article's kept paragraphs
+	Lang    string   `json:"lang"`
+	Section string   `json:"section"` // nearest heading above (a heading is its own section)
+	Heading bool     `json:"heading"`
+	Topics  []string `json:"topics"`
+	Text    string   `json:"text"`
+}
+
+// maxHeadingRunes bounds what may count as a heading: titles of this blog run
+// to about 150 characters in English, article sentences are longer or end in
+// punctuation.
+const maxHeadingRunes = 160
+
+// ParseArticle turns one scraped article file into an Article. topics, when
+// given, name the article's main topics instead of detecting them.
+func ParseArticle(id string, raw []byte, topics ...string) (Article, error) {
+	if !validArticleID(id) {
+		return Article{}, fmt.Errorf("article id %q must match [a-z0-9-]{1,64}", id)
+	}
+	if !utf8.Valid(raw) {
+		return Article{}, fmt.Errorf("article %s is not valid UTF-8", id)
+	}
+	lines := ContentLines(string(raw))
+	a := Article{ID: id}
+	section := ""
+	for _, line := range lines {
+		if a.Title == "" && isHeading(line) {
+			a.Title = line
+		}
+		p := Paragraph{
+			Article: id,
+			N:       len(a.Paragraphs) + 1,
+			Lang:    detectLang(line),
+			Heading: isHeading(line),
+			Text:    line,
+		}
+		p.ID = fmt.Sprintf("%s-%d", id, p.N)
+		if p.Heading {
+			section = line
+		}
+		p.Section = section
+		a.Paragraphs = append(a.Paragraphs, p)
+	}
+	if len(a.Paragraphs) == 0 {
+		return Article{}, fmt.Errorf("article %s has no text after removing site chrome", id)
+	}
+	if a.Title == "" {
+		a.Title = a.Paragraphs[0].Text
+	}
+	assignTopics(&a, topics)
+	return a, nil
+}
+
+// ArticleIDFromFile maps a seed file name such as "001_c2c3b5d23e0135b4.txt"
+// to the article id "001-c2c3b5d23e0135b4".
+func ArticleIDFromFile(name string) string {
+	name = strings.TrimSuffix(name, ".txt")
+	return strings.ToLower(strings.ReplaceAll(name, "_", "-"))
+}
+
+func validArticleID(id string) bool {
+	if len(id) == 0 || len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// isHeading reports whether a line reads as a heading: short and not ending
+// like a sentence. Numbered headings ("1. …", "a. …"), titles and "まとめ"
+// all fit; sentences and "Label: text." lines do not.
+func isHeading(line string) bool {
+	if utf8.RuneCountInString(line) > maxHeadingRunes || strings.Contains(line, "。") {
+		return false
+	}
+	last, _ := utf8.DecodeLastRuneInString(line)
+	return !strings.ContainsRune(".。．!！?？:：…、,;；", last)
+}
+
+func detectLang(s string) string {
+	for _, r := range s {
+		if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
+			return LangJA
+		}
+	}
+	return LangEN
+}
