@@ -1,0 +1,52 @@
+package index
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// tokens renders an analyzer's output as "term@pos[start:end]" joined by spaces.
+func tokens(t *testing.T, analyzer, text string) string {
+	t.Helper()
+	m, err := NewMapping()
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := m.AnalyzerNamed(analyzer)
+	if a == nil {
+		t.Fatalf("no analyzer %s", analyzer)
+	}
+	var out []string
+	for _, tok := range a.Analyze([]byte(text)) {
+		out = append(out, fmt.Sprintf("%s@%d[%d:%d]", tok.Term, tok.Position, tok.Start, tok.End))
+	}
+	return strings.Join(out, " ")
+}
+
+func TestAnalyzers(t *testing.T) {
+	tests := []struct {
+		analyzer, text, want string
+	}{
+		// Japanese: bigrams over kana and kanji runs, Latin lower-cased.
+		{AnalyzerJA, "メラトニン", "メラ@1[0:6] ラト@2[3:9] トニ@3[6:12] ニン@4[9:15]"},
+		{AnalyzerJA, "NMN点滴", "nmn@1[0:3] 点滴@2[3:9]"},
+		// NAD+ keeps its plus, and the index also gets the bare variant.
+		{AnalyzerJA, "NAD+は", "nad+@1[0:4] nad@1[0:3] は@2[4:7]"},
+		{AnalyzerJAQuery, "NAD+", "nad+@1[0:4]"},
+		{AnalyzerJAQuery, "ＮＡＤ＋", "nad+@1[0:12]"},
+		{AnalyzerJAQuery, "インターロイキン-6", "イン@1[0:6] ンタ@2[3:9] ター@3[6:12] ーロ@4[9:15] ロイ@5[12:18] イキ@6[15:21] キン@7[18:24] 6@8[25:26]"},
+		// English: possessive, stop words and stemming; NAD+ is not stemmed.
+		{AnalyzerEN, "NMN’s sleeping patterns", "nmn@1[0:7] sleep@2[8:16] pattern@3[17:25]"},
+		{AnalyzerEN, "the NAD+ levels", "nad+@2[4:8] nad@2[4:7] level@3[9:15]"},
+		{AnalyzerENQuery, "NAD+", "nad+@1[0:4]"},
+		{AnalyzerENQuery, "NAD", "nad@1[0:3]"},
+		{AnalyzerENQuery, "HbA1c SIRT1 IL-6 CO2", "hba1c@1[0:5] sirt1@2[6:11] il@3[12:14] 6@4[15:16] co2@5[17:20]"},
+		{AnalyzerENQuery, "+ - * \\ :", ""},
+	}
+	for _, tt := range tests {
+		if got := tokens(t, tt.analyzer, tt.text); got != tt.want {
+			t.Errorf("%s(%q)\n got %s\nwant %s", tt.analyzer, tt.text, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,248 @@
+package index
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// Field names of a paragraph document in bleve.
+const (
+	FieldJA      = "text_ja" // Japanese text, AnalyzerJA
+	FieldEN      = "text_en" // English text, AnalyzerEN
+	FieldTopic   = "topic"   // keyword, one term per topic
+	FieldLang    = "lang"    // keyword: ja or en
+	FieldArticle = "article" // keyword: article id
+	FieldN       = "n"       // paragraph number, for document order
+	// FieldFacet holds one keyword per paragraph combining its topic set and
+	// language ("depression+sleep|ja"). Counting it once over the unfiltered
+	// query gives both disjunctive facets exactly, in a single search.
+	FieldFacet = "facet"
+)
+
+// FacetKey is the FieldFacet value of a paragraph with these topics and lang.
+func FacetKey(topics []string, lang string) string {
+	return strings.Join(topics, "+") + "|" + lang
+}
+
+// ParseFacetKey splits a FieldFacet value back into topics and lang.
+func ParseFacetKey(key string) (topics []string, lang string) {
+	t, lang, _ := strings.Cut(key, "|")
+	if t != "" {
+		topics = strings.Split(t, "+")
+	}
+	return topics, lang
+}
+
+// Index is the searchable paragraphs (bleve, scorch) plus the articles they
+// came from, which hits and article pages are read from.
+type Index struct {
+	bleve bleve.Index
+
+	mu         sync.RWMutex
+	articles   map[string]*Article
+	paragraphs map[string]*Paragraph
+}
+
+// NewMapping returns the index mapping: per-language text fields with term
+// vectors for highlighting, keyword fields for filters and facets. Nothing
+// is stored: hits are read back from the Index's own article store.
+func NewMapping() (mapping.IndexMapping, error) {
+	m := bleve.NewIndexMapping()
+	if err := addAnalyzers(m); err != nil {
+		return nil, err
+	}
+	text := func(analyzer string) *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = analyzer
+		f.Store = false
+		f.IncludeTermVectors = true // positions and offsets: phrases, highlights
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	keyword := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Store = false
+		f.IncludeInAll = false
+		f.IncludeTermVectors = false
+		return f
+	}
+	num := bleve.NewNumericFieldMapping()
+	num.Store = false
+	num.IncludeInAll = false
+
+	doc := bleve.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt(FieldJA, text(AnalyzerJA))
+	doc.AddFieldMappingsAt(FieldEN, text(AnalyzerEN))
+	for _, f := range []string{FieldTopic, FieldLang, FieldArticle, FieldFacet} {
+		doc.AddFieldMappingsAt(f, keyword())
+	}
+	doc.AddFieldMappingsAt(FieldN, num)
+	m.DefaultMapping = doc
+	m.DefaultAnalyzer = AnalyzerEN
+	m.StoreDynamic = false
+	m.IndexDynamic = false
+	m.DocValuesDynamic = false
+	// BM25 ranks short paragraphs that use a term densely above long ones
+	// that mention it once; the relevance suite measured it against tf-idf.
+	m.ScoringModel = "bm25"
+	return m, nil
+}
+
+// New returns an empty in-memory scorch index. (bleve.NewMemOnly is the old
+// upsidedown index, which collapses at scale.)
+func New() (*Index, error) {
+	m, err := NewMapping()
+	if err != nil {
+		return nil, err
+	}
+	b, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("create index: %w", err)
+	}
+	return &Index{bleve: b, articles: map[string]*Article{}, paragraphs: map[string]*Paragraph{}}, nil
+}
+
+// ReadArticles parses every *.txt file at the top of fsys, in name order.
+func ReadArticles(fsys fs.FS) ([]Article, error) {
+	names, err := fs.Glob(fsys, "*.txt")
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var out []Article
+	for _, name := range names {
+		raw, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, err
+		}
+		a, err := ParseArticle(ArticleIDFromFile(path.Base(name)), raw)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// Build parses the article files in fsys into a new in-memory index.
+func Build(fsys fs.FS) (*Index, error) {
+	arts, err := ReadArticles(fsys)
+	if err != nil {
+		return nil, err
+	}
+	if len(arts) == 0 {
+		return nil, fmt.Errorf("no *.txt article files found")
+	}
+	ix, err := New()
+	if err != nil {
+		return nil, err
+	}
+	if err := ix.Add(arts...); err != nil {
+		ix.Close()
+		return nil, err
+	}
+	return ix, nil
+}
+
+// document is what bleve indexes for a paragraph. It is a map, not a struct:
+// bleve ignores omitempty, and an empty text_en on a Japanese paragraph would
+// be indexed and highlighted as "".
+func document(p *Paragraph) map[string]interface{} {
+	d := map[string]interface{}{
+		FieldLang:    p.Lang,
+		FieldArticle: p.Article,
+		FieldN:       float64(p.N),
+		FieldFacet:   FacetKey(p.Topics, p.Lang),
+	}
+	if len(p.Topics) > 0 {
+		d[FieldTopic] = p.Topics
+	}
+	if p.Lang == LangJA {
+		d[FieldJA] = p.Text
+	} else {
+		d[FieldEN] = p.Text
+	}
+	return d
+}
+
+// Add indexes articles in one batch, replacing any earlier article with the
+// same id (its old paragraphs are deleted in the same batch).
+func (ix *Index) Add(arts ...Article) error {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	batch := ix.bleve.NewBatch()
+	for i := range arts {
+		a := &arts[i]
+		if old, ok := ix.articles[a.ID]; ok {
+			for _, p := range old.Paragraphs {
+				batch.Delete(p.ID)
+			}
+		}
+		for j := range a.Paragraphs {
+			p := &a.Paragraphs[j]
+			if err := batch.Index(p.ID, document(p)); err != nil {
+				return fmt.Errorf("index %s: %w", p.ID, err)
+			}
+		}
+	}
+	if err := ix.bleve.Batch(batch); err != nil {
+		return fmt.Errorf("index batch: %w", err)
+	}
+	for i := range arts {
+		a := &arts[i]
+		if old, ok := ix.articles[a.ID]; ok {
+			for _, p := range old.Paragraphs {
+				delete(ix.paragraphs, p.ID)
+			}
+		}
+		ix.articles[a.ID] = a
+		for j := range a.Paragraphs {
+			ix.paragraphs[a.Paragraphs[j].ID] = &a.Paragraphs[j]
+		}
+	}
+	return nil
+}
+
+// Bleve is the underlying index, for package search.
+func (ix *Index) Bleve() bleve.Index { return ix.bleve }
+
+// Paragraph returns the paragraph with this id.
+func (ix *Index) Paragraph(id string) (*Paragraph, bool) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	p, ok := ix.paragraphs[id]
+	return p, ok
+}
+
+// Article returns the article with this id.
+func (ix *Index) Article(id string) (*Article, bool) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	a, ok := ix.articles[id]
+	return a, ok
+}
+
+// Articles returns every article, ordered by id.
+func (ix *Index) Articles() []*Article {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	out := make([]*Article, 0, len(ix.articles))
+	for _, a := range ix.articles {
+		out = append(out, a)
+	}
+	slices.SortFunc(out, func(a, b *Article) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// Close releases the bleve index.
+func (ix *Index) Close() error { return ix.bleve.Close() }
