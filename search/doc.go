@@ -1,0 +1,5 @@
+// Package search owns the meaning of a search: the Request and Result types,
+// turning user text into a bleve query (every term required, "phrases",
+// -exclusions, symbols literal), filters, paging, disjunctive topic and
+// language facets, and highlighted snippets. It never sees HTTP.
+package search

@@ -1,0 +1,137 @@
+package search
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+)
+
+func TestNormalize(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"ＮＡＤ＋", "NAD+"},
+		{"ＮＡＤ＋　睡眠", "NAD+ 睡眠"},
+		{"  melatonin\t", "melatonin"},
+		{"ﾒﾗﾄﾆﾝ", "メラトニン"},
+		{"ＳＩＲＴ１", "SIRT1"},
+		{"a\x00b", "ab"},
+	}
+	for _, tt := range tests {
+		if got := Normalize(tt.in); got != tt.want {
+			t.Errorf("Normalize(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestParse(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"NAD+", "+NAD+"},
+		{"NAD+ 睡眠", "+NAD+ +睡眠"},
+		{`"sleep quality" melatonin`, `+"sleep quality" +melatonin`},
+		{`-cortisol melatonin`, "-cortisol +melatonin"},
+		{`-"sleep quality"`, `-"sleep quality"`},
+		{`"unclosed phrase`, `+"unclosed phrase"`},
+		{`""`, ""},
+		{"+", "++"},
+		{"-", "+-"},
+		{"NAD +", "+NAD ++"},
+		{"a:b", "+a:b"},
+		{"*", "+*"},
+		{`\`, `+\`},
+		{"IL-6 HbA1c C反応性タンパク質", "+IL-6 +HbA1c +C反応性タンパク質"},
+		{`mid"quote`, `+mid"quote`},
+		{"   ", ""},
+	}
+	for _, tt := range tests {
+		var parts []string
+		for _, term := range Parse(Normalize(tt.in)) {
+			parts = append(parts, term.String())
+		}
+		if got := strings.Join(parts, " "); got != tt.want {
+			t.Errorf("Parse(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestTextQuery checks the bleve query tree built for user input: terms
+// become per-field phrase queries with the query analyzers, terms with no
+// searchable text are dropped, and nothing is parsed as query syntax.
+func TestTextQuery(t *testing.T) {
+	s := seedSearch(t)
+	tests := []struct{ in, want string }{
+		{"メラトニン", `must(or(phrase(text_ja/nmn_ja_query:"メラトニン"),phrase(text_en/nmn_en_query:"メラトニン")))`},
+		{"NAD+ -cortisol", `must(or(phrase(text_ja/nmn_ja_query:"NAD+"),phrase(text_en/nmn_en_query:"NAD+"))) not(or(phrase(text_ja/nmn_ja_query:"cortisol"),phrase(text_en/nmn_en_query:"cortisol")))`},
+		{"-cortisol", `must(all) not(or(phrase(text_ja/nmn_ja_query:"cortisol"),phrase(text_en/nmn_en_query:"cortisol")))`},
+		{"NAD + *", `must(or(phrase(text_ja/nmn_ja_query:"NAD"),phrase(text_en/nmn_en_query:"NAD")))`},
+		{"NAD+:x", `must(or(phrase(text_ja/nmn_ja_query:"NAD+:x"),phrase(text_en/nmn_en_query:"NAD+:x")))`},
+		{"* + - \\", `unsearchable`},
+	}
+	for _, tt := range tests {
+		q, ok := s.textQuery(Parse(Normalize(tt.in)))
+		got := "unsearchable"
+		if ok {
+			got = describe(t, q)
+		}
+		if got != tt.want {
+			t.Errorf("textQuery(%q)\n got %s\nwant %s", tt.in, got, tt.want)
+		}
+	}
+}
+
+// describe renders a bleve query's JSON compactly.
+func describe(t *testing.T, q any) string {
+	raw, err := json.Marshal(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatal(err)
+	}
+	return render(v)
+}
+
+func render(v any) string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return fmt.Sprint(v)
+	}
+	list := func(key string) string {
+		var parts []string
+		switch x := m[key].(type) {
+		case map[string]any:
+			if inner, ok := x["conjuncts"]; ok {
+				for _, c := range inner.([]any) {
+					parts = append(parts, render(c))
+				}
+			} else if inner, ok := x["disjuncts"]; ok {
+				for _, c := range inner.([]any) {
+					parts = append(parts, render(c))
+				}
+			} else {
+				parts = append(parts, render(x))
+			}
+		}
+		return strings.Join(parts, ",")
+	}
+	switch {
+	case m["must"] != nil || m["must_not"] != nil:
+		s := "must(" + list("must") + ")"
+		if m["must_not"] != nil {
+			s += " not(" + list("must_not") + ")"
+		}
+		return s
+	case m["disjuncts"] != nil:
+		var parts []string
+		for _, c := range m["disjuncts"].([]any) {
+			parts = append(parts, render(c))
+		}
+		return "or(" + strings.Join(parts, ",") + ")"
+	case m["match_phrase"] != nil:
+		return fmt.Sprintf("phrase(%v/%v:%q)", m["field"], m["analyzer"], m["match_phrase"])
+	case m["match_all"] != nil:
+		return "all"
+	}
+	raw, _ := json.Marshal(m)
+	return string(raw)
+}

@@ -1,0 +1,409 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"nmnsearch/index"
+)
+
+// Limits on a request. Each is checked by Request.validate and tested.
+const (
+	MaxQueryRunes   = 256  // q, after normalizing and trimming
+	MaxTerms        = 32   // terms in q; each one is a phrase search
+	DefaultPageSize = 10   // size when none is given
+	MaxPageSize     = 50   // largest size
+	MaxResultWindow = 1000 // page*size: deep paging is a crawl, not a search
+)
+
+// maxFacetKeys bounds the facet over FieldFacet: one key per distinct
+// (topic set, language) pair, a handful in practice.
+const maxFacetKeys = 1000
+
+// Article and Paragraph are the index's types, re-exported so that callers of
+// search need not import index.
+type (
+	Article   = index.Article
+	Paragraph = index.Paragraph
+)
+
+// Request is a search as a caller states it. Zero Page and Size mean the
+// defaults.
+type Request struct {
+	Q       string
+	Topics  []string // OR within the list
+	Lang    string   // "", "ja" or "en"
+	Article string   // an article id, or ""
+	Page    int      // 1-based
+	Size    int
+}
+
+// Result is one page of hits with facet counts.
+type Result struct {
+	Query  string  `json:"query"`
+	Total  uint64  `json:"total"`
+	Page   int     `json:"page"`
+	Size   int     `json:"size"`
+	TookMS float64 `json:"took_ms"`
+	Hits   []Hit   `json:"hits"`
+	Facets Facets  `json:"facets"`
+}
+
+// Hit is one matching paragraph.
+type Hit struct {
+	ID        string     `json:"id"`
+	Article   ArticleRef `json:"article"`
+	Section   string     `json:"section"`
+	Paragraph int        `json:"paragraph"`
+	Lang      string     `json:"lang"`
+	Topics    []string   `json:"topics"`
+	Score     float64    `json:"score"`
+	Text      string     `json:"text"`
+	Highlight string     `json:"highlight"` // HTML: escaped text and <mark> only
+}
+
+// ArticleRef names the article a hit belongs to.
+type ArticleRef struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	URL   string `json:"url"`
+}
+
+// Facets are disjunctive: topic counts ignore the topic filter (each is what
+// choosing that topic instead would give), lang counts ignore the lang filter.
+type Facets struct {
+	Topic []FacetValue `json:"topic"`
+	Lang  []FacetValue `json:"lang"`
+}
+
+// FacetValue is one facet bucket.
+type FacetValue struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+// Service answers searches over an index.
+type Service struct {
+	ix      *index.Index
+	mapping mapping.IndexMapping
+}
+
+// New returns a Service over ix.
+func New(ix *index.Index) *Service {
+	return &Service{ix: ix, mapping: ix.Bleve().Mapping()}
+}
+
+// Ready reports whether the index answers.
+func (s *Service) Ready() bool {
+	n, err := s.ix.Bleve().DocCount()
+	return err == nil && n > 0
+}
+
+// validate normalizes r in place and checks it against the limits.
+func (s *Service) validate(r *Request) error {
+	r.Q = Normalize(r.Q)
+	if n := utf8.RuneCountInString(r.Q); n > MaxQueryRunes {
+		return invalidf("q must be at most %d characters (got %d)", MaxQueryRunes, n)
+	}
+	if r.Q == "" && len(r.Topics) == 0 && r.Lang == "" && r.Article == "" {
+		return invalidf("q is required unless a topic, lang or article filter is given")
+	}
+	if r.Page == 0 {
+		r.Page = 1
+	}
+	if r.Size == 0 {
+		r.Size = DefaultPageSize
+	}
+	if r.Page < 1 {
+		return invalidf("page must be 1 or more")
+	}
+	if r.Size < 1 || r.Size > MaxPageSize {
+		return invalidf("size must be between 1 and %d", MaxPageSize)
+	}
+	if r.Page > MaxResultWindow/r.Size {
+		return invalidf("page*size must be at most %d", MaxResultWindow)
+	}
+	seen := map[string]bool{}
+	topics := r.Topics[:0:0]
+	for _, t := range r.Topics {
+		if !slices.Contains(index.Topics, t) {
+			return invalidf("unknown topic %q (known: %v)", t, index.Topics)
+		}
+		if !seen[t] {
+			seen[t] = true
+			topics = append(topics, t)
+		}
+	}
+	r.Topics = topics
+	if r.Lang != "" && r.Lang != index.LangJA && r.Lang != index.LangEN {
+		return invalidf("lang must be ja or en")
+	}
+	if r.Article != "" {
+		if _, ok := s.ix.Article(r.Article); !ok {
+			return invalidf("unknown article %q", r.Article)
+		}
+	}
+	return nil
+}
+
+// Search runs r and returns one page of hits with facets.
+func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
+	began := time.Now()
+	if err := s.validate(&r); err != nil {
+		return nil, err
+	}
+	res := &Result{Query: r.Q, Page: r.Page, Size: r.Size, Hits: []Hit{}}
+
+	terms := Parse(r.Q)
+	if len(terms) > MaxTerms {
+		return nil, invalidf("q must have at most %d terms (got %d)", MaxTerms, len(terms))
+	}
+	text, searchable := s.textQuery(terms)
+	if r.Q != "" && !searchable {
+		// Nothing in q can match anything ("*", "+", "-"): no hits.
+		res.Facets = facetsFrom(nil, r)
+		res.TookMS = took(began)
+		return res, nil
+	}
+
+	filtered := len(r.Topics) > 0 || r.Lang != ""
+	main := bleve.NewSearchRequestOptions(withFilter(text, filters(r, true)), r.Size, (r.Page-1)*r.Size, false)
+	main.IncludeLocations = true
+	if r.Q == "" {
+		main.SortBy([]string{index.FieldArticle, index.FieldN})
+	} else {
+		main.SortBy([]string{"-_score", index.FieldArticle, index.FieldN})
+	}
+	facetReq := bleve.NewFacetRequest(index.FieldFacet, maxFacetKeys)
+	if !filtered {
+		main.AddFacet(index.FieldFacet, facetReq)
+	}
+	sr, err := s.ix.Bleve().SearchInContext(ctx, main)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	facetResult := sr.Facets[index.FieldFacet]
+	if filtered {
+		// Facets ignore the topic and lang filters: count over the query
+		// without them, once, and derive both facets from the combined key.
+		fr := bleve.NewSearchRequestOptions(withFilter(text, filters(r, false)), 0, 0, false)
+		fr.AddFacet(index.FieldFacet, facetReq)
+		fres, err := s.ix.Bleve().SearchInContext(ctx, fr)
+		if err != nil {
+			return nil, fmt.Errorf("facet search: %w", err)
+		}
+		facetResult = fres.Facets[index.FieldFacet]
+	}
+
+	res.Total = sr.Total
+	for _, h := range sr.Hits {
+		p, ok := s.ix.Paragraph(h.ID)
+		if !ok {
+			continue // deleted between search and lookup
+		}
+		a, _ := s.ix.Article(p.Article)
+		var spans []span
+		for _, terms := range h.Locations {
+			for _, locs := range terms {
+				for _, l := range locs {
+					spans = append(spans, span{int(l.Start), int(l.End)})
+				}
+			}
+		}
+		score := h.Score
+		if math.IsNaN(score) || r.Q == "" {
+			score = 0
+		}
+		res.Hits = append(res.Hits, Hit{
+			ID:        p.ID,
+			Article:   ArticleRef{ID: a.ID, Title: a.Title, URL: a.URL},
+			Section:   p.Section,
+			Paragraph: p.N,
+			Lang:      p.Lang,
+			Topics:    p.Topics,
+			Score:     score,
+			Text:      p.Text,
+			Highlight: Highlight(p.Text, spans),
+		})
+	}
+	var counts map[string]int
+	if facetResult != nil {
+		counts = map[string]int{}
+		for _, t := range facetResult.Terms.Terms() {
+			counts[t.Term] = t.Count
+		}
+	}
+	res.Facets = facetsFrom(counts, r)
+	res.TookMS = took(began)
+	return res, nil
+}
+
+func took(since time.Time) float64 {
+	return math.Round(float64(time.Since(since).Microseconds())) / 1000
+}
+
+// textQuery builds the query for the terms: every positive term must match,
+// no negated term may. Each term is a phrase over the analyzed text in the
+// Japanese and the English field, so メラトニン needs its four bigrams in a
+// row, not any one of them. Terms that analyze to nothing are dropped;
+// searchable is false when no term is left.
+func (s *Service) textQuery(terms []Term) (q query.Query, searchable bool) {
+	var must, mustNot []query.Query
+	for _, t := range terms {
+		tq := s.termQuery(t.Text)
+		if tq == nil {
+			continue
+		}
+		if t.Negate {
+			mustNot = append(mustNot, tq)
+		} else {
+			must = append(must, tq)
+		}
+	}
+	if len(must) == 0 && len(mustNot) == 0 {
+		return bleve.NewMatchAllQuery(), false
+	}
+	b := bleve.NewBooleanQuery()
+	if len(must) > 0 {
+		b.AddMust(must...)
+	} else {
+		b.AddMust(bleve.NewMatchAllQuery())
+	}
+	if len(mustNot) > 0 {
+		b.AddMustNot(mustNot...)
+	}
+	return b, true
+}
+
+// termQuery is the query for one term or phrase, or nil when neither
+// language's analyzer finds a token in it.
+func (s *Service) termQuery(text string) query.Query {
+	var alts []query.Query
+	for _, f := range []struct{ field, analyzer string }{
+		{index.FieldJA, index.AnalyzerJAQuery},
+		{index.FieldEN, index.AnalyzerENQuery},
+	} {
+		if len(s.mapping.AnalyzerNamed(f.analyzer).Analyze([]byte(text))) == 0 {
+			continue
+		}
+		pq := bleve.NewMatchPhraseQuery(text)
+		pq.SetField(f.field)
+		pq.Analyzer = f.analyzer
+		alts = append(alts, pq)
+	}
+	switch len(alts) {
+	case 0:
+		return nil
+	case 1:
+		return alts[0]
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// filters returns the filter clauses of r: article always, topic and lang
+// only when withFacetFilters (the facet search leaves them out).
+func filters(r Request, withFacetFilters bool) []query.Query {
+	var fs []query.Query
+	term := func(field, value string) query.Query {
+		q := bleve.NewTermQuery(value)
+		q.SetField(field)
+		return q
+	}
+	if r.Article != "" {
+		fs = append(fs, term(index.FieldArticle, r.Article))
+	}
+	if !withFacetFilters {
+		return fs
+	}
+	if len(r.Topics) > 0 {
+		var any []query.Query
+		for _, t := range r.Topics {
+			any = append(any, term(index.FieldTopic, t))
+		}
+		fs = append(fs, bleve.NewDisjunctionQuery(any...))
+	}
+	if r.Lang != "" {
+		fs = append(fs, term(index.FieldLang, r.Lang))
+	}
+	return fs
+}
+
+// withFilter adds filter clauses that restrict q without changing scores.
+func withFilter(q query.Query, fs []query.Query) query.Query {
+	if len(fs) == 0 {
+		return q
+	}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(q)
+	b.AddFilter(bleve.NewConjunctionQuery(fs...))
+	return b
+}
+
+// facetsFrom turns counts per FieldFacet key into the topic and lang facets
+// for r: topic counts honour the lang filter only, lang counts the topic
+// filter only. Every known topic and language is listed, zeros included, so
+// a chip bar does not jump.
+func facetsFrom(counts map[string]int, r Request) Facets {
+	topic := map[string]int{}
+	lang := map[string]int{}
+	for key, n := range counts {
+		topics, l := index.ParseFacetKey(key)
+		if r.Lang == "" || r.Lang == l {
+			for _, t := range topics {
+				topic[t] += n
+			}
+		}
+		if len(r.Topics) == 0 || slices.ContainsFunc(topics, func(t string) bool { return slices.Contains(r.Topics, t) }) {
+			lang[l] += n
+		}
+	}
+	f := Facets{Topic: []FacetValue{}, Lang: []FacetValue{}}
+	for _, t := range index.Topics {
+		f.Topic = append(f.Topic, FacetValue{t, topic[t]})
+	}
+	for _, l := range []string{index.LangJA, index.LangEN} {
+		f.Lang = append(f.Lang, FacetValue{l, lang[l]})
+	}
+	return f
+}
+
+// Article returns one article by id.
+func (s *Service) Article(id string) (*Article, error) {
+	a, ok := s.ix.Article(id)
+	if !ok {
+		return nil, &Error{Code: CodeNotFound, Message: fmt.Sprintf("no article %q", id)}
+	}
+	return a, nil
+}
+
+// Articles returns every article, ordered by id.
+func (s *Service) Articles() []*Article { return s.ix.Articles() }
+
+// Topics returns every known topic with its number of paragraphs.
+func (s *Service) Topics(ctx context.Context) ([]FacetValue, error) {
+	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 0, 0, false)
+	req.AddFacet(index.FieldTopic, bleve.NewFacetRequest(index.FieldTopic, maxFacetKeys))
+	sr, err := s.ix.Bleve().SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("topics: %w", err)
+	}
+	counts := map[string]int{}
+	if f := sr.Facets[index.FieldTopic]; f != nil {
+		for _, t := range f.Terms.Terms() {
+			counts[t.Term] = t.Count
+		}
+	}
+	out := make([]FacetValue, 0, len(index.Topics))
+	for _, t := range index.Topics {
+		out = append(out, FacetValue{t, counts[t]})
+	}
+	return out, nil
+}

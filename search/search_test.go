@@ -1,0 +1,205 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+)
+
+func mustSearch(t *testing.T, r Request) *Result {
+	t.Helper()
+	res, err := seedSearch(t).Search(context.Background(), r)
+	if err != nil {
+		t.Fatalf("Search(%+v): %v", r, err)
+	}
+	return res
+}
+
+// TestFacetsAreDisjunctive checks every facet count against the search it
+// stands for: a topic's count is the total when choosing that topic instead
+// (same lang), a lang's count the total when choosing that lang instead.
+func TestFacetsAreDisjunctive(t *testing.T) {
+	for _, r := range []Request{
+		{Q: "睡眠"},
+		{Q: "睡眠", Topics: []string{"depression"}},
+		{Q: "NAD+", Lang: "en"},
+		{Q: "NAD+", Topics: []string{"sleep", "diabetes"}, Lang: "ja"},
+		{Q: "sleep", Article: "001-c2c3b5d23e0135b4"},
+		{Topics: []string{"depression"}},
+	} {
+		res := mustSearch(t, r)
+		for _, f := range res.Facets.Topic {
+			alt := r
+			alt.Topics = []string{f.Value}
+			if want := mustSearch(t, alt).Total; uint64(f.Count) != want {
+				t.Errorf("%+v: topic %s count %d, but choosing it gives %d", r, f.Value, f.Count, want)
+			}
+		}
+		for _, f := range res.Facets.Lang {
+			alt := r
+			alt.Lang = f.Value
+			if want := mustSearch(t, alt).Total; uint64(f.Count) != want {
+				t.Errorf("%+v: lang %s count %d, but choosing it gives %d", r, f.Value, f.Count, want)
+			}
+		}
+	}
+	// And the numbers themselves, for one case a reviewer can check by hand:
+	// 睡眠 occurs in three depression paragraphs (section 4 of article 001)
+	// and in 22 paragraphs of the sleep article.
+	res := mustSearch(t, Request{Q: "睡眠", Topics: []string{"depression"}})
+	got := res.Facets.Topic
+	if got[0] != (FacetValue{"diabetes", 0}) || got[1] != (FacetValue{"depression", 3}) || got[2] != (FacetValue{"sleep", 22}) {
+		t.Errorf("topic facets = %v", got)
+	}
+	if res.Total != 3 || res.Facets.Lang[0] != (FacetValue{"ja", 3}) {
+		t.Errorf("total %d, lang facets %v", res.Total, res.Facets.Lang)
+	}
+}
+
+func TestSearchSymbolsAndWholeWords(t *testing.T) {
+	tests := []struct {
+		q         string
+		wantTotal uint64
+		mark      string // every highlight must contain it
+	}{
+		{"NAD+", 44, "<mark>NAD+</mark>"},
+		{"ＮＡＤ＋", 44, "<mark>NAD+</mark>"},
+		{"NAD", 45, "<mark>NAD</mark>"},
+		{"メラトニン", 5, "<mark>メラトニン</mark>"},
+		{"ビタミンD", 0, ""},
+		{"ドーパミン", 1, "<mark>ドーパミン</mark>"},
+		{"インターロイキン-6", 1, "<mark>インターロイキン-6</mark>"},
+		{"C反応性タンパク質", 1, "<mark>C反応性タンパク質</mark>"},
+		{"SIRT1", 2, "<mark>SIRT1</mark>"},
+		{"HbA1c", 1, "<mark>HbA1c</mark>"},
+		{"IL-6", 0, ""},
+		{"interleukin-6", 1, "<mark>interleukin-6</mark>"},
+		{"NMN点滴", 20, "<mark>NMN点滴</mark>"},
+	}
+	for _, tt := range tests {
+		res := mustSearch(t, Request{Q: tt.q, Size: MaxPageSize})
+		if res.Total != tt.wantTotal {
+			t.Errorf("%s: total %d, want %d", tt.q, res.Total, tt.wantTotal)
+		}
+		for _, h := range res.Hits {
+			if !strings.Contains(h.Highlight, tt.mark) {
+				t.Errorf("%s: %s highlight lacks %s: %s", tt.q, h.ID, tt.mark, h.Highlight)
+			}
+		}
+	}
+	// メラトニン must not match paragraphs that only share a bigram (ニン).
+	for _, h := range mustSearch(t, Request{Q: "メラトニン", Size: MaxPageSize}).Hits {
+		if !strings.Contains(h.Text, "メラトニン") {
+			t.Errorf("メラトニン matched %s without the word: %s", h.ID, h.Text)
+		}
+	}
+}
+
+func TestSearchOperators(t *testing.T) {
+	all := mustSearch(t, Request{Q: "melatonin", Size: MaxPageSize})
+	without := mustSearch(t, Request{Q: "melatonin -cortisol", Size: MaxPageSize})
+	if without.Total == 0 || without.Total >= all.Total {
+		t.Fatalf("melatonin %d, melatonin -cortisol %d: exclusion should remove some", all.Total, without.Total)
+	}
+	for _, h := range without.Hits {
+		if strings.Contains(strings.ToLower(h.Text), "cortisol") {
+			t.Errorf("-cortisol returned %s", h.ID)
+		}
+	}
+	phrase := mustSearch(t, Request{Q: `"sleep quality"`, Size: MaxPageSize})
+	for _, h := range phrase.Hits {
+		if !strings.Contains(strings.ToLower(h.Text), "sleep quality") {
+			t.Errorf(`"sleep quality" returned %s without the phrase`, h.ID)
+		}
+	}
+	and := mustSearch(t, Request{Q: "NAD+ 睡眠", Size: MaxPageSize})
+	for _, h := range and.Hits {
+		if !strings.Contains(h.Text, "NAD+") || !strings.Contains(h.Text, "睡眠") {
+			t.Errorf("NAD+ 睡眠 returned %s without both terms", h.ID)
+		}
+	}
+	for _, q := range []string{`"unclosed`, "+", "-", "NAD +", "a:b", "*", `\`, "NAD+:x", `NAD+ OR "x`} {
+		if _, err := seedSearch(t).Search(context.Background(), Request{Q: q}); err != nil {
+			t.Errorf("%q: %v, want no error", q, err)
+		}
+	}
+}
+
+func TestSearchFiltersAndPaging(t *testing.T) {
+	// An empty q with a filter lists paragraphs in document order.
+	res := mustSearch(t, Request{Article: "002-d25f1ed27a07bf50", Lang: "en", Size: 5})
+	if res.Total != 47 {
+		t.Errorf("English paragraphs of the sleep article: %d, want 47", res.Total)
+	}
+	for i, h := range res.Hits {
+		if h.Paragraph != 48+i || h.Lang != "en" {
+			t.Errorf("hit %d is %s (lang %s), want paragraph %d in English", i, h.ID, h.Lang, 48+i)
+		}
+	}
+	// Pages do not overlap and together give the first hits in order.
+	one := mustSearch(t, Request{Q: "NAD+", Size: 20})
+	a := mustSearch(t, Request{Q: "NAD+", Size: 10, Page: 1})
+	b := mustSearch(t, Request{Q: "NAD+", Size: 10, Page: 2})
+	for i := range 20 {
+		page := a.Hits
+		if i >= 10 {
+			page = b.Hits
+		}
+		if page[i%10].ID != one.Hits[i].ID {
+			t.Fatalf("hit %d: paged %s, unpaged %s", i, page[i%10].ID, one.Hits[i].ID)
+		}
+	}
+	for _, h := range mustSearch(t, Request{Q: "睡眠", Topics: []string{"depression", "diabetes"}, Size: MaxPageSize}).Hits {
+		if !strings.Contains(strings.Join(h.Topics, " "), "depression") {
+			t.Errorf("topic filter returned %s with topics %v", h.ID, h.Topics)
+		}
+	}
+	if res := mustSearch(t, Request{Q: "NAD+", Page: 100}); len(res.Hits) != 0 || res.Hits == nil {
+		t.Errorf("a page past the end should be an empty, non-nil list: %v", res.Hits)
+	}
+}
+
+func TestSearchLimits(t *testing.T) {
+	s := seedSearch(t)
+	tests := []struct {
+		name string
+		r    Request
+		ok   bool
+	}{
+		{"q at limit", Request{Q: strings.Repeat("眠", MaxQueryRunes)}, true},
+		{"q over limit", Request{Q: strings.Repeat("眠", MaxQueryRunes+1)}, false},
+		{"q over limit before trimming is fine", Request{Q: "  " + strings.Repeat("a", MaxQueryRunes) + "  "}, true},
+		{"terms at limit", Request{Q: strings.TrimSpace(strings.Repeat("a ", MaxTerms))}, true},
+		{"terms over limit", Request{Q: strings.TrimSpace(strings.Repeat("a ", MaxTerms+1))}, false},
+		{"size at limit", Request{Q: "NAD+", Size: MaxPageSize}, true},
+		{"size over limit", Request{Q: "NAD+", Size: MaxPageSize + 1}, false},
+		{"negative size", Request{Q: "NAD+", Size: -1}, false},
+		{"page zero means 1", Request{Q: "NAD+", Page: 0}, true},
+		{"negative page", Request{Q: "NAD+", Page: -1}, false},
+		{"window at limit", Request{Q: "NAD+", Size: 50, Page: MaxResultWindow / 50}, true},
+		{"window over limit", Request{Q: "NAD+", Size: 50, Page: MaxResultWindow/50 + 1}, false},
+		{"empty q, no filter", Request{}, false},
+		{"blank q, no filter", Request{Q: " 　 "}, false},
+		{"unknown topic", Request{Q: "NAD+", Topics: []string{"cancer"}}, false},
+		{"unknown lang", Request{Q: "NAD+", Lang: "fr"}, false},
+		{"unknown article", Request{Q: "NAD+", Article: "nope"}, false},
+	}
+	for _, tt := range tests {
+		_, err := s.Search(context.Background(), tt.r)
+		var e *Error
+		switch {
+		case tt.ok && err != nil:
+			t.Errorf("%s: %v", tt.name, err)
+		case !tt.ok && (!errors.As(err, &e) || e.Code != CodeInvalid):
+			t.Errorf("%s: got %v, want an %s error", tt.name, err, CodeInvalid)
+		}
+	}
+}
+
+func TestArticleNotFound(t *testing.T) {
+	_, err := seedSearch(t).Article("nope")
+	if ErrorCode(err) != CodeNotFound {
+		t.Errorf("got %v, want not_found", err)
+	}
+}
