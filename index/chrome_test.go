@@ -86,7 +86,7 @@ var stripSeedTests = []struct {
 			"At our clinic, we began to hear from patients who continue to take NMN (nicotinamide mononucleotide) supplements that “blood sugar levels have decreased” and “HbA1c levels have decreased.”",
 			"This time, we will introduce the results of a clinical trial on diabetes.",
 			"Nicotinamide mononucleotide increases muscle insulin sensitivity in prediabetic women",
-			"Science. 2021;372(6547):1224-1229.",
+			"Science.\u00a02021;372(6547):1224-1229.", // a no-break space in the file
 			// Indented in the file: kept, trimmed.
 			"About ten years ago, Associate Professor Jun Yoshino and Professor Shinichiro Imai demonstrated the effects of NMN administration on diabetic mice.",
 			"In this clinical trial, 25 pre-diabetic (pre-diabetic), obese, postmenopausal women aged 55-75 years were randomized into two groups, 13 receiving 250mg of NMN per day, 12 People took a placebo orally for 10 weeks.",
