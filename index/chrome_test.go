@@ -269,6 +269,11 @@ func TestChromeRules(t *testing.T) {
 		{"フジテラス大阪梅田5階(河合塾大阪校隣り)", "building"},
 		{"梅田ビル 3 階", "building"},
 		{"当院はフジテラス大阪梅田5階にあり、エレベーターで上がれます。", ""},
+		{"梅田ビル５階", "building"}, // full-width digit
+		{"当院は中津駅から徒歩3分です。", ""},
+		{"NAD+ Decline with Age", ""},   // LINE inside a word is not the app
+		{"Baseline characteristics", ""}, // likewise
+		{"LINEで予約", "booking"},
 
 		// access
 		{"阪急梅田駅より徒歩7分", "access"},

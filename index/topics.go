@@ -17,11 +17,12 @@ const (
 // Topics lists every known topic in display order.
 var Topics = []string{TopicDiabetes, TopicDepression, TopicSleep}
 
-// topicKeywords is the bilingual table topics are decided with. Keywords are
-// matched as lower-case substrings, so "diabet" also counts "prediabetic".
+// topicKeywords is the bilingual table topics are decided with. Japanese
+// keywords count anywhere; English ones at the start of a word, so "diabet"
+// counts "diabetic" and "mental" does not count "environmental".
 var topicKeywords = map[string][]string{
 	TopicDiabetes: {"糖尿病", "血糖", "インスリン", "hba1c", "耐糖能",
-		"diabet", "insulin", "blood sugar", "glucose"},
+		"diabet", "prediabet", "insulin", "blood sugar", "glucose"},
 	TopicDepression: {"うつ", "精神", "気分", "不安", "抗うつ",
 		"depress", "mental", "mood", "anxiety", "psychiatr"},
 	TopicSleep: {"睡眠", "入眠", "不眠", "熟眠", "眠り", "中途覚醒", "メラトニン", "体内時計",
@@ -34,11 +35,31 @@ func topicScores(s string) map[string]int {
 	scores := map[string]int{}
 	for topic, words := range topicKeywords {
 		for _, w := range words {
-			scores[topic] += strings.Count(s, w)
+			scores[topic] += countWordStarts(s, w)
 		}
 	}
 	return scores
 }
+
+// countWordStarts counts w in s; an ASCII keyword only where it starts a word.
+func countWordStarts(s, w string) int {
+	if w[0] >= 0x80 {
+		return strings.Count(s, w)
+	}
+	n := 0
+	for i := 0; ; {
+		j := strings.Index(s[i:], w)
+		if j < 0 {
+			return n
+		}
+		if at := i + j; at == 0 || !isASCIILetter(s[at-1]) {
+			n++
+		}
+		i += j + len(w)
+	}
+}
+
+func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // mainTopic is the topic whose keywords the whole article uses most.
 func mainTopic(a *Article) string {
@@ -61,7 +82,7 @@ func mainTopic(a *Article) string {
 // topic its section heading names: the depression article's section
 // "4. 睡眠の質の向上と精神症状" is about sleep too, in both languages.
 func assignTopics(a *Article, explicit []string) {
-	a.Topics = slices.Clone(explicit)
+	a.Topics = slices.Compact(sortTopics(slices.Clone(explicit)))
 	if len(a.Topics) == 0 {
 		if t := mainTopic(a); t != "" {
 			a.Topics = []string{t}
@@ -76,7 +97,7 @@ func assignTopics(a *Article, explicit []string) {
 				set = append(set, t)
 			}
 		}
-		p.Topics = sortTopics(set)
+		p.Topics = slices.Compact(sortTopics(set))
 	}
 }
 
