@@ -271,7 +271,7 @@ func TestChromeRules(t *testing.T) {
 		{"当院はフジテラス大阪梅田5階にあり、エレベーターで上がれます。", ""},
 		{"梅田ビル５階", "building"}, // full-width digit
 		{"当院は中津駅から徒歩3分です。", ""},
-		{"NAD+ Decline with Age", ""},   // LINE inside a word is not the app
+		{"NAD+ Decline with Age", ""},    // LINE inside a word is not the app
 		{"Baseline characteristics", ""}, // likewise
 		{"LINEで予約", "booking"},
 
