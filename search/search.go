@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -135,7 +136,7 @@ func (s *Service) validate(r *Request) error {
 	topics := r.Topics[:0:0]
 	for _, t := range r.Topics {
 		if !slices.Contains(index.Topics, t) {
-			return invalidf("unknown topic %q (known: %v)", t, index.Topics)
+			return invalidf("unknown topic %q (known: %s)", t, strings.Join(index.Topics, ", "))
 		}
 		if !seen[t] {
 			seen[t] = true

@@ -1,0 +1,186 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer that run's logger and the test can share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func fakeEnv(env map[string]string) func(string) string {
+	return func(k string) string { return env[k] }
+}
+
+var listeningRE = regexp.MustCompile(`msg=listening addr=(127\.0\.0\.1:\d+)`)
+
+// start runs run in the background and returns the base URL it serves on
+// and a stop function that cancels it and returns run's error.
+func start(t *testing.T, args []string, env map[string]string) (string, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
+	errc := make(chan error, 1)
+	go func() { errc <- run(ctx, args, fakeEnv(env), stdout, stderr) }()
+
+	stopped := false
+	stop := func() error {
+		if stopped {
+			return nil
+		}
+		stopped = true
+		cancel()
+		select {
+		case err := <-errc:
+			return err
+		case <-time.After(15 * time.Second):
+			t.Fatalf("run did not return after cancel; stdout:\n%s", stdout)
+			return nil
+		}
+	}
+	t.Cleanup(func() { stop() })
+
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		if m := listeningRE.FindStringSubmatch(stdout.String()); m != nil {
+			return "http://" + m[1], stop
+		}
+		select {
+		case err := <-errc:
+			stopped = true
+			t.Fatalf("run returned before listening: %v; stderr:\n%s", err, stderr)
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no listening line; stdout:\n%s", stdout)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// waitReady polls /readyz until it answers 200.
+func waitReady(t *testing.T, base string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		resp, err := http.Get(base + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz never answered 200 (last: %v, %v)", resp, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestRun(t *testing.T) {
+	// The flag wins over the environment, whose address could not be bound.
+	base, stop := start(t, []string{"nmnsearch", "-addr", "127.0.0.1:0"},
+		map[string]string{"NMNSEARCH_ADDR": "192.0.2.1:1"})
+	waitReady(t, base)
+
+	resp, err := http.Get(base + "/api/search?q=NAD%2B&size=3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("search: status %d; body %s", resp.StatusCode, body)
+	}
+	var res struct {
+		Query string
+		Total int
+		Hits  []struct{ Highlight string }
+	}
+	if err := json.Unmarshal(body, &res); err != nil {
+		t.Fatal(err)
+	}
+	if res.Query != "NAD+" || res.Total == 0 || len(res.Hits) != 3 {
+		t.Fatalf("search NAD+: query %q, total %d, %d hits; want NAD+, some, 3", res.Query, res.Total, len(res.Hits))
+	}
+	if !strings.Contains(res.Hits[0].Highlight, "<mark>NAD+</mark>") {
+		t.Errorf("highlight %q lacks <mark>NAD+</mark>", res.Hits[0].Highlight)
+	}
+
+	if err := stop(); err != nil {
+		t.Fatalf("run returned %v after cancel, want nil", err)
+	}
+	if _, err := http.Get(base + "/healthz"); err == nil {
+		t.Error("still serving after run returned")
+	}
+}
+
+func TestRunAddrFromEnv(t *testing.T) {
+	base, stop := start(t, []string{"nmnsearch"}, map[string]string{"NMNSEARCH_ADDR": "127.0.0.1:0"})
+	waitReady(t, base)
+	if err := stop(); err != nil {
+		t.Fatalf("run returned %v, want nil", err)
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	for _, tc := range []struct {
+		args       []string
+		wantErr    string // substring of run's error
+		wantStderr string // substring of what run printed
+	}{
+		{[]string{"nmnsearch", "-nope"}, "not defined", "-addr"},
+		{[]string{"nmnsearch", "extra"}, "unexpected arguments", ""},
+		{[]string{"nmnsearch", "-addr", "127.0.0.1:99999"}, "invalid port", ""},
+	} {
+		var stderr bytes.Buffer
+		err := run(context.Background(), tc.args, fakeEnv(nil), io.Discard, &stderr)
+		if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+			t.Errorf("run %q = %v, want an error containing %q", tc.args, err, tc.wantErr)
+		}
+		if !strings.Contains(stderr.String(), tc.wantStderr) {
+			t.Errorf("run %q: stderr %q lacks %q", tc.args, stderr.String(), tc.wantStderr)
+		}
+	}
+
+	// -h prints usage and is not an error.
+	var stderr bytes.Buffer
+	if err := run(context.Background(), []string{"nmnsearch", "-h"}, fakeEnv(nil), io.Discard, &stderr); err != nil {
+		t.Errorf("run -h = %v, want nil", err)
+	}
+	if !strings.Contains(stderr.String(), "NMNSEARCH_ADDR") {
+		t.Errorf("usage %q does not mention NMNSEARCH_ADDR", stderr.String())
+	}
+}
+
+func TestDefaultAddr(t *testing.T) {
+	if got := envOr(fakeEnv(nil), "NMNSEARCH_ADDR", defaultAddr); got != "127.0.0.1:8080" {
+		t.Errorf("default addr = %q, want 127.0.0.1:8080", got)
+	}
+	if got := envOr(fakeEnv(map[string]string{"NMNSEARCH_ADDR": ":9"}), "NMNSEARCH_ADDR", defaultAddr); got != ":9" {
+		t.Errorf("addr from env = %q, want :9", got)
+	}
+}

@@ -1,0 +1,121 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"nmnsearch/search"
+)
+
+// Error codes the server adds to those of package search. Every error the
+// server writes is a *search.Error (or becomes one), so that one table below
+// decides every status.
+const (
+	CodeMethodNotAllowed = "method_not_allowed"
+	CodeNotReady         = "not_ready"
+	CodeTimeout          = "timeout"  // the search ran past SearchTimeout
+	CodeCanceled         = "canceled" // the client went away first
+)
+
+// StatusClientClosedRequest is the status logged when the client cancels
+// before the answer is ready (nginx's 499). No client ever reads it; it keeps
+// the access log from counting a client's hang-up as our failure.
+const StatusClientClosedRequest = 499
+
+// statusByCode maps every error code to its HTTP status. A code missing here
+// is a bug and is answered as internal.
+var statusByCode = map[string]int{
+	search.CodeInvalid:   http.StatusBadRequest,
+	search.CodeNotFound:  http.StatusNotFound,
+	CodeMethodNotAllowed: http.StatusMethodNotAllowed,
+	CodeNotReady:         http.StatusServiceUnavailable,
+	CodeTimeout:          http.StatusServiceUnavailable,
+	CodeCanceled:         StatusClientClosedRequest,
+	search.CodeInternal:  http.StatusInternalServerError,
+}
+
+// internalMessage is all a caller learns of an internal error.
+const internalMessage = "internal error"
+
+// errorBody is the JSON shape of every error response.
+type errorBody struct {
+	Error errorDetail `json:"error"`
+}
+
+type errorDetail struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// errorf returns a *search.Error with code and a formatted message.
+func errorf(code, format string, args ...any) error {
+	return &search.Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// contextError turns an error from a call made under ctx, a child of the
+// request's context with a deadline, into a timeout or a cancel when that is
+// what it is. Other errors come back as they are.
+func contextError(ctx context.Context, r *http.Request, err error) error {
+	if _, ok := errors.AsType[*search.Error](err); ok {
+		return err // the caller's mistake, found before any waiting
+	}
+	switch {
+	case r.Context().Err() != nil:
+		return errorf(CodeCanceled, "request canceled")
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
+		return errorf(CodeTimeout, "search took longer than %s", SearchTimeout)
+	case errors.Is(err, context.Canceled):
+		return errorf(CodeCanceled, "request canceled")
+	}
+	return err
+}
+
+// writeError writes err as a JSON error with the status of its code. An
+// internal error (any error that is not a *search.Error, or one with an
+// unknown code) is logged here, once, with its detail, and shown only as
+// "internal error".
+func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
+	code := search.ErrorCode(err)
+	status, known := statusByCode[code]
+	e, ok := errors.AsType[*search.Error](err)
+	if !ok || !known || status == http.StatusInternalServerError {
+		logger.ErrorContext(r.Context(), "internal error",
+			"method", r.Method, "path", r.URL.Path, "err", err)
+		code, status = search.CodeInternal, http.StatusInternalServerError
+		e = &search.Error{Code: code, Message: internalMessage}
+	}
+	writeJSON(w, r, logger, status, errorBody{errorDetail{Code: code, Message: e.Message}})
+}
+
+// writeJSON writes v as the JSON body of a status response. It encodes into a
+// buffer first, so that a value that cannot be encoded becomes a 500 rather
+// than half a body.
+func writeJSON(w http.ResponseWriter, r *http.Request, logger *slog.Logger, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	// Highlights carry <mark>; the body is never HTML (nosniff, JSON type),
+	// so leave < and > readable.
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		if _, isErr := v.(errorBody); isErr {
+			// Cannot happen: errorBody is two strings. Avoid recursion anyway.
+			w.Header().Set("Content-Type", contentTypeJSON)
+			w.WriteHeader(http.StatusInternalServerError)
+			w.Write([]byte(`{"error":{"code":"internal","message":"internal error"}}` + "\n"))
+			return
+		}
+		writeError(w, r, logger, fmt.Errorf("encode response: %w", err))
+		return
+	}
+	w.Header().Set("Content-Type", contentTypeJSON)
+	w.WriteHeader(status)
+	w.Write(buf.Bytes()) // the client may be gone; nothing to do about it
+}
+
+// contentTypeJSON is the Content-Type of every response.
+const contentTypeJSON = "application/json; charset=utf-8"
