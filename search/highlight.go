@@ -108,7 +108,42 @@ func window(text string, spans []span, maxRunes int) (int, int) {
 		start = wordStart(text, anchor, maxRunes/4)
 		end = cutEnd(text, start, maxRunes)
 	}
+	if end == len(text) {
+		// The match is near the end: spend the unused length on the text
+		// before it rather than showing a few words.
+		if unused := maxRunes - utf8.RuneCountInString(text[start:end]); unused > 0 {
+			start = extendBack(text, start, unused)
+		}
+	}
 	return start, end
+}
+
+// extendBack moves start back by at most n runes, to the first sentence
+// start in that stretch, else the first word start, else n runes back.
+func extendBack(text string, start, n int) int {
+	from := start
+	for i := 0; from > 0 && i < n; i++ {
+		_, size := utf8.DecodeLastRuneInString(text[:from])
+		from -= size
+	}
+	if from == 0 {
+		return 0
+	}
+	word := -1
+	for i := from; i < start; {
+		r, size := utf8.DecodeRuneInString(text[i:])
+		i += size
+		if isSentenceEnd(r) || r == '.' && i < len(text) && text[i] == ' ' {
+			return skipSpace(text, i)
+		}
+		if word < 0 && (unicode.IsSpace(r) || r == '、') {
+			word = i
+		}
+	}
+	if word >= 0 {
+		return skipSpace(text, word)
+	}
+	return from
 }
 
 func isSentenceEnd(r rune) bool { return strings.ContainsRune("。．！？!?", r) }

@@ -85,3 +85,16 @@ func TestHighlightNoMatchShowsStart(t *testing.T) {
 		t.Errorf("want the opening words cut at a word boundary, got %q", got)
 	}
 }
+
+// A match near the end of a long paragraph still gets a full-length snippet.
+func TestHighlightLateMatchUsesTheLength(t *testing.T) {
+	text := strings.Repeat("Some words come first in this sentence. ", 12) + "The study was published in 2021."
+	got := Highlight(text, spansOf(text, "2021"))
+	plain := strings.NewReplacer("<mark>", "", "</mark>", "").Replace(got)
+	if n := utf8.RuneCountInString(plain); n < SnippetRunes*3/4 || n > SnippetRunes+2 {
+		t.Errorf("snippet is %d runes, want about %d: %s", n, SnippetRunes, got)
+	}
+	if !strings.HasPrefix(got, "…Some words") || !strings.HasSuffix(got, "<mark>2021</mark>.") {
+		t.Errorf("want whole sentences up to the match: %s", got)
+	}
+}

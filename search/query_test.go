@@ -65,6 +65,11 @@ func TestTextQuery(t *testing.T) {
 		{"NAD + *", `must(or(phrase(text_ja/nmn_ja_query:"NAD"),phrase(text_en/nmn_en_query:"NAD")))`},
 		{"NAD+:x", `must(or(phrase(text_ja/nmn_ja_query:"NAD+:x"),phrase(text_en/nmn_en_query:"NAD+:x")))`},
 		{"* + - \\", `unsearchable`},
+		// A stop word is ignored, not required in the Japanese field.
+		{"melatonin of", `must(or(phrase(text_ja/nmn_ja_query:"melatonin"),phrase(text_en/nmn_en_query:"melatonin")))`},
+		{"the", `unsearchable`},
+		// One kanji is searched predictively: bigrams starting with it, or alone.
+		{"脳", `must(or({"field":"text_ja","prefix":"脳"},{"field":"text_ja","term":"脳"}))`},
 	}
 	for _, tt := range tests {
 		q, ok := s.textQuery(Parse(Normalize(tt.in)))

@@ -37,6 +37,7 @@ var rankCases = []rankCase{
 	{"ja-body-clock", Request{Q: "体内時計"}, "a. 体内時計の調整"},
 	{"ja-psychiatric-drugs", Request{Q: "精神科 薬"}, "精神科の薬には副作用"},
 	{"ja-depression", Request{Q: "うつ症状"}, "NMN点滴はうつ症状などの精神症状にも有効か"},
+	{"ja-single-kanji-ideographic-space", Request{Q: "睡眠　質"}, "4. 睡眠の質の向上と精神症状"},
 	// English
 	{"en-melatonin", Request{Q: "melatonin"}, "b. Supporting Melatonin Secretion"},
 	{"en-insulin-sensitivity", Request{Q: "insulin sensitivity"}, "As a result, in the skeletal muscles"},
@@ -52,6 +53,8 @@ var rankCases = []rankCase{
 	{"en-troglitazone", Request{Q: "troglitazone"}, "The average 25% increase"},
 	{"en-placebo", Request{Q: "placebo"}, "In this clinical trial, 25 pre-diabetic"},
 	{"en-fall-asleep-stemmed", Request{Q: "fall asleep"}, "2. NMN IV Therapy for Difficulty Falling Asleep"},
+	{"en-stop-words", Request{Q: "what is melatonin"}, "b. Supporting Melatonin Secretion"},
+	{"en-stop-word-inside", Request{Q: "quality of sleep"}, "3. NMN IV Therapy for Poor Sleep Quality"},
 	// Symbols and mixed scripts
 	{"sym-nad", Request{Q: "NAD+"}, "1. NAD+と神経機能の関連"},
 	{"sym-nad-fullwidth", Request{Q: "ＮＡＤ＋"}, "1. NAD+と神経機能の関連"},

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -205,6 +206,7 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 
 	res.Total = sr.Total
+	predictive := predictiveChars(terms)
 	for _, h := range sr.Hits {
 		p, ok := s.ix.Paragraph(h.ID)
 		if !ok {
@@ -213,9 +215,13 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 		a, _ := s.ix.Article(p.Article)
 		var spans []span
 		for _, terms := range h.Locations {
-			for _, locs := range terms {
+			for term, locs := range terms {
 				for _, l := range locs {
-					spans = append(spans, span{int(l.Start), int(l.End)})
+					sp := span{int(l.Start), int(l.End)}
+					if first, size := utf8.DecodeRuneInString(term); predictive[string(first)] && size < len(term) {
+						sp.end = sp.start + size // 眠 matched the bigram 眠り: mark 眠
+					}
+					spans = append(spans, sp)
 				}
 			}
 		}
@@ -284,9 +290,24 @@ func (s *Service) textQuery(terms []Term) (q query.Query, searchable bool) {
 	return b, true
 }
 
-// termQuery is the query for one term or phrase, or nil when neither
-// language's analyzer finds a token in it.
+// termQuery is the query for one term or phrase, or nil when it holds
+// nothing to search. A term in Latin script is searched in both fields (NAD+
+// and SIRT1 stand in Japanese text too), but whether it is searchable at all
+// is the English analyzer's call: a stop word such as "of" is ignored, not
+// required. A term of one kanji or kana is searched predictively, as Groonga
+// does: any bigram that starts with it, or the character standing alone.
 func (s *Service) termQuery(text string) query.Query {
+	if r, size := utf8.DecodeRuneInString(text); size == len(text) && isCJK(r) {
+		prefix := bleve.NewPrefixQuery(text)
+		prefix.SetField(index.FieldJA)
+		alone := bleve.NewTermQuery(text)
+		alone.SetField(index.FieldJA)
+		return bleve.NewDisjunctionQuery(prefix, alone)
+	}
+	enTokens := len(s.mapping.AnalyzerNamed(index.AnalyzerENQuery).Analyze([]byte(text)))
+	if enTokens == 0 && !strings.ContainsFunc(text, isCJK) {
+		return nil
+	}
 	var alts []query.Query
 	for _, f := range []struct{ field, analyzer string }{
 		{index.FieldJA, index.AnalyzerJAQuery},
@@ -307,6 +328,25 @@ func (s *Service) termQuery(text string) query.Query {
 		return alts[0]
 	}
 	return bleve.NewDisjunctionQuery(alts...)
+}
+
+func isCJK(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
+}
+
+// predictiveChars returns the one-character CJK terms of q, whose matches
+// are bigrams that start with them: their highlight covers the character only.
+func predictiveChars(terms []Term) map[string]bool {
+	var out map[string]bool
+	for _, t := range terms {
+		if r, size := utf8.DecodeRuneInString(t.Text); !t.Negate && size == len(t.Text) && isCJK(r) {
+			if out == nil {
+				out = map[string]bool{}
+			}
+			out[t.Text] = true
+		}
+	}
+	return out
 }
 
 // filters returns the filter clauses of r: article always, topic and lang

@@ -76,6 +76,7 @@ func TestSearchSymbolsAndWholeWords(t *testing.T) {
 		{"IL-6", 0, ""},
 		{"interleukin-6", 1, "<mark>interleukin-6</mark>"},
 		{"NMN点滴", 20, "<mark>NMN点滴</mark>"},
+		{"脳", 9, "<mark>脳</mark>"},
 	}
 	for _, tt := range tests {
 		res := mustSearch(t, Request{Q: tt.q, Size: MaxPageSize})
