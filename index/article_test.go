@@ -456,3 +456,18 @@ func TestMainTopic(t *testing.T) {
 		}
 	}
 }
+
+func TestDetectLang(t *testing.T) {
+	tests := []struct{ text, want string }{
+		{"NMNは体内でNAD+に変換されます。", LangJA},
+		{"1. NAD+と神経機能の関連", LangJA},
+		{"NMN converts into NAD+ in the body.", LangEN},
+		{"In Japan it is called ニコチンアミドモノヌクレオチド, a long name for a small molecule that the body turns into NAD+ when it needs energy.", LangEN},
+		{"SIRT1", LangEN},
+	}
+	for _, tt := range tests {
+		if got := detectLang(tt.text); got != tt.want {
+			t.Errorf("detectLang(%q) = %s, want %s", tt.text, got, tt.want)
+		}
+	}
+}

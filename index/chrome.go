@@ -34,7 +34,7 @@ func shortLine(pattern, notAny string) func(string) bool {
 // chromeRules are checked in order; the first that matches drops the line.
 var chromeRules = []chromeRule{
 	{"site-header", "the page's title bar: place names and clinic name joined by '|'; article text never uses '|'",
-		func(l string) bool { return strings.Contains(l, "|") && !strings.ContainsAny(l, "。.") }},
+		shortLine(`\|`, "。.")},
 	{"blog-label", "the blog's section label printed above every post",
 		re(`(?i)^(director['’]s\s+)?blog\s*(ブログ)?$|^ブログ$`)},
 	{"breadcrumb", "the HOME > ブログ > … trail",
@@ -63,7 +63,7 @@ var chromeRules = []chromeRule{
 
 // teaserMarker opens the "latest posts" box at the foot of a page: titles of
 // other articles, each followed by the opening of that article and "…".
-var teaserMarker = regexp.MustCompile(`^(最新の)?(ブログ)?記事$|^最新のブログ記事$|^(?i:latest|recent) (blog )?posts$`)
+var teaserMarker = regexp.MustCompile(`^(最新|新着)の?(ブログ)?記事$|^(?i:latest|recent) (blog )?posts$`)
 
 // Dropped is one line removed as chrome, with the rule that removed it.
 type Dropped struct {

@@ -404,12 +404,12 @@ func TestStripTitleAndTeasers(t *testing.T) {
 	}
 
 	// Other markers of the box.
-	for _, marker := range []string{"最新のブログ記事", "ブログ記事", "記事", "Latest posts", "recent blog posts"} {
+	for _, marker := range []string{"最新のブログ記事", "最新記事", "新着記事", "Latest posts", "recent blog posts"} {
 		if !teaserMarker.MatchString(marker) {
 			t.Errorf("teaserMarker does not match %q", marker)
 		}
 	}
-	for _, notMarker := range []string{"最新の研究", "この記事では、睡眠について解説します。", "Latest research"} {
+	for _, notMarker := range []string{"最新の研究", "この記事では、睡眠について解説します。", "Latest research", "記事", "ブログ記事"} {
 		if teaserMarker.MatchString(notMarker) {
 			t.Errorf("teaserMarker matches %q", notMarker)
 		}

@@ -177,6 +177,7 @@ func TestSearchLimits(t *testing.T) {
 		{"size over limit", Request{Q: "NAD+", Size: MaxPageSize + 1}, false},
 		{"negative size", Request{Q: "NAD+", Size: -1}, false},
 		{"page zero means 1", Request{Q: "NAD+", Page: 0}, true},
+		{"size zero means the default", Request{Q: "NAD+", Size: 0}, true},
 		{"negative page", Request{Q: "NAD+", Page: -1}, false},
 		{"window at limit", Request{Q: "NAD+", Size: 50, Page: MaxResultWindow / 50}, true},
 		{"window over limit", Request{Q: "NAD+", Size: 50, Page: MaxResultWindow/50 + 1}, false},
@@ -195,6 +196,13 @@ func TestSearchLimits(t *testing.T) {
 		case !tt.ok && (!errors.As(err, &e) || e.Code != CodeInvalid):
 			t.Errorf("%s: got %v, want an %s error", tt.name, err, CodeInvalid)
 		}
+	}
+}
+
+func TestDefaultPageSize(t *testing.T) {
+	res := mustSearch(t, Request{Q: "NAD+"})
+	if res.Size != DefaultPageSize || len(res.Hits) != DefaultPageSize || res.Page != 1 {
+		t.Errorf("size %d, %d hits, page %d; want %d, %d, 1", res.Size, len(res.Hits), res.Page, DefaultPageSize, DefaultPageSize)
 	}
 }
 
