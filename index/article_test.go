@@ -322,6 +322,7 @@ func TestParseArticleErrors(t *testing.T) {
 			"HOME > ブログ > 記事",
 			"Director's blog",
 			"武本 重毅",
+			"武本 重毅", // a byline is printed above and below the post
 			"A&Oクリニック大阪中津でのNMN点滴はこちら",
 			"https://wako-skin-clinic.com/nmn.html",
 			"お気軽にご予約くださいませ",

@@ -57,7 +57,7 @@ var chromeRules = []chromeRule{
 		shortLine(`(はこちら|↓)$`, "")},
 	{"clinic-name", "the clinic's name on a line of its own, as a signature",
 		shortLine(`(?i)クリニック|\bclinic\b`, "、。,.")},
-	{"author", "the author's name on a line of its own (family and given name)",
+	{"author", "the author's name on a line of its own (family and given name), printed above and below the post",
 		re(`^\p{Han}{1,4}[ 　]\p{Han}[\p{Han}\p{Hiragana}\p{Katakana}]{0,3}$`)},
 }
 
@@ -81,6 +81,10 @@ func Strip(raw string) (kept []string, dropped []Dropped) {
 			lines = append(lines, l)
 		}
 	}
+	count := map[string]int{}
+	for _, l := range lines {
+		count[l]++
+	}
 	title := ""
 	inTeasers := false
 	for i, l := range lines {
@@ -100,7 +104,7 @@ func Strip(raw string) (kept []string, dropped []Dropped) {
 			}
 			inTeasers = false
 		}
-		if rule := chromeRuleFor(l); rule != "" {
+		if rule := chromeRuleFor(l); rule != "" && (!repeatedOnly[rule] || count[l] > 1) {
 			dropped = append(dropped, Dropped{l, rule})
 			continue
 		}
@@ -121,6 +125,11 @@ func ContentLines(raw string) []string {
 	kept, _ := Strip(raw)
 	return kept
 }
+
+// repeatedOnly names the rules that drop a line only when the page prints it
+// more than once. A byline stands above and below the post; a short heading
+// that merely looks like a name ("睡眠 改善") stands once.
+var repeatedOnly = map[string]bool{"author": true}
 
 func chromeRuleFor(line string) string {
 	for _, r := range chromeRules {

@@ -415,3 +415,15 @@ func TestStripTitleAndTeasers(t *testing.T) {
 		}
 	}
 }
+
+// A short heading shaped like a name stays when the page prints it once; the
+// byline, printed twice, goes.
+func TestStripAuthorOnlyWhenRepeated(t *testing.T) {
+	kept, dropped := Strip("武本 重毅\n睡眠 改善\nNMNは睡眠を改善します。\n武本 重毅\n")
+	if want := []string{"睡眠 改善", "NMNは睡眠を改善します。"}; strings.Join(kept, "|") != strings.Join(want, "|") {
+		t.Errorf("kept %q, want %q", kept, want)
+	}
+	if len(dropped) != 2 || dropped[0].Rule != "author" || dropped[1].Rule != "author" {
+		t.Errorf("dropped %q, want the byline twice", dropped)
+	}
+}
