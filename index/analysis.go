@@ -4,14 +4,13 @@ import (
 	"fmt"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
-	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/registry"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Analyzer names. Each language has an index analyzer and a query analyzer:
@@ -29,7 +28,7 @@ const (
 
 // symbolTokenizer is bleve's unicode (UAX#29) tokenizer, except that a run of
 // '+' right after a Latin or digit token stays part of it: both bleve
-// analyzers otherwise drop the '+' of "NAD+", so NAD+ would match a bare NAD.
+// analyzers drop the '+' of "NAD+", so NAD+ would match a bare NAD.
 type symbolTokenizer struct{ inner analysis.Tokenizer }
 
 func (t symbolTokenizer) Tokenize(input []byte) analysis.TokenStream {
@@ -39,27 +38,68 @@ func (t symbolTokenizer) Tokenize(input []byte) analysis.TokenStream {
 			continue
 		}
 		end := tok.End
-		for end < len(input) {
-			if input[end] == '+' {
-				end++
-			} else if end+3 <= len(input) && string(input[end:end+3]) == "＋" {
-				end += 3
-			} else {
-				break
-			}
+		for end < len(input) && input[end] == '+' {
+			end++
 		}
 		if end != tok.End {
 			tok.End = end
 			tok.Term = input[tok.Start:end]
-			// Keyword: the stemmer must leave "nad+" alone.
-			tok.KeyWord = true
+			tok.KeyWord = true // the stemmer must leave "nad+" alone
 		}
 	}
 	return ts
 }
 
+// nfkcAnalyzer runs its tokenizer and filters over the NFKC form of the text
+// and maps token offsets back to the original bytes. NFKC comes first, as
+// Groonga and kuromoji advise: full-width ＮＡＤ＋ and ２０２４ become NAD+ and
+// 2024 (bleve's unicode tokenizer drops full-width digits), half-width ﾃﾞｰﾀ
+// becomes データ, and highlights still mark the original characters. (A char
+// filter cannot do this: bleve's filters compute offsets from term lengths.)
+type nfkcAnalyzer struct {
+	tokenizer analysis.Tokenizer
+	filters   []analysis.TokenFilter
+}
+
+func (a *nfkcAnalyzer) Analyze(input []byte) analysis.TokenStream {
+	normal, origin := nfkc(input)
+	ts := a.tokenizer.Tokenize(normal)
+	for _, f := range a.filters {
+		ts = f.Filter(ts)
+	}
+	if origin != nil {
+		for _, tok := range ts {
+			tok.Start, tok.End = origin[tok.Start], origin[tok.End]
+		}
+	}
+	return ts
+}
+
+// nfkc returns the NFKC form of input and, when it differs, origin: for each
+// byte offset of the normal form (and its length), the offset in input of
+// the normalization segment it belongs to. Tokens start and end on segment
+// boundaries, so origin maps their offsets exactly.
+func nfkc(input []byte) (normal []byte, origin []int) {
+	if norm.NFKC.IsNormal(input) {
+		return input, nil
+	}
+	var it norm.Iter
+	it.Init(norm.NFKC, input)
+	normal = make([]byte, 0, len(input)+len(input)/4)
+	origin = make([]int, 0, len(input)+len(input)/4+1)
+	for !it.Done() {
+		start := it.Pos()
+		seg := it.Next()
+		for range seg {
+			origin = append(origin, start)
+		}
+		normal = append(normal, seg...)
+	}
+	return normal, append(origin, len(input))
+}
+
 // symbolVariants adds, after every token ending in '+', the same token without
-// it at the same position (same offsets minus the plus signs).
+// it at the same position and offsets: a search for NAD marks "NAD+" whole.
 type symbolVariants struct{}
 
 func (symbolVariants) Filter(input analysis.TokenStream) analysis.TokenStream {
@@ -77,7 +117,6 @@ func (symbolVariants) Filter(input analysis.TokenStream) analysis.TokenStream {
 		}
 		v := *tok
 		v.Term = bare
-		v.End = tok.End - (len(tok.Term) - len(bare))
 		out = append(out, tok, &v)
 	}
 	if out == nil {
@@ -117,11 +156,11 @@ func mustRegister(err error) {
 	}
 }
 
-// addAnalyzers registers the four analyzers on m. The Japanese ones are
-// bleve's cjk analyzer (width folding, lower case, bigrams), the English ones
-// bleve's en analyzer (possessives, lower case, stop words, Porter stemming),
-// both over symbolTokenizer.
-func addAnalyzers(m *mapping.IndexMappingImpl) error {
+// The Japanese ones are bleve's
+// cjk chain (width folding, lower case, bigrams), the English ones bleve's en
+// chain (possessives, lower case, stop words, Porter stemming), both over
+// symbolTokenizer and NFKC.
+func init() {
 	ja := []string{cjk.WidthName, lowercase.Name, cjk.BigramName}
 	eng := []string{en.PossessiveName, lowercase.Name, en.StopName, porter.Name}
 	for name, filters := range map[string][]string{
@@ -130,14 +169,21 @@ func addAnalyzers(m *mapping.IndexMappingImpl) error {
 		AnalyzerEN:      append(eng[:len(eng):len(eng)], symbolVariantsName),
 		AnalyzerENQuery: eng,
 	} {
-		err := m.AddCustomAnalyzer(name, map[string]interface{}{
-			"type":          custom.Name,
-			"tokenizer":     symbolTokenizerName,
-			"token_filters": filters,
-		})
-		if err != nil {
-			return fmt.Errorf("analyzer %s: %w", name, err)
-		}
+		mustRegister(registry.RegisterAnalyzer(name,
+			func(_ map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {
+				tok, err := cache.TokenizerNamed(symbolTokenizerName)
+				if err != nil {
+					return nil, err
+				}
+				a := &nfkcAnalyzer{tokenizer: tok}
+				for _, f := range filters {
+					tf, err := cache.TokenFilterNamed(f)
+					if err != nil {
+						return nil, fmt.Errorf("analyzer %s: %w", name, err)
+					}
+					a.filters = append(a.filters, tf)
+				}
+				return a, nil
+			}))
 	}
-	return nil
 }

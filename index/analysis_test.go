@@ -32,17 +32,24 @@ func TestAnalyzers(t *testing.T) {
 		{AnalyzerJA, "メラトニン", "メラ@1[0:6] ラト@2[3:9] トニ@3[6:12] ニン@4[9:15]"},
 		{AnalyzerJA, "NMN点滴", "nmn@1[0:3] 点滴@2[3:9]"},
 		// NAD+ keeps its plus, and the index also gets the bare variant.
-		{AnalyzerJA, "NAD+は", "nad+@1[0:4] nad@1[0:3] は@2[4:7]"},
+		{AnalyzerJA, "NAD+は", "nad+@1[0:4] nad@1[0:4] は@2[4:7]"},
 		{AnalyzerJAQuery, "NAD+", "nad+@1[0:4]"},
 		{AnalyzerJAQuery, "ＮＡＤ＋", "nad+@1[0:12]"},
 		{AnalyzerJAQuery, "インターロイキン-6", "イン@1[0:6] ンタ@2[3:9] ター@3[6:12] ーロ@4[9:15] ロイ@5[12:18] イキ@6[15:21] キン@7[18:24] 6@8[25:26]"},
 		// English: possessive, stop words and stemming; NAD+ is not stemmed.
 		{AnalyzerEN, "NMN’s sleeping patterns", "nmn@1[0:7] sleep@2[8:16] pattern@3[17:25]"},
-		{AnalyzerEN, "the NAD+ levels", "nad+@2[4:8] nad@2[4:7] level@3[9:15]"},
+		{AnalyzerEN, "the NAD+ levels", "nad+@2[4:8] nad@2[4:8] level@3[9:15]"},
 		{AnalyzerENQuery, "NAD+", "nad+@1[0:4]"},
 		{AnalyzerENQuery, "NAD", "nad@1[0:3]"},
 		{AnalyzerENQuery, "HbA1c SIRT1 IL-6 CO2", "hba1c@1[0:5] sirt1@2[6:11] il@3[12:14] 6@4[15:16] co2@5[17:20]"},
 		{AnalyzerENQuery, "+ - * \\ :", ""},
+		// NFKC before tokenizing, offsets still in the original bytes:
+		// full-width digits are kept, half-width kana fold to full width.
+		{AnalyzerJA, "２０２４年", "2024@1[0:12] 年@2[12:15]"},
+		{AnalyzerJA, "ﾃﾞｰﾀ", "デー@1[0:9] ータ@2[6:12]"},
+		{AnalyzerJA, "ﾒﾗﾄﾆﾝ", "メラ@1[0:6] ラト@2[3:9] トニ@3[6:12] ニン@4[9:15]"},
+		{AnalyzerJA, "ＮＡＤ＋の", "nad+@1[0:12] nad@1[0:12] の@2[12:15]"},
+		{AnalyzerEN, "ＳＩＲＴ１ levels", "sirt1@1[0:15] level@2[16:22]"},
 	}
 	for _, tt := range tests {
 		if got := tokens(t, tt.analyzer, tt.text); got != tt.want {

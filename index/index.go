@@ -57,9 +57,6 @@ type Index struct {
 // is stored: hits are read back from the Index's own article store.
 func NewMapping() (mapping.IndexMapping, error) {
 	m := bleve.NewIndexMapping()
-	if err := addAnalyzers(m); err != nil {
-		return nil, err
-	}
 	text := func(analyzer string) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = analyzer

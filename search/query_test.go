@@ -59,17 +59,19 @@ func TestParse(t *testing.T) {
 func TestTextQuery(t *testing.T) {
 	s := seedSearch(t)
 	tests := []struct{ in, want string }{
-		{"メラトニン", `must(or(phrase(text_ja/nmn_ja_query:"メラトニン"),phrase(text_en/nmn_en_query:"メラトニン")))`},
-		{"NAD+ -cortisol", `must(or(phrase(text_ja/nmn_ja_query:"NAD+"),phrase(text_en/nmn_en_query:"NAD+"))) not(or(phrase(text_ja/nmn_ja_query:"cortisol"),phrase(text_en/nmn_en_query:"cortisol")))`},
-		{"-cortisol", `must(all) not(or(phrase(text_ja/nmn_ja_query:"cortisol"),phrase(text_en/nmn_en_query:"cortisol")))`},
-		{"NAD + *", `must(or(phrase(text_ja/nmn_ja_query:"NAD"),phrase(text_en/nmn_en_query:"NAD")))`},
-		{"NAD+:x", `must(or(phrase(text_ja/nmn_ja_query:"NAD+:x"),phrase(text_en/nmn_en_query:"NAD+:x")))`},
+		// Japanese: the bigrams in a row; English: the analyzed phrase.
+		{"メラトニン", `must(or(phrase(text_ja:メラ ラト トニ ニン),phrase(text_en/nmn_en_query:"メラトニン")))`},
+		{"NAD+ -cortisol", `must(or(term(text_ja:nad+),phrase(text_en/nmn_en_query:"NAD+"))) not(or(term(text_ja:cortisol),phrase(text_en/nmn_en_query:"cortisol")))`},
+		{"-cortisol", `must(all) not(or(term(text_ja:cortisol),phrase(text_en/nmn_en_query:"cortisol")))`},
+		{"NAD + *", `must(or(term(text_ja:nad),phrase(text_en/nmn_en_query:"NAD")))`},
+		{"NAD+:x", `must(or(phrase(text_ja:nad+ x),phrase(text_en/nmn_en_query:"NAD+:x")))`},
 		{"* + - \\", `unsearchable`},
 		// A stop word is ignored, not required in the Japanese field.
-		{"melatonin of", `must(or(phrase(text_ja/nmn_ja_query:"melatonin"),phrase(text_en/nmn_en_query:"melatonin")))`},
+		{"melatonin of", `must(or(term(text_ja:melatonin),phrase(text_en/nmn_en_query:"melatonin")))`},
 		{"the", `unsearchable`},
-		// One kanji is searched predictively: bigrams starting with it, or alone.
-		{"脳", `must(or({"field":"text_ja","prefix":"脳"},{"field":"text_ja","term":"脳"}))`},
+		// A lone kanji is predictive: itself, or the indexed bigrams it starts.
+		{"脳", `must(or(phrase(text_ja:脳|脳が|脳の|脳へ|脳や|脳内),phrase(text_en/nmn_en_query:"脳")))`},
+		{"2024年", `must(or(phrase(text_ja:2024 年|年ア|年齢),phrase(text_en/nmn_en_query:"2024年")))`},
 	}
 	for _, tt := range tests {
 		q, ok := s.textQuery(Parse(Normalize(tt.in)))
@@ -136,6 +138,18 @@ func render(v any) string {
 		return fmt.Sprintf("phrase(%v/%v:%q)", m["field"], m["analyzer"], m["match_phrase"])
 	case m["match_all"] != nil:
 		return "all"
+	case m["terms"] != nil:
+		var slots []string
+		for _, slot := range m["terms"].([]any) {
+			var alts []string
+			for _, t := range slot.([]any) {
+				alts = append(alts, t.(string))
+			}
+			slots = append(slots, strings.Join(alts, "|"))
+		}
+		return fmt.Sprintf("phrase(%v:%s)", m["field"], strings.Join(slots, " "))
+	case m["term"] != nil:
+		return fmt.Sprintf("term(%v:%v)", m["field"], m["term"])
 	}
 	raw, _ := json.Marshal(m)
 	return string(raw)

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -206,7 +207,7 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 
 	res.Total = sr.Total
-	predictive := predictiveChars(terms)
+	predictive := s.predictiveChars(terms)
 	for _, h := range sr.Hits {
 		p, ok := s.ix.Paragraph(h.ID)
 		if !ok {
@@ -290,35 +291,28 @@ func (s *Service) textQuery(terms []Term) (q query.Query, searchable bool) {
 	return b, true
 }
 
+// MaxPrefixTerms bounds how many indexed bigrams one predictive character
+// expands to.
+const MaxPrefixTerms = 64
+
 // termQuery is the query for one term or phrase, or nil when it holds
 // nothing to search. A term in Latin script is searched in both fields (NAD+
 // and SIRT1 stand in Japanese text too), but whether it is searchable at all
 // is the English analyzer's call: a stop word such as "of" is ignored, not
-// required. A term of one kanji or kana is searched predictively, as Groonga
-// does: any bigram that starts with it, or the character standing alone.
+// required.
 func (s *Service) termQuery(text string) query.Query {
-	if r, size := utf8.DecodeRuneInString(text); size == len(text) && isCJK(r) {
-		prefix := bleve.NewPrefixQuery(text)
-		prefix.SetField(index.FieldJA)
-		alone := bleve.NewTermQuery(text)
-		alone.SetField(index.FieldJA)
-		return bleve.NewDisjunctionQuery(prefix, alone)
-	}
 	enTokens := len(s.mapping.AnalyzerNamed(index.AnalyzerENQuery).Analyze([]byte(text)))
 	if enTokens == 0 && !strings.ContainsFunc(text, isCJK) {
 		return nil
 	}
 	var alts []query.Query
-	for _, f := range []struct{ field, analyzer string }{
-		{index.FieldJA, index.AnalyzerJAQuery},
-		{index.FieldEN, index.AnalyzerENQuery},
-	} {
-		if len(s.mapping.AnalyzerNamed(f.analyzer).Analyze([]byte(text))) == 0 {
-			continue
-		}
+	if q := s.jaPhrase(text); q != nil {
+		alts = append(alts, q)
+	}
+	if enTokens > 0 {
 		pq := bleve.NewMatchPhraseQuery(text)
-		pq.SetField(f.field)
-		pq.Analyzer = f.analyzer
+		pq.SetField(index.FieldEN)
+		pq.Analyzer = index.AnalyzerENQuery
 		alts = append(alts, pq)
 	}
 	switch len(alts) {
@@ -330,20 +324,82 @@ func (s *Service) termQuery(text string) query.Query {
 	return bleve.NewDisjunctionQuery(alts...)
 }
 
+// jaPhrase is the phrase of text's tokens in the Japanese field. A kanji or
+// kana left alone by the bigram filter (the query "脳", the 年 of "2024年")
+// is searched predictively, as Groonga does: at its place the phrase accepts
+// the character standing alone or any indexed bigram that starts with it, so
+// 脳 finds 脳内 and 2024年 finds ２０２４年に.
+func (s *Service) jaPhrase(text string) query.Query {
+	var slots [][]string
+	last := -1
+	for _, tok := range s.mapping.AnalyzerNamed(index.AnalyzerJAQuery).Analyze([]byte(text)) {
+		if tok.Position != last {
+			slots = append(slots, nil)
+			last = tok.Position
+		}
+		slot := &slots[len(slots)-1]
+		*slot = append(*slot, string(tok.Term))
+		if isPredictive(tok) {
+			*slot = append(*slot, s.prefixTerms(index.FieldJA, tok.Term)...)
+		}
+	}
+	switch {
+	case len(slots) == 0:
+		return nil
+	case len(slots) == 1 && len(slots[0]) == 1:
+		q := bleve.NewTermQuery(slots[0][0])
+		q.SetField(index.FieldJA)
+		return q
+	}
+	return query.NewMultiPhraseQuery(slots, index.FieldJA)
+}
+
+func isPredictive(tok *analysis.Token) bool {
+	r, size := utf8.DecodeRune(tok.Term)
+	return tok.Type == analysis.Single && size == len(tok.Term) && isCJK(r)
+}
+
+// prefixTerms lists up to MaxPrefixTerms indexed terms of field that start
+// with prefix and are longer than it.
+func (s *Service) prefixTerms(field string, prefix []byte) []string {
+	dict, err := s.ix.Bleve().FieldDictPrefix(field, prefix)
+	if err != nil {
+		return nil
+	}
+	defer dict.Close()
+	var out []string
+	for len(out) < MaxPrefixTerms {
+		e, err := dict.Next()
+		if err != nil || e == nil {
+			break
+		}
+		if len(e.Term) > len(prefix) {
+			out = append(out, e.Term)
+		}
+	}
+	return out
+}
+
 func isCJK(r rune) bool {
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
 }
 
-// predictiveChars returns the one-character CJK terms of q, whose matches
-// are bigrams that start with them: their highlight covers the character only.
-func predictiveChars(terms []Term) map[string]bool {
+// predictiveChars returns the characters of q's positive terms that are
+// searched predictively: their matches are bigrams that start with them, of
+// which the highlight covers the character only.
+func (s *Service) predictiveChars(terms []Term) map[string]bool {
 	var out map[string]bool
 	for _, t := range terms {
-		if r, size := utf8.DecodeRuneInString(t.Text); !t.Negate && size == len(t.Text) && isCJK(r) {
-			if out == nil {
-				out = map[string]bool{}
+		if t.Negate {
+			continue
+		}
+		for _, tok := range s.mapping.AnalyzerNamed(index.AnalyzerJAQuery).Analyze([]byte(t.Text)) {
+			if isPredictive(tok) {
+				if out == nil {
+					out = map[string]bool{}
+				}
+				out[string(tok.Term)] = true
 			}
-			out[t.Text] = true
 		}
 	}
 	return out

@@ -65,7 +65,7 @@ func TestSearchSymbolsAndWholeWords(t *testing.T) {
 	}{
 		{"NAD+", 44, "<mark>NAD+</mark>"},
 		{"ＮＡＤ＋", 44, "<mark>NAD+</mark>"},
-		{"NAD", 45, "<mark>NAD</mark>"},
+		{"NAD", 45, "<mark>NAD"}, // NAD+ is marked whole
 		{"メラトニン", 5, "<mark>メラトニン</mark>"},
 		{"ビタミンD", 0, ""},
 		{"ドーパミン", 1, "<mark>ドーパミン</mark>"},

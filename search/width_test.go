@@ -1,0 +1,51 @@
+package search
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"nmnsearch/index"
+)
+
+// Text is folded to NFKC before it is tokenized, at index and query time,
+// while highlights mark the original characters.
+func TestWidthAndFormFolding(t *testing.T) {
+	fsys := fstest.MapFS{"900_width.txt": {Data: []byte(strings.Join([]string{
+		"半角と全角の記事",
+		"臨床ﾃﾞｰﾀでは、ＮＡＤ＋が２０２４年に増えた。",
+		"ﾒﾗﾄﾆﾝとｺﾙﾁｿﾞｰﾙの話です。",
+		"Full-width ＳＩＲＴ１ appears here.",
+	}, "\n"))}}
+	ix, err := index.Build(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	s := New(ix)
+	tests := []struct{ q, mark string }{
+		{"データ", "<mark>ﾃﾞｰﾀ</mark>"},
+		{"ﾃﾞｰﾀ", "<mark>ﾃﾞｰﾀ</mark>"},
+		{"NAD+", "<mark>ＮＡＤ＋</mark>"},
+		{"ＮＡＤ＋", "<mark>ＮＡＤ＋</mark>"},
+		{"2024年", "<mark>２０２４年</mark>"},
+		{"メラトニン", "<mark>ﾒﾗﾄﾆﾝ</mark>"},
+		{"ｺﾙﾁｿﾞｰﾙ", "<mark>ｺﾙﾁｿﾞｰﾙ</mark>"},
+		{"コルチゾール", "<mark>ｺﾙﾁｿﾞｰﾙ</mark>"},
+		{"SIRT1", "<mark>ＳＩＲＴ１</mark>"},
+	}
+	for _, tt := range tests {
+		res, err := s.Search(context.Background(), Request{Q: tt.q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != 1 {
+			t.Errorf("%s: %d hits, want 1", tt.q, res.Total)
+			continue
+		}
+		if !strings.Contains(res.Hits[0].Highlight, tt.mark) {
+			t.Errorf("%s: highlight %s lacks %s", tt.q, res.Hits[0].Highlight, tt.mark)
+		}
+	}
+}
