@@ -67,7 +67,13 @@ func TestTextQuery(t *testing.T) {
 		{"NAD+:x", `must(or(phrase(text_ja:nad+ x),phrase(text_en/nmn_en_query:"NAD+:x")))`},
 		{"* + - \\", `unsearchable`},
 		// A stop word is ignored, not required in the Japanese field.
-		{"melatonin of", `must(or(term(text_ja:melatonin),phrase(text_en/nmn_en_query:"melatonin")))`},
+		{"melatonin of", `must(or(or(term(text_ja:melatonin),phrase(text_en/nmn_en_query:"melatonin")),fuzzy(text_en:melatonin~2)))`},
+		// An English word: exact, with typos from 5 letters (2 from 9), and
+		// as a prefix when it is the last word; quoted or with digits, exact.
+		{"cortisol mela", `must(or(or(term(text_ja:cortisol),phrase(text_en/nmn_en_query:"cortisol")),fuzzy(text_en:cortisol~1)),or(or(term(text_ja:mela),phrase(text_en/nmn_en_query:"mela")),prefix(text_en:mela)))`},
+		{"parasympathetic", `must(or(or(term(text_ja:parasympathetic),phrase(text_en/nmn_en_query:"parasympathetic")),fuzzy(text_en:parasympathet~2),prefix(text_en:parasympathetic)))`},
+		{`"cortisol"`, `must(or(term(text_ja:cortisol),phrase(text_en/nmn_en_query:"cortisol")))`},
+		{"SIRT1", `must(or(term(text_ja:sirt1),phrase(text_en/nmn_en_query:"SIRT1")))`},
 		{"the", `unsearchable`},
 		// A lone kanji is predictive: itself, or the indexed bigrams it starts.
 		{"脳", `must(or(phrase(text_ja:脳|脳が|脳の|脳へ|脳や|脳内),phrase(text_en/nmn_en_query:"脳")))`},
@@ -148,8 +154,12 @@ func render(v any) string {
 			slots = append(slots, strings.Join(alts, "|"))
 		}
 		return fmt.Sprintf("phrase(%v:%s)", m["field"], strings.Join(slots, " "))
+	case m["term"] != nil && m["fuzziness"] != nil:
+		return fmt.Sprintf("fuzzy(%v:%v~%v)", m["field"], m["term"], m["fuzziness"])
 	case m["term"] != nil:
 		return fmt.Sprintf("term(%v:%v)", m["field"], m["term"])
+	case m["prefix"] != nil:
+		return fmt.Sprintf("prefix(%v:%v)", m["field"], m["prefix"])
 	}
 	raw, _ := json.Marshal(m)
 	return string(raw)

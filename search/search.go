@@ -265,10 +265,13 @@ func took(since time.Time) float64 {
 // searchable is false when no term is left.
 func (s *Service) textQuery(terms []Term) (q query.Query, searchable bool) {
 	var must, mustNot []query.Query
-	for _, t := range terms {
+	for i, t := range terms {
 		tq := s.termQuery(t.Text)
 		if tq == nil {
 			continue
+		}
+		if !t.Negate && !t.Phrase {
+			tq = s.widenEnglish(tq, t.Text, i == len(terms)-1)
 		}
 		if t.Negate {
 			mustNot = append(mustNot, tq)
@@ -289,6 +292,61 @@ func (s *Service) textQuery(terms []Term) (q query.Query, searchable bool) {
 		b.AddMustNot(mustNot...)
 	}
 	return b, true
+}
+
+// Typo tolerance, as Meilisearch users expect: an English word of
+// OneTypoRunes letters or more may have one typo, of TwoTypoRunes two. A
+// typo or a completed prefix scores below the exact word.
+const (
+	OneTypoRunes   = 5
+	TwoTypoRunes   = 9
+	MinPrefixRunes = 2 // the last word is also a prefix from this length
+
+	fuzzyBoost  = 0.3
+	prefixBoost = 0.5
+)
+
+// widenEnglish lets an unquoted English word also match with typos, and the
+// query's last word as a prefix (search as you type). The exact match stays
+// in the query, so it ranks first. Words with digits or symbols (SIRT1,
+// NAD+, IL-6) are matched exactly only.
+func (s *Service) widenEnglish(exact query.Query, text string, last bool) query.Query {
+	toks := s.mapping.AnalyzerNamed(index.AnalyzerENQuery).Analyze([]byte(text))
+	if len(toks) != 1 || toks[0].KeyWord || !isLetters(text) {
+		return exact
+	}
+	alts := []query.Query{exact}
+	word := strings.ToLower(text)
+	n := utf8.RuneCountInString(word)
+	if n >= OneTypoRunes {
+		f := bleve.NewFuzzyQuery(string(toks[0].Term))
+		f.SetField(index.FieldEN)
+		f.SetFuzziness(1)
+		if n >= TwoTypoRunes {
+			f.SetFuzziness(2)
+		}
+		f.SetBoost(fuzzyBoost)
+		alts = append(alts, f)
+	}
+	if last && n >= MinPrefixRunes {
+		p := bleve.NewPrefixQuery(word)
+		p.SetField(index.FieldEN)
+		p.SetBoost(prefixBoost)
+		alts = append(alts, p)
+	}
+	if len(alts) == 1 {
+		return exact
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+func isLetters(s string) bool {
+	for _, r := range s {
+		if r >= 0x80 || !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // MaxPrefixTerms bounds how many indexed bigrams one predictive character

@@ -212,3 +212,40 @@ func TestArticleNotFound(t *testing.T) {
 		t.Errorf("got %v, want not_found", err)
 	}
 }
+
+func TestTyposAndPrefix(t *testing.T) {
+	tests := []struct {
+		q         string
+		wantFirst string // prefix of the first hit's text
+		mark      string
+	}{
+		{"melatonn", "b. Supporting Melatonin Secretion", "<mark>Melatonin</mark>"},             // one typo at 8 letters
+		{"parasympathtic", "b. Supporting the Parasympathetic", "<mark>Parasympathetic</mark>"}, // one typo
+		{"mela", "b. Supporting Melatonin Secretion", "<mark>Melatonin</mark>"},                 // last word as prefix
+		{"sleep qual", "4. Improvement in Sleep Quality", "<mark>Sleep Quality</mark>"},
+	}
+	for _, tt := range tests {
+		res := mustSearch(t, Request{Q: tt.q})
+		if len(res.Hits) == 0 {
+			t.Errorf("%s: no hits", tt.q)
+			continue
+		}
+		if h := res.Hits[0]; !strings.HasPrefix(h.Text, tt.wantFirst) || !strings.Contains(h.Highlight, tt.mark) {
+			t.Errorf("%s: first hit %s %q", tt.q, h.ID, h.Highlight)
+		}
+	}
+	// No typo tolerance below OneTypoRunes letters, none for words with
+	// digits, and no prefix for a word that is not the last.
+	for _, q := range []string{"mood2", "sirt2", "nmm therapy", "mela therapy"} {
+		if res := mustSearch(t, Request{Q: q}); res.Total != 0 {
+			t.Errorf("%s: %d hits (first %s), want 0", q, res.Total, res.Hits[0].ID)
+		}
+	}
+	// The exact word ranks above its typo: "melatonin" and "melatonn" give
+	// the same hits, the exact query with higher scores.
+	exact := mustSearch(t, Request{Q: "melatonin"})
+	typo := mustSearch(t, Request{Q: "melatonn"})
+	if exact.Total != typo.Total || exact.Hits[0].Score <= typo.Hits[0].Score {
+		t.Errorf("exact %d hits (top %.3f), typo %d hits (top %.3f)", exact.Total, exact.Hits[0].Score, typo.Total, typo.Hits[0].Score)
+	}
+}
