@@ -50,6 +50,7 @@ type Index struct {
 	mu         sync.RWMutex
 	articles   map[string]*Article
 	paragraphs map[string]*Paragraph
+	vocab      []Word // sorted by Key; rebuilt on every Add
 }
 
 // NewMapping returns the index mapping: per-language text fields with term
@@ -208,6 +209,7 @@ func (ix *Index) Add(arts ...Article) error {
 			ix.paragraphs[a.Paragraphs[j].ID] = &a.Paragraphs[j]
 		}
 	}
+	ix.vocab = buildVocab(ix.articles)
 	return nil
 }
 

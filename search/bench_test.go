@@ -43,3 +43,18 @@ func BenchmarkHighlight(b *testing.B) {
 		Highlight(text, spans)
 	}
 }
+
+// BenchmarkSuggest measures one completion: go test ./search -run '^$' -bench BenchmarkSuggest -benchmem
+func BenchmarkSuggest(b *testing.B) {
+	s := seedSearch(b)
+	for _, q := range []string{"mela", "メラ", "s"} {
+		b.Run(q, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.Suggest(q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

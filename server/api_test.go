@@ -366,3 +366,35 @@ func TestAPITopicsAndProbes(t *testing.T) {
 		}
 	}
 }
+
+func TestAPISuggest(t *testing.T) {
+	ts := newAPI(t)
+	for _, tt := range []struct {
+		q, first string
+		status   int
+	}{
+		{"mela", "melatonin", 200},
+		{"%E3%83%A1%E3%83%A9", "メラトニン", 200}, // メラ
+		{"", "", 400},
+	} {
+		status, body := get(t, ts, "/api/suggest?q="+tt.q)
+		if status != tt.status {
+			t.Fatalf("suggest %q: status %d, want %d: %s", tt.q, status, tt.status, body)
+		}
+		if tt.status != 200 {
+			continue
+		}
+		var out struct {
+			Suggestions []struct {
+				Text       string `json:"text"`
+				Paragraphs int    `json:"paragraphs"`
+			} `json:"suggestions"`
+		}
+		if err := json.Unmarshal(body, &out); err != nil {
+			t.Fatal(err)
+		}
+		if len(out.Suggestions) == 0 || out.Suggestions[0].Text != tt.first {
+			t.Errorf("suggest %q = %+v, want %s first", tt.q, out.Suggestions, tt.first)
+		}
+	}
+}

@@ -232,6 +232,31 @@ func handleArticle(logger *slog.Logger, s Searcher) http.Handler {
 	})
 }
 
+// handleSuggest answers GET /api/suggest?q=: completions of q's last word.
+func handleSuggest(logger *slog.Logger, s Searcher) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		values, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			writeError(w, r, logger, errorf(search.CodeInvalid, "malformed query string: %v", err))
+			return
+		}
+		q, err := single(values, "q")
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		out, err := s.Suggest(q)
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		writeJSON(w, r, logger, http.StatusOK, struct {
+			Query       string              `json:"query"`
+			Suggestions []search.Suggestion `json:"suggestions"`
+		}{q, nonNil(out)})
+	})
+}
+
 // handleTopics answers GET /api/topics: every topic with its paragraph count.
 func handleTopics(logger *slog.Logger, s Searcher) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

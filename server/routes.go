@@ -16,6 +16,7 @@ func addRoutes(r *mux.Router, logger *slog.Logger, s Searcher) {
 	r.Handle("/api/articles", handleArticles(logger, s)).Methods("GET", "HEAD")
 	r.Handle("/api/articles/{id}", handleArticle(logger, s)).Methods("GET", "HEAD")
 	r.Handle("/api/topics", handleTopics(logger, s)).Methods("GET", "HEAD")
+	r.Handle("/api/suggest", handleSuggest(logger, s)).Methods("GET", "HEAD")
 
 	r.NotFoundHandler = handleNotFound(logger)
 	r.MethodNotAllowedHandler = handleMethodNotAllowed(logger, r)

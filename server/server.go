@@ -32,6 +32,7 @@ type Searcher interface {
 	Article(id string) (*search.Article, error)
 	Articles() []*search.Article
 	Topics(ctx context.Context) ([]search.FacetValue, error)
+	Suggest(q string) ([]search.Suggestion, error)
 	Ready() bool
 }
 

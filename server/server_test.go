@@ -94,6 +94,13 @@ func (f *fakeSearcher) Topics(ctx context.Context) ([]search.FacetValue, error) 
 
 func (f *fakeSearcher) Ready() bool { return !f.notReady }
 
+func (f *fakeSearcher) Suggest(q string) ([]search.Suggestion, error) {
+	if strings.TrimSpace(q) == "" {
+		return nil, &search.Error{Code: search.CodeInvalid, Message: "q is required"}
+	}
+	return []search.Suggestion{{Text: q + "tonin", Paragraphs: 3}}, nil
+}
+
 var _ server.Searcher = (*fakeSearcher)(nil)
 
 // syncBuffer is a bytes.Buffer safe for a logger and a test to share.

@@ -1,0 +1,112 @@
+package index
+
+import (
+	"slices"
+	"sort"
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Word is one entry of the vocabulary that completions come from: a word as
+// it is written in the articles, and how many paragraphs use it.
+type Word struct {
+	Text       string // lower case if the articles ever write it so, e.g. "sleep", "NAD+", "メラトニン"
+	Key        string // what prefixes are matched against: NFKC, lower case
+	Paragraphs int
+}
+
+// words splits text into the units a person would complete to: runs of
+// Latin letters and digits (with a trailing '+', as in NAD+), runs of
+// katakana (with ー), runs of kanji. Hiragana is left out: in Japanese prose
+// it is mostly particles and endings, not words anyone types a prefix of.
+func words(text string) []string {
+	text = norm.NFKC.String(text)
+	var out []string
+	class := func(r rune) int {
+		switch {
+		case r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			return 1
+		case unicode.Is(unicode.Katakana, r) || r == 'ー':
+			return 2
+		case unicode.Is(unicode.Han, r):
+			return 3
+		}
+		return 0
+	}
+	start, cur := -1, 0
+	flush := func(end int) {
+		if start >= 0 {
+			w := text[start:end]
+			if cur == 1 {
+				for end < len(text) && text[end] == '+' {
+					end++
+				}
+				w = text[start:end]
+			}
+			if len([]rune(w)) >= 2 {
+				out = append(out, w)
+			}
+		}
+		start = -1
+	}
+	for i, r := range text {
+		c := class(r)
+		if c != cur || c == 0 {
+			flush(i)
+			if c != 0 {
+				start = i
+			}
+			cur = c
+		}
+	}
+	flush(len(text))
+	return out
+}
+
+// buildVocab counts, for every word of the articles, the paragraphs using it,
+// sorted by Key for prefix look-ups.
+func buildVocab(articles map[string]*Article) []Word {
+	byKey := map[string]*Word{}
+	for _, a := range articles {
+		for _, p := range a.Paragraphs {
+			seen := map[string]bool{}
+			for _, w := range words(p.Text) {
+				key := strings.ToLower(w)
+				if seen[key] {
+					continue
+				}
+				seen[key] = true
+				e := byKey[key]
+				if e == nil {
+					e = &Word{Text: w, Key: key}
+					byKey[key] = e
+				}
+				if w == key {
+					e.Text = w // "Sleep" at a sentence start is still "sleep"; NAD+ stays NAD+
+				}
+				e.Paragraphs++
+			}
+		}
+	}
+	out := make([]Word, 0, len(byKey))
+	for _, e := range byKey {
+		out = append(out, *e)
+	}
+	slices.SortFunc(out, func(a, b Word) int { return strings.Compare(a.Key, b.Key) })
+	return out
+}
+
+// WordsWithPrefix returns the vocabulary words whose key starts with prefix
+// (already NFKC-folded and lower-cased by the caller).
+func (ix *Index) WordsWithPrefix(prefix string) []Word {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	i := sort.Search(len(ix.vocab), func(i int) bool { return ix.vocab[i].Key >= prefix })
+	j := i
+	for j < len(ix.vocab) && strings.HasPrefix(ix.vocab[j].Key, prefix) {
+		j++
+	}
+	return ix.vocab[i:j:j]
+}
