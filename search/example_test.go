@@ -9,7 +9,8 @@ import (
 	"nmnsearch/search"
 )
 
-// A Japanese term matches as a whole word and is marked whole.
+// A Japanese term matches as a whole word and is marked whole; the glossary
+// adds the English paragraphs about melatonin, ranked after these.
 func Example() {
 	ix, err := index.Build(os.DirFS("../index/testdata"))
 	if err != nil {
@@ -26,7 +27,7 @@ func Example() {
 		fmt.Println(h.ID, h.Highlight)
 	}
 	// Output:
-	// 5 hits; topics: [{diabetes 0} {depression 0} {sleep 5}]
+	// 10 hits; topics: [{diabetes 0} {depression 0} {sleep 10}]
 	// 002-d25f1ed27a07bf50-20 b. <mark>メラトニン</mark>分泌をサポート
 	// 002-d25f1ed27a07bf50-9 特に、夜間の<mark>メラトニン</mark>分泌が促されやすくなるため、睡眠時間や睡眠の質の改善が期待できます。
 }

@@ -57,7 +57,8 @@ func TestParse(t *testing.T) {
 // become per-field phrase queries with the query analyzers, terms with no
 // searchable text are dropped, and nothing is parsed as query syntax.
 func TestTextQuery(t *testing.T) {
-	s := seedSearch(t)
+	// Without the glossary; TestGlossaryQuery covers expansion.
+	s := &Service{ix: seedSearch(t).ix, mapping: seedSearch(t).mapping}
 	tests := []struct{ in, want string }{
 		// Japanese: the bigrams in a row; English: the analyzed phrase.
 		{"メラトニン", `must(or(phrase(text_ja:メラ ラト トニ ニン),phrase(text_en/nmn_en_query:"メラトニン")))`},
@@ -104,6 +105,13 @@ func describe(t *testing.T, q any) string {
 	return render(v)
 }
 
+func boost(m map[string]any) string {
+	if b, ok := m["boost"]; ok && b != 1.0 {
+		return fmt.Sprintf("^%v", b)
+	}
+	return ""
+}
+
 func render(v any) string {
 	m, ok := v.(map[string]any)
 	if !ok {
@@ -139,9 +147,15 @@ func render(v any) string {
 		for _, c := range m["disjuncts"].([]any) {
 			parts = append(parts, render(c))
 		}
-		return "or(" + strings.Join(parts, ",") + ")"
+		return "or(" + strings.Join(parts, ",") + ")" + boost(m)
+	case m["conjuncts"] != nil:
+		var parts []string
+		for _, c := range m["conjuncts"].([]any) {
+			parts = append(parts, render(c))
+		}
+		return "and(" + strings.Join(parts, ",") + ")"
 	case m["match_phrase"] != nil:
-		return fmt.Sprintf("phrase(%v/%v:%q)", m["field"], m["analyzer"], m["match_phrase"])
+		return fmt.Sprintf("phrase(%v/%v:%q)", m["field"], m["analyzer"], m["match_phrase"]) + boost(m)
 	case m["match_all"] != nil:
 		return "all"
 	case m["terms"] != nil:
@@ -153,14 +167,32 @@ func render(v any) string {
 			}
 			slots = append(slots, strings.Join(alts, "|"))
 		}
-		return fmt.Sprintf("phrase(%v:%s)", m["field"], strings.Join(slots, " "))
+		return fmt.Sprintf("phrase(%v:%s)", m["field"], strings.Join(slots, " ")) + boost(m)
 	case m["term"] != nil && m["fuzziness"] != nil:
 		return fmt.Sprintf("fuzzy(%v:%v~%v)", m["field"], m["term"], m["fuzziness"])
 	case m["term"] != nil:
-		return fmt.Sprintf("term(%v:%v)", m["field"], m["term"])
+		return fmt.Sprintf("term(%v:%v)", m["field"], m["term"]) + boost(m)
 	case m["prefix"] != nil:
 		return fmt.Sprintf("prefix(%v:%v)", m["field"], m["prefix"])
 	}
 	raw, _ := json.Marshal(m)
 	return string(raw)
+}
+
+func TestGlossaryQuery(t *testing.T) {
+	s := seedSearch(t)
+	tests := []struct{ in, want string }{
+		// The typed name, or the concept's other names scored lower.
+		{`"cortisol"`, `must(or(or(term(text_ja:cortisol),phrase(text_en/nmn_en_query:"cortisol")),or(phrase(text_ja:コル ルチ チゾ ゾー ール)^0.01,phrase(text_en/nmn_en_query:"コルチゾール")^0.01)))`},
+		// A run of terms that names a concept is one unit; each term still required.
+		{`"blood" "sugar"`, `must(or(and(or(term(text_ja:blood),phrase(text_en/nmn_en_query:"blood")),or(term(text_ja:sugar),phrase(text_en/nmn_en_query:"sugar"))),or(term(text_ja:血糖)^0.01,phrase(text_en/nmn_en_query:"血糖")^0.01),or(phrase(text_ja:血糖 糖値)^0.01,phrase(text_en/nmn_en_query:"血糖値")^0.01),or(phrase(text_ja:blood glucose)^0.01,phrase(text_en/nmn_en_query:"blood glucose")^0.01)))`},
+		// No entry: as before.
+		{`"troglitazone"`, `must(or(term(text_ja:troglitazone),phrase(text_en/nmn_en_query:"troglitazone")))`},
+	}
+	for _, tt := range tests {
+		q, _ := s.textQuery(Parse(Normalize(tt.in)))
+		if got := describe(t, q); got != tt.want {
+			t.Errorf("textQuery(%q)\n got %s\nwant %s", tt.in, got, tt.want)
+		}
+	}
 }

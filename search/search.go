@@ -95,13 +95,14 @@ type FacetValue struct {
 
 // Service answers searches over an index.
 type Service struct {
-	ix      *index.Index
-	mapping mapping.IndexMapping
+	ix       *index.Index
+	mapping  mapping.IndexMapping
+	glossary glossary
 }
 
 // New returns a Service over ix.
 func New(ix *index.Index) *Service {
-	return &Service{ix: ix, mapping: ix.Bleve().Mapping()}
+	return &Service{ix: ix, mapping: ix.Bleve().Mapping(), glossary: defaultGlossary}
 }
 
 // Ready reports whether the index answers.
@@ -265,17 +266,52 @@ func took(since time.Time) float64 {
 // searchable is false when no term is left.
 func (s *Service) textQuery(terms []Term) (q query.Query, searchable bool) {
 	var must, mustNot []query.Query
-	for i, t := range terms {
-		tq := s.termQuery(t.Text)
-		if tq == nil {
+	for i := 0; i < len(terms); i++ {
+		t := terms[i]
+		if t.Negate {
+			if tq := s.termQuery(t.Text); tq != nil {
+				mustNot = append(mustNot, tq)
+			}
 			continue
 		}
-		if !t.Negate && !t.Phrase {
-			tq = s.widenEnglish(tq, t.Text, i == len(terms)-1)
+		// The longest run of terms that names a glossary concept.
+		n, alts := s.glossaryRun(terms[i:])
+		var parts []query.Query
+		for j, t := range terms[i : i+n] {
+			tq := s.termQuery(t.Text)
+			if tq == nil {
+				continue
+			}
+			if !t.Phrase {
+				tq = s.widenEnglish(tq, t.Text, i+j == len(terms)-1)
+			}
+			parts = append(parts, tq)
 		}
-		if t.Negate {
-			mustNot = append(mustNot, tq)
-		} else {
+		i += n - 1
+		var tq query.Query
+		switch len(parts) {
+		case 0:
+		case 1:
+			tq = parts[0]
+		default:
+			tq = bleve.NewConjunctionQuery(parts...)
+		}
+		// The concept's other names (メラトニン for melatonin) match too,
+		// scored below what was typed.
+		var either []query.Query
+		for _, alt := range alts {
+			if aq := s.termQuery(alt); aq != nil {
+				boostLeaves(aq, glossaryWeight)
+				either = append(either, aq)
+			}
+		}
+		if len(either) > 0 {
+			if tq != nil {
+				either = append([]query.Query{tq}, either...)
+			}
+			tq = bleve.NewDisjunctionQuery(either...)
+		}
+		if tq != nil {
 			must = append(must, tq)
 		}
 	}
@@ -292,6 +328,45 @@ func (s *Service) textQuery(terms []Term) (q query.Query, searchable bool) {
 		b.AddMustNot(mustNot...)
 	}
 	return b, true
+}
+
+// boostLeaves sets the boost of every leaf of q: bleve applies the boost of
+// a term or phrase query, not that of a disjunction or conjunction.
+func boostLeaves(q query.Query, b float64) {
+	switch q := q.(type) {
+	case *query.DisjunctionQuery:
+		for _, d := range q.Disjuncts {
+			boostLeaves(d, b)
+		}
+	case *query.ConjunctionQuery:
+		for _, c := range q.Conjuncts {
+			boostLeaves(c, b)
+		}
+	case query.BoostableQuery:
+		q.SetBoost(b)
+	}
+}
+
+// glossaryRun returns how many of the leading positive terms to take as one
+// unit (the longest run, up to maxGlossaryWords, that is a glossary name;
+// else 1) and the concept's other names.
+func (s *Service) glossaryRun(terms []Term) (int, []string) {
+	for n := min(len(terms), maxGlossaryWords); n >= 1; n-- {
+		words := make([]string, 0, n)
+		for _, t := range terms[:n] {
+			if t.Negate {
+				break
+			}
+			words = append(words, t.Text)
+		}
+		if len(words) < n {
+			continue
+		}
+		if alts, ok := s.glossary[glossaryKey(strings.Join(words, " "))]; ok {
+			return n, alts
+		}
+	}
+	return 1, nil
 }
 
 // Typo tolerance, as Meilisearch users expect: an English word of

@@ -9,7 +9,18 @@ import (
 
 func mustSearch(t *testing.T, r Request) *Result {
 	t.Helper()
-	res, err := seedSearch(t).Search(context.Background(), r)
+	return searchWith(t, seedSearch(t), r)
+}
+
+// plainSearch searches without the glossary, to test analysis and operators.
+func plainSearch(t *testing.T, r Request) *Result {
+	t.Helper()
+	return searchWith(t, &Service{ix: seedSearch(t).ix, mapping: seedSearch(t).mapping}, r)
+}
+
+func searchWith(t *testing.T, s *Service, r Request) *Result {
+	t.Helper()
+	res, err := s.Search(context.Background(), r)
 	if err != nil {
 		t.Fatalf("Search(%+v): %v", r, err)
 	}
@@ -49,10 +60,12 @@ func TestFacetsAreDisjunctive(t *testing.T) {
 	// and in 22 paragraphs of the sleep article.
 	res := mustSearch(t, Request{Q: "睡眠", Topics: []string{"depression"}})
 	got := res.Facets.Topic
-	if got[0] != (FacetValue{"diabetes", 0}) || got[1] != (FacetValue{"depression", 3}) || got[2] != (FacetValue{"sleep", 22}) {
+	// With the glossary, 睡眠 also finds "sleep": 4 more depression
+	// paragraphs and the sleep article's English half.
+	if got[0] != (FacetValue{"diabetes", 0}) || got[1] != (FacetValue{"depression", 7}) || got[2] != (FacetValue{"sleep", 52}) {
 		t.Errorf("topic facets = %v", got)
 	}
-	if res.Total != 3 || res.Facets.Lang[0] != (FacetValue{"ja", 3}) {
+	if res.Total != 7 || res.Facets.Lang[0] != (FacetValue{"ja", 3}) || res.Facets.Lang[1] != (FacetValue{"en", 4}) {
 		t.Errorf("total %d, lang facets %v", res.Total, res.Facets.Lang)
 	}
 }
@@ -78,8 +91,13 @@ func TestSearchSymbolsAndWholeWords(t *testing.T) {
 		{"NMN点滴", 20, "<mark>NMN点滴</mark>"},
 		{"脳", 9, "<mark>脳</mark>"},
 	}
+	// Analysis alone: without the glossary's other-language names.
+	plain := &Service{ix: seedSearch(t).ix, mapping: seedSearch(t).mapping}
 	for _, tt := range tests {
-		res := mustSearch(t, Request{Q: tt.q, Size: MaxPageSize})
+		res, err := plain.Search(context.Background(), Request{Q: tt.q, Size: MaxPageSize})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if res.Total != tt.wantTotal {
 			t.Errorf("%s: total %d, want %d", tt.q, res.Total, tt.wantTotal)
 		}
@@ -90,7 +108,7 @@ func TestSearchSymbolsAndWholeWords(t *testing.T) {
 		}
 	}
 	// メラトニン must not match paragraphs that only share a bigram (ニン).
-	for _, h := range mustSearch(t, Request{Q: "メラトニン", Size: MaxPageSize}).Hits {
+	for _, h := range mustSearch(t, Request{Q: "メラトニン", Lang: "ja", Size: MaxPageSize}).Hits {
 		if !strings.Contains(h.Text, "メラトニン") {
 			t.Errorf("メラトニン matched %s without the word: %s", h.ID, h.Text)
 		}
@@ -98,8 +116,8 @@ func TestSearchSymbolsAndWholeWords(t *testing.T) {
 }
 
 func TestSearchOperators(t *testing.T) {
-	all := mustSearch(t, Request{Q: "melatonin", Size: MaxPageSize})
-	without := mustSearch(t, Request{Q: "melatonin -cortisol", Size: MaxPageSize})
+	all := plainSearch(t, Request{Q: "melatonin", Size: MaxPageSize})
+	without := plainSearch(t, Request{Q: "melatonin -cortisol", Size: MaxPageSize})
 	if without.Total == 0 || without.Total >= all.Total {
 		t.Fatalf("melatonin %d, melatonin -cortisol %d: exclusion should remove some", all.Total, without.Total)
 	}
@@ -108,13 +126,13 @@ func TestSearchOperators(t *testing.T) {
 			t.Errorf("-cortisol returned %s", h.ID)
 		}
 	}
-	phrase := mustSearch(t, Request{Q: `"sleep quality"`, Size: MaxPageSize})
+	phrase := plainSearch(t, Request{Q: `"sleep quality"`, Size: MaxPageSize})
 	for _, h := range phrase.Hits {
 		if !strings.Contains(strings.ToLower(h.Text), "sleep quality") {
 			t.Errorf(`"sleep quality" returned %s without the phrase`, h.ID)
 		}
 	}
-	and := mustSearch(t, Request{Q: "NAD+ 睡眠", Size: MaxPageSize})
+	and := plainSearch(t, Request{Q: "NAD+ 睡眠", Size: MaxPageSize})
 	for _, h := range and.Hits {
 		if !strings.Contains(h.Text, "NAD+") || !strings.Contains(h.Text, "睡眠") {
 			t.Errorf("NAD+ 睡眠 returned %s without both terms", h.ID)
@@ -243,9 +261,40 @@ func TestTyposAndPrefix(t *testing.T) {
 	}
 	// The exact word ranks above its typo: "melatonin" and "melatonn" give
 	// the same hits, the exact query with higher scores.
-	exact := mustSearch(t, Request{Q: "melatonin"})
-	typo := mustSearch(t, Request{Q: "melatonn"})
+	exact := mustSearch(t, Request{Q: "melatonin", Lang: "en"})
+	typo := mustSearch(t, Request{Q: "melatonn", Lang: "en"})
 	if exact.Total != typo.Total || exact.Hits[0].Score <= typo.Hits[0].Score {
 		t.Errorf("exact %d hits (top %.3f), typo %d hits (top %.3f)", exact.Total, exact.Hits[0].Score, typo.Total, typo.Hits[0].Score)
+	}
+}
+
+// The glossary finds the other language's paragraphs, ranked below the
+// paragraphs that use the typed word.
+func TestCrossLanguage(t *testing.T) {
+	for _, tt := range []struct{ q, lang, other string }{
+		{"メラトニン", "ja", "en"},
+		{"melatonin", "en", "ja"},
+		{"C-reactive protein", "en", "ja"},
+		{"インターロイキン-6", "ja", "en"},
+		{"副交感神経", "ja", "en"},
+	} {
+		res := mustSearch(t, Request{Q: tt.q, Size: MaxPageSize})
+		seenOther := false
+		for _, h := range res.Hits {
+			if h.Lang == tt.other {
+				seenOther = true
+			} else if seenOther {
+				t.Errorf("%s: %s hit %s ranked below a %s hit", tt.q, tt.lang, h.ID, tt.other)
+			}
+		}
+		if !seenOther || res.Facets.Lang[0].Count == 0 || res.Facets.Lang[1].Count == 0 {
+			t.Errorf("%s: want hits in both languages, facets %v", tt.q, res.Facets.Lang)
+		}
+	}
+	// IL-6 finds インターロイキン-6 (and interleukin-6), never a stray 6.
+	for _, h := range mustSearch(t, Request{Q: "IL-6", Size: MaxPageSize}).Hits {
+		if !strings.Contains(h.Text, "インターロイキン-6") && !strings.Contains(h.Text, "interleukin-6") {
+			t.Errorf("IL-6 returned %s: %s", h.ID, h.Text)
+		}
 	}
 }
