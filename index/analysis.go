@@ -62,40 +62,55 @@ type nfkcAnalyzer struct {
 }
 
 func (a *nfkcAnalyzer) Analyze(input []byte) analysis.TokenStream {
-	normal, origin := nfkc(input)
+	normal, starts, ends := nfkc(input)
 	ts := a.tokenizer.Tokenize(normal)
 	for _, f := range a.filters {
 		ts = f.Filter(ts)
 	}
-	if origin != nil {
+	if starts != nil {
 		for _, tok := range ts {
-			tok.Start, tok.End = origin[tok.Start], origin[tok.End]
+			if tok.End > tok.Start {
+				tok.Start, tok.End = starts[tok.Start], ends[tok.End-1]
+			}
 		}
 	}
 	return ts
 }
 
-// nfkc returns the NFKC form of input and, when it differs, origin: for each
-// byte offset of the normal form (and its length), the offset in input of
-// the normalization segment it belongs to. Tokens start and end on segment
-// boundaries, so origin maps their offsets exactly.
-func nfkc(input []byte) (normal []byte, origin []int) {
+// nfkc returns the NFKC form of input and, when it differs, for each byte of
+// the normal form the start and end in input of the normalization segment
+// it came from. A token maps to the segments of its first and last bytes, so
+// one that covers only part of an expansion (株 of ㍿) still marks ㍿.
+func nfkc(input []byte) (normal []byte, starts, ends []int) {
 	if norm.NFKC.IsNormal(input) {
-		return input, nil
+		return input, nil, nil
 	}
 	var it norm.Iter
 	it.Init(norm.NFKC, input)
-	normal = make([]byte, 0, len(input)+len(input)/4)
-	origin = make([]int, 0, len(input)+len(input)/4+1)
+	size := len(input) + len(input)/4
+	normal = make([]byte, 0, size)
+	starts, ends = make([]int, 0, size), make([]int, 0, size)
 	for !it.Done() {
 		start := it.Pos()
 		seg := it.Next()
+		end := it.Pos()
 		for range seg {
-			origin = append(origin, start)
+			starts = append(starts, start)
+			ends = append(ends, end)
 		}
 		normal = append(normal, seg...)
 	}
-	return normal, append(origin, len(input))
+	// The iterator hands out a long expansion in pieces, advancing its
+	// position only with the last: give earlier pieces that piece's end.
+	next := len(input)
+	for i := len(ends) - 1; i >= 0; i-- {
+		if ends[i] > starts[i] {
+			next = ends[i]
+		} else {
+			ends[i] = next
+		}
+	}
+	return normal, starts, ends
 }
 
 // symbolVariants adds, after every token ending in '+', the same token without

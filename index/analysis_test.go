@@ -50,6 +50,8 @@ func TestAnalyzers(t *testing.T) {
 		{AnalyzerJA, "ﾒﾗﾄﾆﾝ", "メラ@1[0:6] ラト@2[3:9] トニ@3[6:12] ニン@4[9:15]"},
 		{AnalyzerJA, "ＮＡＤ＋の", "nad+@1[0:12] nad@1[0:12] の@2[12:15]"},
 		{AnalyzerEN, "ＳＩＲＴ１ levels", "sirt1@1[0:15] level@2[16:22]"},
+		// One character that expands to several: its tokens cover all of it.
+		{AnalyzerJA, "㍿です", "株式@1[0:3] 式会@2[0:3] 会社@3[0:3] 社で@4[0:6] です@5[3:9]"},
 	}
 	for _, tt := range tests {
 		if got := tokens(t, tt.analyzer, tt.text); got != tt.want {

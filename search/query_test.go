@@ -81,7 +81,7 @@ func TestTextQuery(t *testing.T) {
 		{"2024年", `must(or(phrase(text_ja:2024 年|年ア|年齢),phrase(text_en/nmn_en_query:"2024年")))`},
 	}
 	for _, tt := range tests {
-		q, ok := s.textQuery(Parse(Normalize(tt.in)))
+		q, ok, _ := s.textQuery(Parse(Normalize(tt.in)))
 		got := "unsearchable"
 		if ok {
 			got = describe(t, q)
@@ -190,7 +190,7 @@ func TestGlossaryQuery(t *testing.T) {
 		{`"troglitazone"`, `must(or(term(text_ja:troglitazone),phrase(text_en/nmn_en_query:"troglitazone")))`},
 	}
 	for _, tt := range tests {
-		q, _ := s.textQuery(Parse(Normalize(tt.in)))
+		q, _, _ := s.textQuery(Parse(Normalize(tt.in)))
 		if got := describe(t, q); got != tt.want {
 			t.Errorf("textQuery(%q)\n got %s\nwant %s", tt.in, got, tt.want)
 		}

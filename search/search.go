@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search/query"
+	"golang.org/x/text/unicode/norm"
 
 	"nmnsearch/index"
 )
@@ -170,7 +171,7 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 	if len(terms) > MaxTerms {
 		return nil, invalidf("q must have at most %d terms (got %d)", MaxTerms, len(terms))
 	}
-	text, searchable := s.textQuery(terms)
+	text, searchable, mk := s.textQuery(terms)
 	if r.Q != "" && !searchable {
 		// Nothing in q can match anything ("*", "+", "-"): no hits.
 		res.Facets = facetsFrom(nil, r)
@@ -208,7 +209,6 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 
 	res.Total = sr.Total
-	predictive := s.predictiveChars(terms)
 	for _, h := range sr.Hits {
 		p, ok := s.ix.Paragraph(h.ID)
 		if !ok {
@@ -219,11 +219,7 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 		for _, terms := range h.Locations {
 			for term, locs := range terms {
 				for _, l := range locs {
-					sp := span{int(l.Start), int(l.End)}
-					if first, size := utf8.DecodeRuneInString(term); predictive[string(first)] && size < len(term) {
-						sp.end = sp.start + size // 眠 matched the bigram 眠り: mark 眠
-					}
-					spans = append(spans, sp)
+					spans = append(spans, mk.span(p.Text, term, int(l.Start), int(l.End)))
 				}
 			}
 		}
@@ -264,13 +260,17 @@ func took(since time.Time) float64 {
 // Japanese and the English field, so メラトニン needs its four bigrams in a
 // row, not any one of them. Terms that analyze to nothing are dropped;
 // searchable is false when no term is left.
-func (s *Service) textQuery(terms []Term) (q query.Query, searchable bool) {
+func (s *Service) textQuery(terms []Term) (q query.Query, searchable bool, mk *marks) {
+	mk = &marks{own: map[string]bool{}, predictive: map[string]bool{}}
 	var must, mustNot []query.Query
 	for i := 0; i < len(terms); i++ {
 		t := terms[i]
 		if t.Negate {
-			if tq := s.termQuery(t.Text); tq != nil {
-				mustNot = append(mustNot, tq)
+			// Excluding a concept excludes all its names.
+			for _, name := range append([]string{t.Text}, s.glossary[glossaryKey(t.Text)]...) {
+				if tq := s.termQuery(name, nil); tq != nil {
+					mustNot = append(mustNot, tq)
+				}
 			}
 			continue
 		}
@@ -278,7 +278,7 @@ func (s *Service) textQuery(terms []Term) (q query.Query, searchable bool) {
 		n, alts := s.glossaryRun(terms[i:])
 		var parts []query.Query
 		for j, t := range terms[i : i+n] {
-			tq := s.termQuery(t.Text)
+			tq := s.termQuery(t.Text, mk)
 			if tq == nil {
 				continue
 			}
@@ -300,7 +300,7 @@ func (s *Service) textQuery(terms []Term) (q query.Query, searchable bool) {
 		// scored below what was typed.
 		var either []query.Query
 		for _, alt := range alts {
-			if aq := s.termQuery(alt); aq != nil {
+			if aq := s.termQuery(alt, mk); aq != nil {
 				boostLeaves(aq, glossaryWeight)
 				either = append(either, aq)
 			}
@@ -316,7 +316,7 @@ func (s *Service) textQuery(terms []Term) (q query.Query, searchable bool) {
 		}
 	}
 	if len(must) == 0 && len(mustNot) == 0 {
-		return bleve.NewMatchAllQuery(), false
+		return bleve.NewMatchAllQuery(), false, mk
 	}
 	b := bleve.NewBooleanQuery()
 	if len(must) > 0 {
@@ -327,7 +327,7 @@ func (s *Service) textQuery(terms []Term) (q query.Query, searchable bool) {
 	if len(mustNot) > 0 {
 		b.AddMustNot(mustNot...)
 	}
-	return b, true
+	return b, true, mk
 }
 
 // boostLeaves sets the boost of every leaf of q: bleve applies the boost of
@@ -392,18 +392,21 @@ func (s *Service) widenEnglish(exact query.Query, text string, last bool) query.
 	}
 	alts := []query.Query{exact}
 	word := strings.ToLower(text)
-	n := utf8.RuneCountInString(word)
-	if n >= OneTypoRunes {
-		f := bleve.NewFuzzyQuery(string(toks[0].Term))
+	// Typos are counted on the stem, which is what the index holds: on the
+	// typed word, "impression" (stem "impress") would find "depression".
+	stem := string(toks[0].Term)
+	if n := utf8.RuneCountInString(stem); n >= OneTypoRunes {
+		f := bleve.NewFuzzyQuery(stem)
 		f.SetField(index.FieldEN)
 		f.SetFuzziness(1)
 		if n >= TwoTypoRunes {
 			f.SetFuzziness(2)
 		}
+		f.SetPrefix(1) // a typo in the first letter is too costly, as in Meilisearch
 		f.SetBoost(fuzzyBoost)
 		alts = append(alts, f)
 	}
-	if last && n >= MinPrefixRunes {
+	if last && utf8.RuneCountInString(word) >= MinPrefixRunes {
 		p := bleve.NewPrefixQuery(word)
 		p.SetField(index.FieldEN)
 		p.SetBoost(prefixBoost)
@@ -426,20 +429,20 @@ func isLetters(s string) bool {
 
 // MaxPrefixTerms bounds how many indexed bigrams one predictive character
 // expands to.
-const MaxPrefixTerms = 64
+const MaxPrefixTerms = 256
 
 // termQuery is the query for one term or phrase, or nil when it holds
 // nothing to search. A term in Latin script is searched in both fields (NAD+
 // and SIRT1 stand in Japanese text too), but whether it is searchable at all
 // is the English analyzer's call: a stop word such as "of" is ignored, not
 // required.
-func (s *Service) termQuery(text string) query.Query {
+func (s *Service) termQuery(text string, mk *marks) query.Query {
 	enTokens := len(s.mapping.AnalyzerNamed(index.AnalyzerENQuery).Analyze([]byte(text)))
 	if enTokens == 0 && !strings.ContainsFunc(text, isCJK) {
 		return nil
 	}
 	var alts []query.Query
-	if q := s.jaPhrase(text); q != nil {
+	if q := s.jaPhrase(text, mk); q != nil {
 		alts = append(alts, q)
 	}
 	if enTokens > 0 {
@@ -462,7 +465,7 @@ func (s *Service) termQuery(text string) query.Query {
 // is searched predictively, as Groonga does: at its place the phrase accepts
 // the character standing alone or any indexed bigram that starts with it, so
 // 脳 finds 脳内 and 2024年 finds ２０２４年に.
-func (s *Service) jaPhrase(text string) query.Query {
+func (s *Service) jaPhrase(text string, mk *marks) query.Query {
 	var slots [][]string
 	last := -1
 	for _, tok := range s.mapping.AnalyzerNamed(index.AnalyzerJAQuery).Analyze([]byte(text)) {
@@ -472,6 +475,7 @@ func (s *Service) jaPhrase(text string) query.Query {
 		}
 		slot := &slots[len(slots)-1]
 		*slot = append(*slot, string(tok.Term))
+		mk.add(tok)
 		if isPredictive(tok) {
 			*slot = append(*slot, s.prefixTerms(index.FieldJA, tok.Term)...)
 		}
@@ -517,25 +521,34 @@ func isCJK(r rune) bool {
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
 }
 
-// predictiveChars returns the characters of q's positive terms that are
-// searched predictively: their matches are bigrams that start with them, of
-// which the highlight covers the character only.
-func (s *Service) predictiveChars(terms []Term) map[string]bool {
-	var out map[string]bool
-	for _, t := range terms {
-		if t.Negate {
-			continue
-		}
-		for _, tok := range s.mapping.AnalyzerNamed(index.AnalyzerJAQuery).Analyze([]byte(t.Text)) {
-			if isPredictive(tok) {
-				if out == nil {
-					out = map[string]bool{}
-				}
-				out[string(tok.Term)] = true
-			}
-		}
+// marks records, for highlighting, which Japanese tokens a query searches
+// as they are (own) and which characters it searches predictively: a match
+// of a bigram that only a predictive character asked for (脳 → 脳内) is
+// marked on the character alone.
+type marks struct {
+	own, predictive map[string]bool
+}
+
+func (m *marks) add(tok *analysis.Token) {
+	if m == nil {
+		return
 	}
-	return out
+	if isPredictive(tok) {
+		m.predictive[string(tok.Term)] = true
+	} else {
+		m.own[string(tok.Term)] = true
+	}
+}
+
+// span returns the highlight span of a match of term at [start, end) in text.
+func (m *marks) span(text, term string, start, end int) span {
+	first, size := utf8.DecodeRuneInString(term)
+	if m.predictive[string(first)] && size < len(term) && !m.own[term] && start < len(text) {
+		// The character's extent in the original, which may be longer than
+		// its NFKC form (ﾃﾞ is デ).
+		end = start + norm.NFKC.NextBoundaryInString(text[start:], true)
+	}
+	return span{start, end}
 }
 
 // filters returns the filter clauses of r: article always, topic and lang

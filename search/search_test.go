@@ -298,3 +298,46 @@ func TestCrossLanguage(t *testing.T) {
 		}
 	}
 }
+
+func TestGlossaryNegationAndMarks(t *testing.T) {
+	// Excluding a concept excludes its other names.
+	for _, h := range mustSearch(t, Request{Q: "睡眠 -melatonin", Size: MaxPageSize}).Hits {
+		if strings.Contains(h.Text, "メラトニン") {
+			t.Errorf("睡眠 -melatonin returned %s with メラトニン", h.ID)
+		}
+	}
+	for _, h := range mustSearch(t, Request{Q: "sleep -メラトニン", Size: MaxPageSize}).Hits {
+		if strings.Contains(strings.ToLower(h.Text), "melatonin") {
+			t.Errorf("sleep -メラトニン returned %s with melatonin", h.ID)
+		}
+	}
+	// A predictive character is marked alone only where nothing else asked
+	// for the bigram; through the glossary too (brain → 脳).
+	for _, tt := range []struct{ q, lang, mark, notMark string }{
+		{"睡 睡眠", "ja", "<mark>睡眠</mark>", "<mark>睡</mark>眠"},
+		{"brain", "ja", "<mark>脳</mark>", "<mark>脳の</mark>"},
+	} {
+		res := mustSearch(t, Request{Q: tt.q, Lang: tt.lang, Size: MaxPageSize})
+		if res.Total == 0 {
+			t.Errorf("%s: no hits", tt.q)
+		}
+		for _, h := range res.Hits {
+			if !strings.Contains(h.Highlight, tt.mark) || strings.Contains(h.Highlight, tt.notMark) {
+				t.Errorf("%s: %s highlight %s, want %s and not %s", tt.q, h.ID, h.Highlight, tt.mark, tt.notMark)
+			}
+		}
+	}
+}
+
+// Typo tolerance counts typos on the stem the index holds and not in the
+// first letter, so these absent words find nothing. (One typo from five
+// letters still lets "heart" find "hear", as in Meilisearch.)
+func TestTyposFindNothingAbsent(t *testing.T) {
+	for _, q := range []string{"impression", "regression", "attention", "aggression", "progression",
+		"dying", "dries", "tired", "lives", "ideas", "house"} {
+		res := mustSearch(t, Request{Q: q, Lang: "en", Size: MaxPageSize})
+		for _, h := range res.Hits {
+			t.Errorf("%s matched %s: %s", q, h.ID, h.Highlight)
+		}
+	}
+}

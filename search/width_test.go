@@ -17,6 +17,7 @@ func TestWidthAndFormFolding(t *testing.T) {
 		"臨床ﾃﾞｰﾀでは、ＮＡＤ＋が２０２４年に増えた。",
 		"ﾒﾗﾄﾆﾝとｺﾙﾁｿﾞｰﾙの話です。",
 		"Full-width ＳＩＲＴ１ appears here.",
+		"ｺﾞﾏと㍿の話。",
 	}, "\n"))}}
 	ix, err := index.Build(fsys)
 	if err != nil {
@@ -34,6 +35,9 @@ func TestWidthAndFormFolding(t *testing.T) {
 		{"ｺﾙﾁｿﾞｰﾙ", "<mark>ｺﾙﾁｿﾞｰﾙ</mark>"},
 		{"コルチゾール", "<mark>ｺﾙﾁｿﾞｰﾙ</mark>"},
 		{"SIRT1", "<mark>ＳＩＲＴ１</mark>"},
+		{"デ", "<mark>ﾃﾞ</mark>ｰﾀ"}, // a predictive character keeps its voiced mark
+		{"ゴ", "<mark>ｺﾞ</mark>ﾏ"},
+		{"株式会社", "<mark>㍿</mark>"},
 	}
 	for _, tt := range tests {
 		res, err := s.Search(context.Background(), Request{Q: tt.q})
