@@ -9,11 +9,7 @@ import (
 // tokens renders an analyzer's output as "term@pos[start:end]" joined by spaces.
 func tokens(t *testing.T, analyzer, text string) string {
 	t.Helper()
-	m, err := NewMapping()
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := m.AnalyzerNamed(analyzer)
+	a := NewMapping().AnalyzerNamed(analyzer)
 	if a == nil {
 		t.Fatalf("no analyzer %s", analyzer)
 	}

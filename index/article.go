@@ -53,9 +53,6 @@ func ParseArticle(id string, raw []byte, topics ...string) (Article, error) {
 	a := Article{ID: id}
 	section := ""
 	for _, line := range lines {
-		if a.Title == "" && isHeading(line) {
-			a.Title = line
-		}
 		p := Paragraph{
 			Article: id,
 			N:       len(a.Paragraphs) + 1,
@@ -66,6 +63,9 @@ func ParseArticle(id string, raw []byte, topics ...string) (Article, error) {
 		p.ID = fmt.Sprintf("%s-%d", id, p.N)
 		if p.Heading {
 			section = line
+			if a.Title == "" {
+				a.Title = line
+			}
 		}
 		p.Section = section
 		a.Paragraphs = append(a.Paragraphs, p)
@@ -114,12 +114,17 @@ func isHeading(line string) bool {
 // are kana or kanji: Japanese prose is mostly kana and kanji even when it
 // names NAD+ or SIRT1, while an English paragraph that quotes one Japanese
 // word stays English (and keeps stemming and stop words).
+// IsJapanese reports whether r is a kanji or kana.
+func IsJapanese(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
+}
+
 func detectLang(s string) string {
 	letters, cjk := 0, 0
 	for _, r := range s {
 		if unicode.IsLetter(r) {
 			letters++
-			if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana) {
+			if IsJapanese(r) {
 				cjk++
 			}
 		}

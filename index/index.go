@@ -56,7 +56,7 @@ type Index struct {
 // NewMapping returns the index mapping: per-language text fields with term
 // vectors for highlighting, keyword fields for filters and facets. Nothing
 // is stored: hits are read back from the Index's own article store.
-func NewMapping() (mapping.IndexMapping, error) {
+func NewMapping() mapping.IndexMapping {
 	m := bleve.NewIndexMapping()
 	text := func(analyzer string) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
@@ -94,17 +94,13 @@ func NewMapping() (mapping.IndexMapping, error) {
 	// 39 judged queries) BM25 gives recall@1 0.667, recall@5 0.974, MRR 0.802;
 	// tf-idf 0.615, 0.949, 0.767.
 	m.ScoringModel = "bm25"
-	return m, nil
+	return m
 }
 
 // New returns an empty in-memory scorch index. (bleve.NewMemOnly is the old
 // upsidedown index, which collapses at scale.)
 func New() (*Index, error) {
-	m, err := NewMapping()
-	if err != nil {
-		return nil, err
-	}
-	b, err := bleve.NewUsing("", m, scorch.Name, scorch.Name, nil)
+	b, err := bleve.NewUsing("", NewMapping(), scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}

@@ -438,7 +438,7 @@ const MaxPrefixTerms = 256
 // required.
 func (s *Service) termQuery(text string, mk *marks) query.Query {
 	enTokens := len(s.mapping.AnalyzerNamed(index.AnalyzerENQuery).Analyze([]byte(text)))
-	if enTokens == 0 && !strings.ContainsFunc(text, isCJK) {
+	if enTokens == 0 && !strings.ContainsFunc(text, index.IsJapanese) {
 		return nil
 	}
 	var alts []query.Query
@@ -493,7 +493,7 @@ func (s *Service) jaPhrase(text string, mk *marks) query.Query {
 
 func isPredictive(tok *analysis.Token) bool {
 	r, size := utf8.DecodeRune(tok.Term)
-	return tok.Type == analysis.Single && size == len(tok.Term) && isCJK(r)
+	return tok.Type == analysis.Single && size == len(tok.Term) && index.IsJapanese(r)
 }
 
 // prefixTerms lists up to MaxPrefixTerms indexed terms of field that start
@@ -515,10 +515,6 @@ func (s *Service) prefixTerms(field string, prefix []byte) []string {
 		}
 	}
 	return out
-}
-
-func isCJK(r rune) bool {
-	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
 }
 
 // marks records, for highlighting, which Japanese tokens a query searches

@@ -71,9 +71,9 @@ func handleSearch(logger *slog.Logger, s Searcher) http.Handler {
 // search.Request means "the default".
 func parseSearchRequest(rawQuery string) (search.Request, error) {
 	var req search.Request
-	values, err := url.ParseQuery(rawQuery)
+	values, err := parseQuery(rawQuery)
 	if err != nil {
-		return req, errorf(search.CodeInvalid, "malformed query string: %v", err)
+		return req, err
 	}
 	if req.Q, err = single(values, "q"); err != nil {
 		return req, err
@@ -99,6 +99,16 @@ func parseSearchRequest(rawQuery string) (search.Request, error) {
 		return req, err
 	}
 	return req, nil
+}
+
+// parseQuery reads a query string as browsers encode forms ("+" is a space,
+// "%2B" a plus); a malformed one is the caller's error.
+func parseQuery(rawQuery string) (url.Values, error) {
+	values, err := url.ParseQuery(rawQuery)
+	if err != nil {
+		return nil, errorf(search.CodeInvalid, "malformed query string: %v", err)
+	}
+	return values, nil
 }
 
 // single returns the one non-empty value of a parameter that may be given
@@ -235,9 +245,9 @@ func handleArticle(logger *slog.Logger, s Searcher) http.Handler {
 // handleSuggest answers GET /api/suggest?q=: completions of q's last word.
 func handleSuggest(logger *slog.Logger, s Searcher) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		values, err := url.ParseQuery(r.URL.RawQuery)
+		values, err := parseQuery(r.URL.RawQuery)
 		if err != nil {
-			writeError(w, r, logger, errorf(search.CodeInvalid, "malformed query string: %v", err))
+			writeError(w, r, logger, err)
 			return
 		}
 		q, err := single(values, "q")
