@@ -2,14 +2,19 @@ package index
 
 import (
 	"fmt"
+	"strings"
+	"sync"
+	"unicode"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/token/porter"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/registry"
+	"github.com/ikawaha/kagome-dict/ipa"
+	"github.com/ikawaha/kagome/v2/tokenizer"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -21,6 +26,9 @@ const (
 	AnalyzerJAQuery = "nmn_ja_query"
 	AnalyzerEN      = "nmn_en"
 	AnalyzerENQuery = "nmn_en_query"
+	// AnalyzerJABase is the Japanese base-form analyzer, for index and query
+	// alike: see baseFormTokenizer.
+	AnalyzerJABase = "nmn_ja_base"
 
 	symbolTokenizerName = "nmn_symbol_unicode"
 	symbolVariantsName  = "nmn_symbol_variants"
@@ -154,10 +162,90 @@ func trimPlus(b []byte) []byte {
 	return b
 }
 
+// kagome is the one morphological analyser of the process, made on first
+// use: loading the IPA dictionary takes about a second and some 90 MB of
+// heap, so it is paid once. A kagome Tokenizer is safe for concurrent use.
+var kagome = sync.OnceValue(func() *tokenizer.Tokenizer {
+	t, err := tokenizer.New(ipa.Dict(), tokenizer.OmitBosEos())
+	if err != nil {
+		panic(fmt.Sprintf("kagome: %v", err)) // only for a nil dictionary
+	}
+	return t
+})
+
+// baseFormTokenizer splits Japanese text into morphemes with kagome (IPA
+// dictionary) and emits each content morpheme as its dictionary form, NFKC
+// and lower case, at the surface's offsets: 飲んで, 飲みます, 飲まない and
+// 飲んでいない all give 飲む, and 改善され gives 改善 する. Particles
+// (助詞), auxiliary verbs (助動詞) and dependent or suffix verbs (いる of
+// 〜ている, れる of the passive) are dropped without a trace, so positions
+// run on over them and a phrase of base forms matches whatever endings stand
+// between; punctuation, spaces and symbols (記号, or a morpheme with no
+// letter or digit, such as the + of NAD+) are dropped too but leave a gap of
+// one position, so that a phrase does not run across a sentence or a word
+// in another script.
+type baseFormTokenizer struct{}
+
+func (baseFormTokenizer) Tokenize(input []byte) analysis.TokenStream {
+	morphs := kagome().Analyze(string(input), tokenizer.Normal)
+	out := make(analysis.TokenStream, 0, len(morphs)/2+1)
+	pos, gap := 0, false
+	for _, m := range morphs {
+		switch pos0, _ := m.FeatureAt(0); pos0 {
+		case "助詞", "助動詞":
+			continue
+		case "記号":
+			gap = true
+			continue
+		case "動詞":
+			if pos1, _ := m.FeatureAt(1); pos1 == "非自立" || pos1 == "接尾" {
+				continue
+			}
+		}
+		if !strings.ContainsFunc(m.Surface, isLetterOrDigit) {
+			gap = true
+			continue
+		}
+		base, ok := m.FeatureAt(ipa.BaseForm)
+		if !ok || base == "*" || base == "" {
+			base = m.Surface
+		}
+		if !norm.NFKC.IsNormalString(base) {
+			base = norm.NFKC.String(base)
+		}
+		pos++
+		if gap && len(out) > 0 {
+			pos++
+		}
+		gap = false
+		typ := analysis.AlphaNumeric
+		if strings.ContainsFunc(base, IsJapanese) {
+			typ = analysis.Ideographic
+		}
+		out = append(out, &analysis.Token{
+			Term:     []byte(strings.ToLower(base)),
+			Start:    m.Position,
+			End:      m.Position + len(m.Surface),
+			Position: pos,
+			Type:     typ,
+		})
+	}
+	return out
+}
+
+func isLetterOrDigit(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+func init() {
+	mustRegister(registry.RegisterAnalyzer(AnalyzerJABase,
+		func(map[string]interface{}, *registry.Cache) (analysis.Analyzer, error) {
+			return &nfkcAnalyzer{tokenizer: baseFormTokenizer{}}, nil
+		}))
+}
+
 func init() {
 	mustRegister(registry.RegisterTokenizer(symbolTokenizerName,
 		func(map[string]interface{}, *registry.Cache) (analysis.Tokenizer, error) {
-			return symbolTokenizer{unicode.NewUnicodeTokenizer()}, nil
+			return symbolTokenizer{unicodetok.NewUnicodeTokenizer()}, nil
 		}))
 	mustRegister(registry.RegisterTokenFilter(symbolVariantsName,
 		func(map[string]interface{}, *registry.Cache) (analysis.TokenFilter, error) {

@@ -55,3 +55,32 @@ func TestAnalyzers(t *testing.T) {
 		}
 	}
 }
+
+// The base-form analyzer gives each content morpheme's dictionary form at
+// its surface's offsets: endings, particles and auxiliaries are dropped,
+// punctuation leaves a gap of one position.
+func TestBaseFormAnalyzer(t *testing.T) {
+	tests := []struct{ text, want string }{
+		// te-form, with the progressive いる and the negative; polite; negative.
+		{"飲んでいない", "飲む@1[0:6]"},
+		{"飲んで", "飲む@1[0:6]"},
+		{"飲みます。飲まない、飲んで", "飲む@1[0:6] 飲む@3[15:21] 飲む@5[30:36]"},
+		// A サ変 noun with する in the passive; する as written.
+		{"改善され", "改善@1[0:6] する@2[6:9]"},
+		{"改善する", "改善@1[0:6] する@2[6:12]"},
+		{"体内時計が整い", "体内@1[0:6] 時計@2[6:12] 整う@3[15:21]"},
+		{"目が覚めてしまい", "目@1[0:3] 覚める@2[6:12]"},
+		// The + of NAD+ is a symbol: a gap, so no phrase runs across it.
+		{"NAD+は睡眠を整えることで", "nad@1[0:3] 睡眠@3[7:13] 整える@4[16:25] こと@5[25:31]"},
+		// NFKC first, offsets in the original.
+		{"ﾃﾞｰﾀを整えた", "データ@1[0:12] 整える@2[15:21]"},
+		{"㍿です", "株式会社@1[0:3]"},
+		// Only endings: nothing.
+		{"について", ""},
+	}
+	for _, tt := range tests {
+		if got := tokens(t, AnalyzerJABase, tt.text); got != tt.want {
+			t.Errorf("%s(%q)\n got %s\nwant %s", AnalyzerJABase, tt.text, got, tt.want)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -16,8 +17,12 @@ import (
 
 // Field names of a paragraph document in bleve.
 const (
-	FieldJA      = "text_ja" // Japanese text, AnalyzerJA
-	FieldEN      = "text_en" // English text, AnalyzerEN
+	FieldJA = "text_ja" // Japanese text, AnalyzerJA
+	FieldEN = "text_en" // English text, AnalyzerEN
+	// FieldJABase is Japanese text again, as dictionary forms
+	// (AnalyzerJABase), so that 整う finds 整い: FieldJA's bigrams find any
+	// substring but not another form of a word.
+	FieldJABase  = "text_ja_base"
 	FieldTopic   = "topic"   // keyword, one term per topic
 	FieldLang    = "lang"    // keyword: ja or en
 	FieldArticle = "article" // keyword: article id
@@ -51,6 +56,9 @@ type Index struct {
 	articles   map[string]*Article
 	paragraphs map[string]*Paragraph
 	vocab      []Word // sorted by Key; rebuilt on every Add
+	// endings lists FieldJA's bigrams by their last character, in term
+	// order; rebuilt on every Add. See BigramsEndingWith.
+	endings map[string][]string
 }
 
 // NewMapping returns the index mapping: per-language text fields with term
@@ -80,6 +88,7 @@ func NewMapping() mapping.IndexMapping {
 
 	doc := bleve.NewDocumentStaticMapping()
 	doc.AddFieldMappingsAt(FieldJA, text(AnalyzerJA))
+	doc.AddFieldMappingsAt(FieldJABase, text(AnalyzerJABase))
 	doc.AddFieldMappingsAt(FieldEN, text(AnalyzerEN))
 	for _, f := range []string{FieldTopic, FieldLang, FieldArticle, FieldFacet} {
 		doc.AddFieldMappingsAt(f, keyword())
@@ -164,6 +173,7 @@ func document(p *Paragraph) map[string]interface{} {
 	}
 	if p.Lang == LangJA {
 		d[FieldJA] = p.Text
+		d[FieldJABase] = p.Text
 	} else {
 		d[FieldEN] = p.Text
 	}
@@ -206,7 +216,50 @@ func (ix *Index) Add(arts ...Article) error {
 		}
 	}
 	ix.vocab = buildVocab(ix.articles)
+	endings, err := bigramEndings(ix.bleve)
+	if err != nil {
+		return err
+	}
+	ix.endings = endings
 	return nil
+}
+
+// bigramEndings walks FieldJA's dictionary once and files every term of two
+// characters that ends in a kanji or kana (a bigram: ール too) under that
+// character.
+func bigramEndings(b bleve.Index) (map[string][]string, error) {
+	dict, err := b.FieldDict(FieldJA)
+	if err != nil {
+		return nil, fmt.Errorf("bigram endings: %w", err)
+	}
+	defer dict.Close()
+	out := map[string][]string{}
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			return nil, fmt.Errorf("bigram endings: %w", err)
+		}
+		if e == nil {
+			return out, nil
+		}
+		_, n := utf8.DecodeRuneInString(e.Term)
+		last, m := utf8.DecodeRuneInString(e.Term[n:])
+		if n+m == len(e.Term) && m > 0 && IsJapanese(last) {
+			k := e.Term[n:]
+			out[k] = append(out[k], e.Term)
+		}
+	}
+}
+
+// BigramsEndingWith returns the indexed FieldJA bigrams whose second
+// character is ch (睡眠 for 眠), in term order: a character at the end of a
+// run of kanji or kana is indexed only inside such a bigram. The slice is
+// shared: do not modify it.
+func (ix *Index) BigramsEndingWith(ch string) []string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	e := ix.endings[ch]
+	return e[:len(e):len(e)]
 }
 
 // Bleve is the underlying index, for package search.

@@ -22,6 +22,8 @@ func BenchmarkSearch(b *testing.B) {
 		{"mixed", Request{Q: "NAD+ 睡眠"}},
 		{"filtered", Request{Q: "NAD+", Topics: []string{"sleep"}, Lang: "ja"}},
 		{"no-match", Request{Q: "ビタミンD"}},
+		{"kanji", Request{Q: "眠"}},  // predictive: bigrams it starts and ends
+		{"forms", Request{Q: "整う"}}, // found only as 整い, 整っ (base forms)
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			b.ReportAllocs()

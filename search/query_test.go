@@ -60,8 +60,12 @@ func TestTextQuery(t *testing.T) {
 	// Without the glossary; TestGlossaryQuery covers expansion.
 	s := &Service{ix: seedSearch(t).ix, mapping: seedSearch(t).mapping}
 	tests := []struct{ in, want string }{
-		// Japanese: the bigrams in a row; English: the analyzed phrase.
-		{"メラトニン", `must(or(phrase(text_ja:メラ ラト トニ ニン),phrase(text_en/nmn_en_query:"メラトニン")))`},
+		// Japanese: the bigrams in a row, or (scored lower) the dictionary
+		// forms in a row; English: the analyzed phrase.
+		{"メラトニン", `must(or(or(phrase(text_ja:メラ ラト トニ ニン),term(text_ja_base:メラトニン)^0.3),phrase(text_en/nmn_en_query:"メラトニン")))`},
+		{"改善され", `must(or(or(phrase(text_ja:改善 善さ され),phrase(text_ja_base:改善 する)^0.3),phrase(text_en/nmn_en_query:"改善され")))`},
+		// Only endings: no dictionary form to search.
+		{"について", `must(or(phrase(text_ja:につ つい いて),phrase(text_en/nmn_en_query:"について")))`},
 		{"NAD+ -cortisol", `must(or(term(text_ja:nad+),phrase(text_en/nmn_en_query:"NAD+"))) not(or(term(text_ja:cortisol),phrase(text_en/nmn_en_query:"cortisol")))`},
 		{"-cortisol", `must(all) not(or(term(text_ja:cortisol),phrase(text_en/nmn_en_query:"cortisol")))`},
 		{"NAD + *", `must(or(term(text_ja:nad),phrase(text_en/nmn_en_query:"NAD")))`},
@@ -76,8 +80,9 @@ func TestTextQuery(t *testing.T) {
 		{`"cortisol"`, `must(or(term(text_ja:cortisol),phrase(text_en/nmn_en_query:"cortisol")))`},
 		{"SIRT1", `must(or(term(text_ja:sirt1),phrase(text_en/nmn_en_query:"SIRT1")))`},
 		{"the", `unsearchable`},
-		// A lone kanji is predictive: itself, or the indexed bigrams it starts.
-		{"脳", `must(or(phrase(text_ja:脳|脳が|脳の|脳へ|脳や|脳内),phrase(text_en/nmn_en_query:"脳")))`},
+		// A lone kanji is predictive: itself, the indexed bigrams it starts,
+		// or (standing alone) those it ends. Latin or digits: no base forms.
+		{"脳", `must(or(phrase(text_ja:脳|脳が|脳の|脳へ|脳や|脳内|に脳|や脳|る脳),phrase(text_en/nmn_en_query:"脳")))`},
 		{"2024年", `must(or(phrase(text_ja:2024 年|年ア|年齢),phrase(text_en/nmn_en_query:"2024年")))`},
 	}
 	for _, tt := range tests {
@@ -183,9 +188,10 @@ func TestGlossaryQuery(t *testing.T) {
 	s := seedSearch(t)
 	tests := []struct{ in, want string }{
 		// The typed name, or the concept's other names scored lower.
-		{`"cortisol"`, `must(or(or(term(text_ja:cortisol),phrase(text_en/nmn_en_query:"cortisol")),or(phrase(text_ja:コル ルチ チゾ ゾー ール)^0.01,phrase(text_en/nmn_en_query:"コルチゾール")^0.01)))`},
+		// (A base-form leaf of another name is scored lower still.)
+		{`"cortisol"`, `must(or(or(term(text_ja:cortisol),phrase(text_en/nmn_en_query:"cortisol")),or(or(phrase(text_ja:コル ルチ チゾ ゾー ール)^0.01,term(text_ja_base:コルチゾール)^0.003),phrase(text_en/nmn_en_query:"コルチゾール")^0.01)))`},
 		// A run of terms that names a concept is one unit; each term still required.
-		{`"blood" "sugar"`, `must(or(and(or(term(text_ja:blood),phrase(text_en/nmn_en_query:"blood")),or(term(text_ja:sugar),phrase(text_en/nmn_en_query:"sugar"))),or(term(text_ja:血糖)^0.01,phrase(text_en/nmn_en_query:"血糖")^0.01),or(phrase(text_ja:血糖 糖値)^0.01,phrase(text_en/nmn_en_query:"血糖値")^0.01),or(phrase(text_ja:blood glucose)^0.01,phrase(text_en/nmn_en_query:"blood glucose")^0.01)))`},
+		{`"blood" "sugar"`, `must(or(and(or(term(text_ja:blood),phrase(text_en/nmn_en_query:"blood")),or(term(text_ja:sugar),phrase(text_en/nmn_en_query:"sugar"))),or(or(term(text_ja:血糖)^0.01,term(text_ja_base:血糖)^0.003),phrase(text_en/nmn_en_query:"血糖")^0.01),or(or(phrase(text_ja:血糖 糖値)^0.01,phrase(text_ja_base:血糖 値)^0.003),phrase(text_en/nmn_en_query:"血糖値")^0.01),or(phrase(text_ja:blood glucose)^0.01,phrase(text_en/nmn_en_query:"blood glucose")^0.01)))`},
 		// No entry: as before.
 		{`"troglitazone"`, `must(or(term(text_ja:troglitazone),phrase(text_en/nmn_en_query:"troglitazone")))`},
 	}

@@ -216,10 +216,10 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 		}
 		a, _ := s.ix.Article(p.Article)
 		var spans []span
-		for _, terms := range h.Locations {
+		for field, terms := range h.Locations {
 			for term, locs := range terms {
 				for _, l := range locs {
-					spans = append(spans, mk.span(p.Text, term, int(l.Start), int(l.End)))
+					spans = append(spans, mk.span(p.Text, field, term, int(l.Start), int(l.End)))
 				}
 			}
 		}
@@ -261,7 +261,7 @@ func took(since time.Time) float64 {
 // row, not any one of them. Terms that analyze to nothing are dropped;
 // searchable is false when no term is left.
 func (s *Service) textQuery(terms []Term) (q query.Query, searchable bool, mk *marks) {
-	mk = &marks{own: map[string]bool{}, predictive: map[string]bool{}}
+	mk = &marks{own: map[string]bool{}, predictive: map[string]bool{}, suffix: map[string]bool{}}
 	var must, mustNot []query.Query
 	for i := 0; i < len(terms); i++ {
 		t := terms[i]
@@ -330,8 +330,10 @@ func (s *Service) textQuery(terms []Term) (q query.Query, searchable bool, mk *m
 	return b, true, mk
 }
 
-// boostLeaves sets the boost of every leaf of q: bleve applies the boost of
-// a term or phrase query, not that of a disjunction or conjunction.
+// boostLeaves multiplies the boost of every leaf of q by b: bleve applies
+// the boost of a term or phrase query, not that of a disjunction or
+// conjunction. (Multiplies, so a base-form leaf of a glossary name stays
+// below that name's exact leaf.)
 func boostLeaves(q query.Query, b float64) {
 	switch q := q.(type) {
 	case *query.DisjunctionQuery:
@@ -343,7 +345,7 @@ func boostLeaves(q query.Query, b float64) {
 			boostLeaves(c, b)
 		}
 	case query.BoostableQuery:
-		q.SetBoost(b)
+		q.SetBoost(q.Boost() * b)
 	}
 }
 
@@ -428,8 +430,15 @@ func isLetters(s string) bool {
 }
 
 // MaxPrefixTerms bounds how many indexed bigrams one predictive character
-// expands to.
+// expands to, those it starts and those it ends together.
 const MaxPrefixTerms = 256
+
+// baseFormBoost scores a match of a Japanese term's dictionary forms
+// (index.FieldJABase) below a match of the term as typed (FieldJA's bigrams),
+// as typos and completions score below the exact English word: 改善する
+// finds 改善され, but paragraphs that say 改善する come first. A paragraph
+// with the typed form matches both fields and gets both scores.
+const baseFormBoost = 0.3
 
 // termQuery is the query for one term or phrase, or nil when it holds
 // nothing to search. A term in Latin script is searched in both fields (NAD+
@@ -464,11 +473,16 @@ func (s *Service) termQuery(text string, mk *marks) query.Query {
 // kana left alone by the bigram filter (the query "脳", the 年 of "2024年")
 // is searched predictively, as Groonga does: at its place the phrase accepts
 // the character standing alone or any indexed bigram that starts with it, so
-// 脳 finds 脳内 and 2024年 finds ２０２４年に.
+// 脳 finds 脳内 and 2024年 finds ２０２４年に. A character that is the whole
+// term also accepts the indexed bigrams that end with it, as Groonga's
+// TokenBigram does: 眠 finds the 睡眠 of "…睡眠。", which is indexed only
+// as the bigram 睡眠. A term in Japanese script also matches its
+// dictionary forms (see baseFormQuery).
 func (s *Service) jaPhrase(text string, mk *marks) query.Query {
 	var slots [][]string
+	toks := s.mapping.AnalyzerNamed(index.AnalyzerJAQuery).Analyze([]byte(text))
 	last := -1
-	for _, tok := range s.mapping.AnalyzerNamed(index.AnalyzerJAQuery).Analyze([]byte(text)) {
+	for _, tok := range toks {
 		if tok.Position != last {
 			slots = append(slots, nil)
 			last = tok.Position
@@ -480,15 +494,72 @@ func (s *Service) jaPhrase(text string, mk *marks) query.Query {
 			*slot = append(*slot, s.prefixTerms(index.FieldJA, tok.Term)...)
 		}
 	}
+	lone := len(toks) == 1 && isPredictive(toks[0])
+	if lone {
+		ends := s.ix.BigramsEndingWith(string(toks[0].Term))
+		room := MaxPrefixTerms - (len(slots[0]) - 1)
+		if len(ends) > 0 && room > 0 {
+			slots[0] = append(slots[0], ends[:min(len(ends), room)]...)
+			mk.addSuffix(toks[0])
+		}
+	}
+	var q query.Query
 	switch {
 	case len(slots) == 0:
 		return nil
 	case len(slots) == 1 && len(slots[0]) == 1:
-		q := bleve.NewTermQuery(slots[0][0])
-		q.SetField(index.FieldJA)
+		tq := bleve.NewTermQuery(slots[0][0])
+		tq.SetField(index.FieldJA)
+		q = tq
+	default:
+		q = query.NewMultiPhraseQuery(slots, index.FieldJA)
+	}
+	if lone {
+		// Every occurrence of the character is found already.
 		return q
 	}
-	return query.NewMultiPhraseQuery(slots, index.FieldJA)
+	if bq := s.baseFormQuery(text); bq != nil {
+		q = bleve.NewDisjunctionQuery(q, bq)
+	}
+	return q
+}
+
+// baseFormQuery is the phrase of text's dictionary forms in
+// index.FieldJABase, scored at baseFormBoost, so that 整う finds 整い and
+// 飲まない finds 飲んで; nil for a term that is not in Japanese script
+// alone, or whose morphemes are all endings. Terms with Latin letters or
+// digits (NAD+は, C反応性タンパク質, 2024年) are left to the bigrams: they do
+// not conjugate, and kagome splits them otherwise than the bigram analyzer
+// (NAD and +), which would loosen NAD+は to NAD.
+func (s *Service) baseFormQuery(text string) query.Query {
+	if !strings.ContainsFunc(text, index.IsJapanese) || strings.ContainsFunc(text, isASCIIAlnum) {
+		return nil
+	}
+	toks := s.mapping.AnalyzerNamed(index.AnalyzerJABase).Analyze([]byte(text))
+	if len(toks) == 0 {
+		return nil
+	}
+	if len(toks) == 1 {
+		q := bleve.NewTermQuery(string(toks[0].Term))
+		q.SetField(index.FieldJABase)
+		q.SetBoost(baseFormBoost)
+		return q
+	}
+	// Positions may skip one where punctuation stood: an empty slot there
+	// matches any term, as in bleve's match-phrase query.
+	first := toks[0].Position
+	slots := make([][]string, toks[len(toks)-1].Position-first+1)
+	for _, tok := range toks {
+		i := tok.Position - first
+		slots[i] = append(slots[i], string(tok.Term))
+	}
+	q := query.NewMultiPhraseQuery(slots, index.FieldJABase)
+	q.SetBoost(baseFormBoost)
+	return q
+}
+
+func isASCIIAlnum(r rune) bool {
+	return r < 0x80 && (unicode.IsLetter(r) || unicode.IsDigit(r))
 }
 
 func isPredictive(tok *analysis.Token) bool {
@@ -518,11 +589,12 @@ func (s *Service) prefixTerms(field string, prefix []byte) []string {
 }
 
 // marks records, for highlighting, which Japanese tokens a query searches
-// as they are (own) and which characters it searches predictively: a match
-// of a bigram that only a predictive character asked for (脳 → 脳内) is
-// marked on the character alone.
+// as they are (own), which characters it searches predictively, and which
+// of those also as the end of a bigram (suffix): a match of a bigram that
+// only a predictive character asked for (脳 → 脳内, 眠 → 睡眠) is marked on
+// the character alone.
 type marks struct {
-	own, predictive map[string]bool
+	own, predictive, suffix map[string]bool
 }
 
 func (m *marks) add(tok *analysis.Token) {
@@ -536,13 +608,39 @@ func (m *marks) add(tok *analysis.Token) {
 	}
 }
 
-// span returns the highlight span of a match of term at [start, end) in text.
-func (m *marks) span(text, term string, start, end int) span {
-	first, size := utf8.DecodeRuneInString(term)
-	if m.predictive[string(first)] && size < len(term) && !m.own[term] && start < len(text) {
-		// The character's extent in the original, which may be longer than
-		// its NFKC form (ﾃﾞ is デ).
+func (m *marks) addSuffix(tok *analysis.Token) {
+	if m != nil {
+		m.suffix[string(tok.Term)] = true
+	}
+}
+
+// span returns the highlight span of a match of term in field at [start,
+// end) in text. A match in FieldJABase is a dictionary form (飲む) at its
+// surface in the text (飲ん), which is marked whole.
+func (m *marks) span(text, field, term string, start, end int) span {
+	if field != index.FieldJA || m.own[term] || start >= end || end > len(text) {
+		return span{start, end}
+	}
+	first, fsize := utf8.DecodeRuneInString(term)
+	last, lsize := utf8.DecodeLastRuneInString(term)
+	prefix := m.predictive[string(first)] && fsize < len(term)
+	suffix := m.suffix[string(last)] && lsize < len(term)
+	// The character's extent in the original, which may be longer than its
+	// NFKC form (ﾃﾞ is デ).
+	switch {
+	case prefix && suffix: // 睡眠 for the query "睡 眠": both characters
+	case prefix:
 		end = start + norm.NFKC.NextBoundaryInString(text[start:], true)
+	case suffix:
+		from := end
+		for from > start {
+			_, size := utf8.DecodeLastRuneInString(text[:from])
+			from -= size
+			if norm.NFKC.PropertiesString(text[from:]).BoundaryBefore() {
+				break
+			}
+		}
+		start = from
 	}
 	return span{start, end}
 }
