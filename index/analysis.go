@@ -29,6 +29,11 @@ const (
 	// AnalyzerJABase is the Japanese base-form analyzer, for index and query
 	// alike: see baseFormTokenizer.
 	AnalyzerJABase = "nmn_ja_base"
+	// AnalyzerENWord keeps English words as written, lower case, neither
+	// stemmed nor stop-worded: typos and prefixes are judged on the word a
+	// person types, not on a stem ("sensitivty" is one typo from
+	// "sensitivity" but four from its stem "sensit").
+	AnalyzerENWord = "nmn_en_word"
 
 	symbolTokenizerName = "nmn_symbol_unicode"
 	symbolVariantsName  = "nmn_symbol_variants"
@@ -271,6 +276,7 @@ func init() {
 		AnalyzerJAQuery: ja,
 		AnalyzerEN:      append(eng[:len(eng):len(eng)], symbolVariantsName),
 		AnalyzerENQuery: eng,
+		AnalyzerENWord:  {lowercase.Name},
 	} {
 		mustRegister(registry.RegisterAnalyzer(name,
 			func(_ map[string]interface{}, cache *registry.Cache) (analysis.Analyzer, error) {

@@ -33,6 +33,10 @@ type Paragraph struct {
 	Heading bool     `json:"heading"`
 	Topics  []string `json:"topics"`
 	Text    string   `json:"text"`
+
+	// lengths holds the token count of each of textFields, -1 where the
+	// paragraph does not have the field; set when it is indexed.
+	lengths [len(textFields)]int32
 }
 
 // maxHeadingRunes bounds what may count as a heading: titles of this blog run

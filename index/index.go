@@ -13,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 )
 
 // Field names of a paragraph document in bleve.
@@ -22,7 +23,10 @@ const (
 	// FieldJABase is Japanese text again, as dictionary forms
 	// (AnalyzerJABase), so that 整う finds 整い: FieldJA's bigrams find any
 	// substring but not another form of a word.
-	FieldJABase  = "text_ja_base"
+	FieldJABase = "text_ja_base"
+	// FieldENWord is English text again as lower-case words
+	// (AnalyzerENWord), for typo and prefix matching.
+	FieldENWord  = "text_en_word"
 	FieldTopic   = "topic"   // keyword, one term per topic
 	FieldLang    = "lang"    // keyword: ja or en
 	FieldArticle = "article" // keyword: article id
@@ -59,6 +63,9 @@ type Index struct {
 	// endings lists FieldJA's bigrams by their last character, in term
 	// order; rebuilt on every Add. See BigramsEndingWith.
 	endings map[string][]string
+	// lengths and stats are the text fields' sizes for BM25; see BM25Stats.
+	lengths map[string]fieldLength
+	stats   map[string]*bsearch.BM25Stats
 }
 
 // NewMapping returns the index mapping: per-language text fields with term
@@ -90,6 +97,7 @@ func NewMapping() mapping.IndexMapping {
 	doc.AddFieldMappingsAt(FieldJA, text(AnalyzerJA))
 	doc.AddFieldMappingsAt(FieldJABase, text(AnalyzerJABase))
 	doc.AddFieldMappingsAt(FieldEN, text(AnalyzerEN))
+	doc.AddFieldMappingsAt(FieldENWord, text(AnalyzerENWord))
 	for _, f := range []string{FieldTopic, FieldLang, FieldArticle, FieldFacet} {
 		doc.AddFieldMappingsAt(f, keyword())
 	}
@@ -113,7 +121,8 @@ func New() (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
-	return &Index{bleve: b, articles: map[string]*Article{}, paragraphs: map[string]*Paragraph{}}, nil
+	return &Index{bleve: b, articles: map[string]*Article{}, paragraphs: map[string]*Paragraph{},
+		lengths: map[string]fieldLength{}}, nil
 }
 
 // ReadArticles parses every *.txt file at the top of fsys, in name order.
@@ -176,6 +185,7 @@ func document(p *Paragraph) map[string]interface{} {
 		d[FieldJABase] = p.Text
 	} else {
 		d[FieldEN] = p.Text
+		d[FieldENWord] = p.Text
 	}
 	return d
 }
@@ -195,7 +205,9 @@ func (ix *Index) Add(arts ...Article) error {
 		}
 		for j := range a.Paragraphs {
 			p := &a.Paragraphs[j]
-			if err := batch.Index(p.ID, document(p)); err != nil {
+			doc := document(p)
+			ix.measure(p, doc)
+			if err := batch.Index(p.ID, doc); err != nil {
 				return fmt.Errorf("index %s: %w", p.ID, err)
 			}
 		}
@@ -206,15 +218,18 @@ func (ix *Index) Add(arts ...Article) error {
 	for i := range arts {
 		a := &arts[i]
 		if old, ok := ix.articles[a.ID]; ok {
-			for _, p := range old.Paragraphs {
-				delete(ix.paragraphs, p.ID)
+			for j := range old.Paragraphs {
+				delete(ix.paragraphs, old.Paragraphs[j].ID)
+				ix.count(&old.Paragraphs[j], -1)
 			}
 		}
 		ix.articles[a.ID] = a
 		for j := range a.Paragraphs {
 			ix.paragraphs[a.Paragraphs[j].ID] = &a.Paragraphs[j]
+			ix.count(&a.Paragraphs[j], 1)
 		}
 	}
+	ix.stats = statsFromLengths(ix.lengths)
 	ix.vocab = buildVocab(ix.articles)
 	endings, err := bigramEndings(ix.bleve)
 	if err != nil {

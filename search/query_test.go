@@ -72,11 +72,17 @@ func TestTextQuery(t *testing.T) {
 		{"NAD+:x", `must(or(phrase(text_ja:nad+ x),phrase(text_en/nmn_en_query:"NAD+:x")))`},
 		{"* + - \\", `unsearchable`},
 		// A stop word is ignored, not required in the Japanese field.
-		{"melatonin of", `must(or(or(term(text_ja:melatonin),phrase(text_en/nmn_en_query:"melatonin")),fuzzy(text_en:melatonin~2)))`},
+		{"melatonin of", `must(or(or(term(text_ja:melatonin),phrase(text_en/nmn_en_query:"melatonin")),fuzzy(text_en_word:melatonin~2)))`},
 		// An English word: exact, with typos from 5 letters (2 from 9), and
-		// as a prefix when it is the last word; quoted or with digits, exact.
-		{"cortisol mela", `must(or(or(term(text_ja:cortisol),phrase(text_en/nmn_en_query:"cortisol")),fuzzy(text_en:cortisol~1)),or(or(term(text_ja:mela),phrase(text_en/nmn_en_query:"mela")),prefix(text_en:mela)))`},
-		{"parasympathetic", `must(or(or(term(text_ja:parasympathetic),phrase(text_en/nmn_en_query:"parasympathetic")),fuzzy(text_en:parasympathet~2),prefix(text_en:parasympathetic)))`},
+		// as a prefix when it is the last word, both on the words as written;
+		// quoted or with digits, exact. Two terms: both, or (scored lower)
+		// either.
+		{"cortisol mela", `must(or(and(or(or(term(text_ja:cortisol),phrase(text_en/nmn_en_query:"cortisol")),fuzzy(text_en_word:cortisol~1)),or(or(term(text_ja:mela),phrase(text_en/nmn_en_query:"mela")),prefix(text_en_word:mela))),or(or(term(text_ja:cortisol)^0.05,phrase(text_en/nmn_en_query:"cortisol")^0.05),fuzzy(text_en_word:cortisol~1)),or(or(term(text_ja:mela)^0.05,phrase(text_en/nmn_en_query:"mela")^0.05),prefix(text_en_word:mela))))`},
+		// One Japanese compound: the whole, or (scored lower) any of its words.
+		{"入眠困難", `must(or(or(or(phrase(text_ja:入眠 眠困 困難),phrase(text_ja_base:入 眠い 困難)^0.3),phrase(text_en/nmn_en_query:"入眠困難")),or(or(term(text_ja:入眠)^0.05,phrase(text_ja_base:入 眠)^0.015),phrase(text_en/nmn_en_query:"入眠")^0.05),or(or(term(text_ja:困難)^0.05,term(text_ja_base:困難)^0.015),phrase(text_en/nmn_en_query:"困難")^0.05)))`},
+		// ...but not a word the dictionary holds whole.
+		{"睡眠薬", `must(or(or(phrase(text_ja:睡眠 眠薬),term(text_ja_base:睡眠薬)^0.3),phrase(text_en/nmn_en_query:"睡眠薬")))`},
+		{"parasympathetic", `must(or(or(term(text_ja:parasympathetic),phrase(text_en/nmn_en_query:"parasympathetic")),fuzzy(text_en_word:parasympathetic~2),prefix(text_en_word:parasympathetic)))`},
 		{`"cortisol"`, `must(or(term(text_ja:cortisol),phrase(text_en/nmn_en_query:"cortisol")))`},
 		{"SIRT1", `must(or(term(text_ja:sirt1),phrase(text_en/nmn_en_query:"SIRT1")))`},
 		{"the", `unsearchable`},
@@ -187,11 +193,12 @@ func render(v any) string {
 func TestGlossaryQuery(t *testing.T) {
 	s := seedSearch(t)
 	tests := []struct{ in, want string }{
-		// The typed name, or the concept's other names scored lower.
+		// The typed name, or the concept's other names scored lower: 0.1 in
+		// the same language, 0.01 in the other.
 		// (A base-form leaf of another name is scored lower still.)
 		{`"cortisol"`, `must(or(or(term(text_ja:cortisol),phrase(text_en/nmn_en_query:"cortisol")),or(or(phrase(text_ja:コル ルチ チゾ ゾー ール)^0.01,term(text_ja_base:コルチゾール)^0.003),phrase(text_en/nmn_en_query:"コルチゾール")^0.01)))`},
 		// A run of terms that names a concept is one unit; each term still required.
-		{`"blood" "sugar"`, `must(or(and(or(term(text_ja:blood),phrase(text_en/nmn_en_query:"blood")),or(term(text_ja:sugar),phrase(text_en/nmn_en_query:"sugar"))),or(or(term(text_ja:血糖)^0.01,term(text_ja_base:血糖)^0.003),phrase(text_en/nmn_en_query:"血糖")^0.01),or(or(phrase(text_ja:血糖 糖値)^0.01,phrase(text_ja_base:血糖 値)^0.003),phrase(text_en/nmn_en_query:"血糖値")^0.01),or(phrase(text_ja:blood glucose)^0.01,phrase(text_en/nmn_en_query:"blood glucose")^0.01)))`},
+		{`"blood" "sugar"`, `must(or(and(or(term(text_ja:blood),phrase(text_en/nmn_en_query:"blood")),or(term(text_ja:sugar),phrase(text_en/nmn_en_query:"sugar"))),or(or(term(text_ja:血糖)^0.01,term(text_ja_base:血糖)^0.003),phrase(text_en/nmn_en_query:"血糖")^0.01),or(or(phrase(text_ja:血糖 糖値)^0.01,phrase(text_ja_base:血糖 値)^0.003),phrase(text_en/nmn_en_query:"血糖値")^0.01),or(phrase(text_ja:blood glucose)^0.1,phrase(text_en/nmn_en_query:"blood glucose")^0.1)))`},
 		// No entry: as before.
 		{`"troglitazone"`, `must(or(term(text_ja:troglitazone),phrase(text_en/nmn_en_query:"troglitazone")))`},
 	}

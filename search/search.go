@@ -260,9 +260,14 @@ func took(since time.Time) float64 {
 // Japanese and the English field, so メラトニン needs its four bigrams in a
 // row, not any one of them. Terms that analyze to nothing are dropped;
 // searchable is false when no term is left.
+//
+// Paragraphs that match only some of the terms, or only some words of one
+// Japanese compound (入眠 of 入眠困難), follow those that match them all,
+// scored at relaxedWeight: see relaxed.
 func (s *Service) textQuery(terms []Term) (q query.Query, searchable bool, mk *marks) {
 	mk = &marks{own: map[string]bool{}, predictive: map[string]bool{}, suffix: map[string]bool{}}
 	var must, mustNot []query.Query
+	var units [][2]int // start and length in terms of each query in must
 	for i := 0; i < len(terms); i++ {
 		t := terms[i]
 		if t.Negate {
@@ -274,53 +279,19 @@ func (s *Service) textQuery(terms []Term) (q query.Query, searchable bool, mk *m
 			}
 			continue
 		}
-		// The longest run of terms that names a glossary concept.
-		n, alts := s.glossaryRun(terms[i:])
-		var parts []query.Query
-		for j, t := range terms[i : i+n] {
-			tq := s.termQuery(t.Text, mk)
-			if tq == nil {
-				continue
-			}
-			if !t.Phrase {
-				tq = s.widenEnglish(tq, t.Text, i+j == len(terms)-1)
-			}
-			parts = append(parts, tq)
-		}
-		i += n - 1
-		var tq query.Query
-		switch len(parts) {
-		case 0:
-		case 1:
-			tq = parts[0]
-		default:
-			tq = bleve.NewConjunctionQuery(parts...)
-		}
-		// The concept's other names (メラトニン for melatonin) match too,
-		// scored below what was typed.
-		var either []query.Query
-		for _, alt := range alts {
-			if aq := s.termQuery(alt, mk); aq != nil {
-				boostLeaves(aq, glossaryWeight)
-				either = append(either, aq)
-			}
-		}
-		if len(either) > 0 {
-			if tq != nil {
-				either = append([]query.Query{tq}, either...)
-			}
-			tq = bleve.NewDisjunctionQuery(either...)
-		}
+		tq, n := s.unitQuery(terms, i, mk)
 		if tq != nil {
 			must = append(must, tq)
+			units = append(units, [2]int{i, n})
 		}
+		i += n - 1
 	}
 	if len(must) == 0 && len(mustNot) == 0 {
 		return bleve.NewMatchAllQuery(), false, mk
 	}
 	b := bleve.NewBooleanQuery()
 	if len(must) > 0 {
-		b.AddMust(must...)
+		b.AddMust(s.relaxed(must, terms, units, mk))
 	} else {
 		b.AddMust(bleve.NewMatchAllQuery())
 	}
@@ -328,6 +299,176 @@ func (s *Service) textQuery(terms []Term) (q query.Query, searchable bool, mk *m
 		b.AddMustNot(mustNot...)
 	}
 	return b, true, mk
+}
+
+// relaxedWeight scores a paragraph that has only some of the query's words
+// below every paragraph that has them all, as Meilisearch's matching
+// strategy does, and above a match in the other language (glossaryWeight):
+// a clinic article that says 入眠 is about 入眠困難 more often than not.
+const relaxedWeight = 0.05
+
+// minPartRunes is the shortest word of a Japanese compound that counts on
+// its own: one kanji (差 of 個人差, 薬 of 睡眠薬) is too vague.
+const minPartRunes = 2
+
+// relaxed returns the query that all units must match together, or, where
+// the query has two or more units (a term, or a run of terms that names a
+// glossary concept), the disjunction of that and each unit alone at
+// relaxedWeight, but for a single character (質, 2). A query of one glossary
+// name relaxes to its words (type 2 diabetes: type, diabetes), one of a
+// Japanese compound to its words as kagome splits them (入眠困難: 入眠, 困難).
+// A query with a "quoted" term does not relax.
+func (s *Service) relaxed(must []query.Query, terms []Term, units [][2]int, mk *marks) query.Query {
+	var all query.Query
+	var parts []query.Query
+	quoted := slices.ContainsFunc(terms, func(t Term) bool { return t.Phrase && !t.Negate })
+	switch {
+	case quoted:
+		// Quotes ask for exactly this: no partial matches.
+		if len(must) == 1 {
+			return must[0]
+		}
+		return bleve.NewConjunctionQuery(must...)
+	case len(must) >= 2:
+		all = bleve.NewConjunctionQuery(must...)
+		for _, u := range units {
+			if t := terms[u[0]].Text; u[1] == 1 && utf8.RuneCountInString(t) < minPartRunes {
+				continue // 質 of "睡眠 質" alone would find 物質 and 体質
+			}
+			// A fresh copy: boostLeaves changes the leaves it is given.
+			if uq, _ := s.unitQuery(terms, u[0], mk); uq != nil {
+				parts = append(parts, uq)
+			}
+		}
+	case len(units) == 1 && units[0][1] > 1:
+		// One glossary name of several words ("type 2 diabetes"): each word.
+		all = must[0]
+		for _, t := range terms[units[0][0] : units[0][0]+units[0][1]] {
+			if utf8.RuneCountInString(t.Text) < minPartRunes {
+				continue
+			}
+			if wq, _ := s.unitQuery([]Term{t}, 0, mk); wq != nil {
+				parts = append(parts, wq)
+			}
+		}
+	case len(units) == 1:
+		all = must[0]
+		for _, word := range s.compoundWords(terms[units[0][0]].Text) {
+			if wq := s.termQuery(word, mk); wq != nil {
+				parts = append(parts, wq)
+			}
+		}
+	case len(must) == 1:
+		return must[0]
+	default:
+		return bleve.NewConjunctionQuery(must...)
+	}
+	if len(parts) == 0 {
+		return all
+	}
+	alts := []query.Query{all}
+	for _, p := range parts {
+		boostLeaves(p, relaxedWeight)
+		alts = append(alts, p)
+	}
+	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// compoundWords returns the words of a term written in Japanese script
+// alone, as kagome splits it, when there are two or more: nil for anything
+// else. Single characters in a row are one word (kagome's IPA dictionary
+// splits 入眠 of 入眠困難 into 入 and 眠い); a word must have minPartRunes or
+// more and a kanji or katakana in it (not 差 of 個人差, not する of 改善する).
+func (s *Service) compoundWords(text string) []string {
+	if !strings.ContainsFunc(text, index.IsJapanese) || strings.ContainsFunc(text, isASCIIAlnum) {
+		return nil
+	}
+	var words []string
+	keep := func(w string) {
+		if utf8.RuneCountInString(w) >= minPartRunes && strings.ContainsFunc(w, isKanjiOrKatakana) {
+			words = append(words, w)
+		}
+	}
+	run := -1 // start of a run of single characters
+	end := 0
+	for _, tok := range s.mapping.AnalyzerNamed(index.AnalyzerJABase).Analyze([]byte(text)) {
+		single := utf8.RuneCountInString(text[tok.Start:tok.End]) == 1
+		if run >= 0 && (!single || tok.Start != end) {
+			keep(text[run:end])
+			run = -1
+		}
+		switch {
+		case single && run < 0:
+			run = tok.Start
+		case !single:
+			keep(text[tok.Start:tok.End])
+		}
+		end = tok.End
+	}
+	if run >= 0 {
+		keep(text[run:end])
+	}
+	if len(words) < 2 {
+		return nil
+	}
+	return words
+}
+
+func isKanjiOrKatakana(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Katakana) && r != 'ー'
+}
+
+// unitQuery is the query for the unit of terms that starts at i: the
+// longest run of terms that names a glossary concept, else terms[i] alone.
+// It returns the query (nil if the unit holds nothing to search) and how
+// many terms the unit spans.
+func (s *Service) unitQuery(terms []Term, i int, mk *marks) (query.Query, int) {
+	n, alts := s.glossaryRun(terms[i:])
+	near := 1.0
+	if t := terms[i]; alts == nil && !t.Phrase && isLetters(t.Text) {
+		word := strings.ToLower(t.Text)
+		alts = s.glossary.near(word, typos(word), i == len(terms)-1)
+		near = nearWeight
+	}
+	var parts []query.Query
+	for j, t := range terms[i : i+n] {
+		tq := s.termQuery(t.Text, mk)
+		if tq == nil {
+			continue
+		}
+		if !t.Phrase {
+			tq = s.widenEnglish(tq, t.Text, i+j == len(terms)-1)
+		}
+		parts = append(parts, tq)
+	}
+	var tq query.Query
+	switch len(parts) {
+	case 0:
+	case 1:
+		tq = parts[0]
+	default:
+		tq = bleve.NewConjunctionQuery(parts...)
+	}
+	// The concept's other names (メラトニン for melatonin) match too,
+	// scored below what was typed.
+	var either []query.Query
+	for _, alt := range alts {
+		if aq := s.termQuery(alt, mk); aq != nil {
+			w := glossaryWeight
+			if sameLanguage(alt, terms[i].Text) {
+				w = synonymWeight
+			}
+			boostLeaves(aq, w*near)
+			either = append(either, aq)
+		}
+	}
+	if len(either) > 0 {
+		if tq != nil {
+			either = append([]query.Query{tq}, either...)
+		}
+		tq = bleve.NewDisjunctionQuery(either...)
+	}
+	return tq, n
 }
 
 // boostLeaves multiplies the boost of every leaf of q by b: bleve applies
@@ -344,6 +485,8 @@ func boostLeaves(q query.Query, b float64) {
 		for _, c := range q.Conjuncts {
 			boostLeaves(c, b)
 		}
+	case *statsQuery:
+		boostLeaves(q.Query, b)
 	case query.BoostableQuery:
 		q.SetBoost(q.Boost() * b)
 	}
@@ -393,31 +536,40 @@ func (s *Service) widenEnglish(exact query.Query, text string, last bool) query.
 		return exact
 	}
 	alts := []query.Query{exact}
+	// Typos and prefixes are judged on words as written (index.FieldENWord),
+	// not on stems: "sensitivty" is one typo from "sensitivity" but four
+	// from its stem "sensit", and "sensitiv" is not a prefix of "sensit".
 	word := strings.ToLower(text)
-	// Typos are counted on the stem, which is what the index holds: on the
-	// typed word, "impression" (stem "impress") would find "depression".
-	stem := string(toks[0].Term)
-	if n := utf8.RuneCountInString(stem); n >= OneTypoRunes {
-		f := bleve.NewFuzzyQuery(stem)
-		f.SetField(index.FieldEN)
-		f.SetFuzziness(1)
-		if n >= TwoTypoRunes {
-			f.SetFuzziness(2)
-		}
+	if n := typos(word); n > 0 {
+		f := bleve.NewFuzzyQuery(word)
+		f.SetField(index.FieldENWord)
+		f.SetFuzziness(n)
 		f.SetPrefix(1) // a typo in the first letter is too costly, as in Meilisearch
 		f.SetBoost(fuzzyBoost)
-		alts = append(alts, f)
+		alts = append(alts, s.onField(index.FieldENWord, f))
 	}
 	if last && utf8.RuneCountInString(word) >= MinPrefixRunes {
 		p := bleve.NewPrefixQuery(word)
-		p.SetField(index.FieldEN)
+		p.SetField(index.FieldENWord)
 		p.SetBoost(prefixBoost)
-		alts = append(alts, p)
+		alts = append(alts, s.onField(index.FieldENWord, p))
 	}
 	if len(alts) == 1 {
 		return exact
 	}
 	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// typos is how many typos a word may have: none below OneTypoRunes
+// letters, one from there, two from TwoTypoRunes.
+func typos(word string) int {
+	switch n := utf8.RuneCountInString(word); {
+	case n >= TwoTypoRunes:
+		return 2
+	case n >= OneTypoRunes:
+		return 1
+	}
+	return 0
 }
 
 func isLetters(s string) bool {
@@ -458,7 +610,7 @@ func (s *Service) termQuery(text string, mk *marks) query.Query {
 		pq := bleve.NewMatchPhraseQuery(text)
 		pq.SetField(index.FieldEN)
 		pq.Analyzer = index.AnalyzerENQuery
-		alts = append(alts, pq)
+		alts = append(alts, s.onField(index.FieldEN, pq))
 	}
 	switch len(alts) {
 	case 0:
@@ -514,12 +666,13 @@ func (s *Service) jaPhrase(text string, mk *marks) query.Query {
 	default:
 		q = query.NewMultiPhraseQuery(slots, index.FieldJA)
 	}
+	q = s.onField(index.FieldJA, q)
 	if lone {
 		// Every occurrence of the character is found already.
 		return q
 	}
 	if bq := s.baseFormQuery(text); bq != nil {
-		q = bleve.NewDisjunctionQuery(q, bq)
+		q = bleve.NewDisjunctionQuery(q, s.onField(index.FieldJABase, bq))
 	}
 	return q
 }

@@ -47,6 +47,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	var peers peerFlags
 	fs.Var(&peers, "peer", "`label=command` of a peer engine to score too (repeatable)")
 	verbose := fs.Bool("v", false, "also print nDCG@10 per query")
+	show := fs.String("show", "", "print the ranking of the judged query with this `name` and what it missed")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -83,6 +84,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		results = append(results, rs)
 		sums = append(sums, relevance.Summarize(rs))
 	}
+	if *show != "" {
+		return showQuery(stdout, *show, names, results, paragraphs)
+	}
 	fmt.Fprintf(stdout, "nDCG@10 / recall@10 / MRR on %d judged queries (search/relevance/judged.txt)\n\n", len(qs))
 	fmt.Fprint(stdout, relevance.Table(names, sums))
 	if *verbose {
@@ -102,6 +106,40 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 				}
 			}
 			fmt.Fprintln(stdout)
+		}
+	}
+	return nil
+}
+
+// showQuery prints each engine's first hits for one judged query, with
+// their grades, then the graded paragraphs it did not return.
+func showQuery(w io.Writer, name string, names []string, results [][]relevance.Result, paragraphs []search.Paragraph) error {
+	text := map[string]string{}
+	for _, p := range paragraphs {
+		text[p.ID] = p.Text
+	}
+	clip := func(s string) string {
+		if r := []rune(s); len(r) > 70 {
+			return string(r[:70]) + "…"
+		}
+		return s
+	}
+	for e, rs := range results {
+		for _, r := range rs {
+			if r.Query.Name != name {
+				continue
+			}
+			fmt.Fprintf(w, "%s %q (%s): nDCG@10 %.3f recall@10 %.3f MRR %.3f\n", names[e], r.Query.Q, r.Query.Need, r.NDCG, r.Recall, r.MRR)
+			found := map[string]bool{}
+			for i, id := range r.Ranked {
+				found[id] = true
+				fmt.Fprintf(w, "%3d  %d  %-26s %s\n", i+1, r.Query.Grades[id], id, clip(text[id]))
+			}
+			for id, g := range r.Query.Grades {
+				if !found[id] {
+					fmt.Fprintf(w, "  -  %d  %-26s %s\n", g, id, clip(text[id]))
+				}
+			}
 		}
 	}
 	return nil
