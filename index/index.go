@@ -25,7 +25,8 @@ const (
 	// substring but not another form of a word.
 	FieldJABase = "text_ja_base"
 	// FieldENWord is English text again as lower-case words
-	// (AnalyzerENWord), for typo and prefix matching.
+	// (AnalyzerENWord): its dictionary is where typos and prefixes are
+	// looked up (see EnglishExpansions).
 	FieldENWord  = "text_en_word"
 	FieldTopic   = "topic"   // keyword, one term per topic
 	FieldLang    = "lang"    // keyword: ja or en
@@ -97,7 +98,9 @@ func NewMapping() mapping.IndexMapping {
 	doc.AddFieldMappingsAt(FieldJA, text(AnalyzerJA))
 	doc.AddFieldMappingsAt(FieldJABase, text(AnalyzerJABase))
 	doc.AddFieldMappingsAt(FieldEN, text(AnalyzerEN))
-	doc.AddFieldMappingsAt(FieldENWord, text(AnalyzerENWord))
+	words := text(AnalyzerENWord)
+	words.IncludeTermVectors = false // a dictionary only: never searched or marked
+	doc.AddFieldMappingsAt(FieldENWord, words)
 	for _, f := range []string{FieldTopic, FieldLang, FieldArticle, FieldFacet} {
 		doc.AddFieldMappingsAt(f, keyword())
 	}

@@ -4,12 +4,12 @@ import (
 	bsearch "github.com/blevesearch/bleve/v2/search"
 )
 
-// textFields are the analyzed fields, in the order of Paragraph.lengths.
+// textFields are the fields searched with BM25, in the order of
+// Paragraph.lengths.
 var textFields = [...]struct{ field, analyzer string }{
 	{FieldJA, AnalyzerJA},
 	{FieldJABase, AnalyzerJABase},
 	{FieldEN, AnalyzerEN},
-	{FieldENWord, AnalyzerENWord},
 }
 
 // fieldLength is what BM25 needs to know of a text field: how many

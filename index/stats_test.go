@@ -28,7 +28,6 @@ func TestBM25Stats(t *testing.T) {
 			{FieldJA, LangJA, 20}, // bigrams: about one per character
 			{FieldJABase, LangJA, 10},
 			{FieldEN, LangEN, 8},
-			{FieldENWord, LangEN, 12},
 		} {
 			st := ix.BM25Stats(f.field)
 			if st == nil {

@@ -44,15 +44,11 @@ func parseGlossary(text string) glossary {
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		var names []string
-		for _, n := range strings.Split(line, "|") {
-			if n = strings.TrimSpace(n); n != "" {
-				names = append(names, n)
-			}
-		}
+		left, right, _ := strings.Cut(line, "=>")
+		names, narrower := splitNames(left), splitNames(right)
 		for _, n := range names {
 			key := glossaryKey(n)
-			for _, other := range names {
+			for _, other := range append(names, narrower...) {
 				if glossaryKey(other) != key {
 					g[key] = append(g[key], other)
 				}
@@ -98,6 +94,16 @@ func (g glossary) near(word string, typos int, prefix bool) []string {
 			if len(names) < maxNearNames && !slices.Contains(names, n) && glossaryKey(n) != word {
 				names = append(names, n)
 			}
+		}
+	}
+	return names
+}
+
+func splitNames(s string) []string {
+	var names []string
+	for _, n := range strings.Split(s, "|") {
+		if n = strings.TrimSpace(n); n != "" {
+			names = append(names, n)
 		}
 	}
 	return names

@@ -316,8 +316,8 @@ const minPartRunes = 2
 // glossary concept), the disjunction of that and each unit alone at
 // relaxedWeight, but for a single character (質, 2). A query of one glossary
 // name relaxes to its words (type 2 diabetes: type, diabetes), one of a
-// Japanese compound to its words as kagome splits them (入眠困難: 入眠, 困難).
-// A query with a "quoted" term does not relax.
+// Japanese compound to its words as kagome splits them (入眠困難: 入眠, 困難;
+// 睡眠の質: 睡眠). A query with a "quoted" term does not relax.
 func (s *Service) relaxed(must []query.Query, terms []Term, units [][2]int, mk *marks) query.Query {
 	var all query.Query
 	var parts []query.Query
@@ -375,10 +375,11 @@ func (s *Service) relaxed(must []query.Query, terms []Term, units [][2]int, mk *
 }
 
 // compoundWords returns the words of a term written in Japanese script
-// alone, as kagome splits it, when there are two or more: nil for anything
-// else. Single characters in a row are one word (kagome's IPA dictionary
+// alone, as kagome splits it, unless the term is one word: nil for
+// anything else. Single characters in a row are one word (kagome's IPA dictionary
 // splits 入眠 of 入眠困難 into 入 and 眠い); a word must have minPartRunes or
-// more and a kanji or katakana in it (not 差 of 個人差, not する of 改善する).
+// more and a kanji or katakana in it (not 差 of 個人差, not する of 改善する:
+// 改善する relaxes to 改善).
 func (s *Service) compoundWords(text string) []string {
 	if !strings.ContainsFunc(text, index.IsJapanese) || strings.ContainsFunc(text, isASCIIAlnum) {
 		return nil
@@ -408,7 +409,7 @@ func (s *Service) compoundWords(text string) []string {
 	if run >= 0 {
 		keep(text[run:end])
 	}
-	if len(words) < 2 {
+	if len(words) == 1 && words[0] == text {
 		return nil
 	}
 	return words
@@ -530,34 +531,48 @@ const (
 // query's last word as a prefix (search as you type). The exact match stays
 // in the query, so it ranks first. Words with digits or symbols (SIRT1,
 // NAD+, IL-6) are matched exactly only.
+//
+// Typos and prefixes are judged on words as written (index.FieldENWord),
+// not on stems: "sensitivty" is one typo from "sensitivity" but four from
+// its stem "sensit", and "sensitiv" is not a prefix of "sensit". The words
+// found are then searched by their stems, each scored as if it were as
+// common as the most common of them (as Lucene blends a fuzzy query's
+// terms): a rare form (mitochondria) must not outrank the usual one
+// (mitochondrial) just for being rare.
 func (s *Service) widenEnglish(exact query.Query, text string, last bool) query.Query {
 	toks := s.mapping.AnalyzerNamed(index.AnalyzerENQuery).Analyze([]byte(text))
 	if len(toks) != 1 || toks[0].KeyWord || !isLetters(text) {
 		return exact
 	}
-	alts := []query.Query{exact}
-	// Typos and prefixes are judged on words as written (index.FieldENWord),
-	// not on stems: "sensitivty" is one typo from "sensitivity" but four
-	// from its stem "sensit", and "sensitiv" is not a prefix of "sensit".
 	word := strings.ToLower(text)
-	if n := typos(word); n > 0 {
-		f := bleve.NewFuzzyQuery(word)
-		f.SetField(index.FieldENWord)
-		f.SetFuzziness(n)
-		f.SetPrefix(1) // a typo in the first letter is too costly, as in Meilisearch
-		f.SetBoost(fuzzyBoost)
-		alts = append(alts, s.onField(index.FieldENWord, f))
-	}
-	if last && utf8.RuneCountInString(word) >= MinPrefixRunes {
-		p := bleve.NewPrefixQuery(word)
-		p.SetField(index.FieldENWord)
-		p.SetBoost(prefixBoost)
-		alts = append(alts, s.onField(index.FieldENWord, p))
-	}
-	if len(alts) == 1 {
+	prefix := last && utf8.RuneCountInString(word) >= MinPrefixRunes
+	exps, err := s.ix.EnglishExpansions(word, typos(word), prefix, MaxPrefixTerms)
+	st := s.ix.BM25Stats(index.FieldEN)
+	if err != nil || len(exps) == 0 || st == nil {
 		return exact
 	}
+	most := 0
+	for _, e := range exps {
+		most = max(most, e.Docs)
+	}
+	alts := []query.Query{exact}
+	for _, e := range exps {
+		q := bleve.NewTermQuery(e.Stem)
+		q.SetField(index.FieldEN)
+		w := fuzzyBoost
+		if e.Prefix {
+			w = prefixBoost
+		}
+		q.SetBoost(w * bm25IDF(st.DocCount, most) / bm25IDF(st.DocCount, e.Docs))
+		alts = append(alts, s.onField(index.FieldEN, q))
+	}
 	return bleve.NewDisjunctionQuery(alts...)
+}
+
+// bm25IDF is bleve's BM25 idf of a term in docs of n documents.
+func bm25IDF(n float64, docs int) float64 {
+	d := float64(docs)
+	return math.Log(1 + (n-d+0.5)/(d+0.5))
 }
 
 // typos is how many typos a word may have: none below OneTypoRunes

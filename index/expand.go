@@ -1,0 +1,105 @@
+package index
+
+import (
+	"context"
+	"fmt"
+	"unicode/utf8"
+
+	bindex "github.com/blevesearch/bleve_index_api"
+)
+
+// Expansion is an indexed English stem that a typed word may stand for.
+type Expansion struct {
+	Stem   string
+	Docs   int  // paragraphs whose FieldEN holds the stem
+	Prefix bool // reached as a completion of the word, not through a typo
+}
+
+// EnglishExpansions returns the stems of the indexed English words
+// (FieldENWord, as written) within typos edits of word, its first letter
+// kept, and, when prefix, of those that start with word: at most max, the
+// word's own stem left out, in dictionary order.
+func (ix *Index) EnglishExpansions(word string, typos int, prefix bool, max int) ([]Expansion, error) {
+	if word == "" || (typos == 0 && !prefix) {
+		return nil, nil
+	}
+	adv, err := ix.bleve.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+
+	stem := ix.bleve.Mapping().AnalyzerNamed(AnalyzerENQuery)
+	own := ""
+	if toks := stem.Analyze([]byte(word)); len(toks) == 1 {
+		own = string(toks[0].Term)
+	}
+	var out []Expansion
+	seen := map[string]int{} // stem -> index in out
+	add := func(dict bindex.FieldDict, isPrefix bool) error {
+		defer dict.Close()
+		for len(out) < max {
+			e, err := dict.Next()
+			if err != nil {
+				return err
+			}
+			if e == nil {
+				return nil
+			}
+			toks := stem.Analyze([]byte(e.Term))
+			if len(toks) != 1 || string(toks[0].Term) == own {
+				continue
+			}
+			s := string(toks[0].Term)
+			if i, ok := seen[s]; ok {
+				out[i].Prefix = out[i].Prefix || isPrefix
+				continue
+			}
+			docs, err := termDocs(r, s)
+			if err != nil {
+				return err
+			}
+			seen[s] = len(out)
+			out = append(out, Expansion{Stem: s, Docs: docs, Prefix: isPrefix})
+		}
+		return nil
+	}
+	if typos > 0 {
+		fr, ok := r.(bindex.IndexReaderFuzzy)
+		if !ok {
+			return nil, fmt.Errorf("index reader %T cannot search fuzzily", r)
+		}
+		_, first := utf8.DecodeRuneInString(word)
+		dict, err := fr.FieldDictFuzzy(FieldENWord, word, typos, word[:first])
+		if err != nil {
+			return nil, err
+		}
+		if err := add(dict, false); err != nil {
+			return nil, err
+		}
+	}
+	if prefix {
+		dict, err := r.FieldDictPrefix(FieldENWord, []byte(word))
+		if err != nil {
+			return nil, err
+		}
+		if err := add(dict, true); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// termDocs is the number of paragraphs whose FieldEN holds term.
+func termDocs(r bindex.IndexReader, term string) (int, error) {
+	tfr, err := r.TermFieldReader(context.Background(), []byte(term), FieldEN, false, false, false)
+	if err != nil {
+		return 0, err
+	}
+	defer tfr.Close()
+	return int(tfr.Count()), nil
+}
