@@ -18,8 +18,9 @@ import (
 const (
 	CodeMethodNotAllowed = "method_not_allowed"
 	CodeNotReady         = "not_ready"
-	CodeTimeout          = "timeout"  // the search ran past SearchTimeout
-	CodeCanceled         = "canceled" // the client went away first
+	CodeTimeout          = "timeout"            // the search ran past SearchTimeout
+	CodeCanceled         = "canceled"           // the client went away first
+	CodeOriginNotAllowed = "origin_not_allowed" // a preflight from an origin not in -cors-origins
 )
 
 // StatusClientClosedRequest is the status logged when the client cancels
@@ -36,6 +37,7 @@ var statusByCode = map[string]int{
 	CodeNotReady:         http.StatusServiceUnavailable,
 	CodeTimeout:          http.StatusServiceUnavailable,
 	CodeCanceled:         StatusClientClosedRequest,
+	CodeOriginNotAllowed: http.StatusForbidden,
 	search.CodeInternal:  http.StatusInternalServerError,
 }
 
@@ -75,21 +77,26 @@ func contextError(ctx context.Context, r *http.Request, err error) error {
 	return err
 }
 
-// writeError writes err as a JSON error with the status of its code. An
-// internal error (any error that is not a *search.Error, or one with an
-// unknown code) is logged here, once, with its detail, and shown only as
-// "internal error".
+// writeError writes err as a JSON error with the status of its code.
 func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
+	status, detail := publicError(r, logger, err)
+	writeJSON(w, r, logger, status, errorBody{detail})
+}
+
+// publicError returns the status of err's code and what the caller may see
+// of it. An internal error (any error that is not a *search.Error, or one
+// with an unknown code) is logged here, once, with its detail, and shown only
+// as "internal error".
+func publicError(r *http.Request, logger *slog.Logger, err error) (int, errorDetail) {
 	code := search.ErrorCode(err)
 	status, known := statusByCode[code]
 	e, ok := errors.AsType[*search.Error](err)
 	if !ok || !known || status == http.StatusInternalServerError {
 		logger.ErrorContext(r.Context(), "internal error",
 			"method", r.Method, "path", r.URL.Path, "err", err)
-		code, status = search.CodeInternal, http.StatusInternalServerError
-		e = &search.Error{Code: code, Message: internalMessage}
+		return http.StatusInternalServerError, errorDetail{Code: search.CodeInternal, Message: internalMessage}
 	}
-	writeJSON(w, r, logger, status, errorBody{errorDetail{Code: code, Message: e.Message}})
+	return status, errorDetail{Code: code, Message: e.Message}
 }
 
 // writeJSON writes v as the JSON body of a status response. It encodes into a

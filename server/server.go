@@ -33,21 +33,43 @@ type Searcher interface {
 	Articles() []*search.Article
 	Topics(ctx context.Context) ([]search.FacetValue, error)
 	Suggest(q string) ([]search.Suggestion, error)
+	MarkArticle(ctx context.Context, id, q string) ([][]search.Mark, error)
 	Ready() bool
 }
 
 var _ Searcher = (*search.Service)(nil)
 
+// Option configures New.
+type Option func(*config)
+
+type config struct {
+	cors CORSPolicy
+}
+
+// WithCORS sets which origins may read the read-only API from a browser; the
+// default is AnyOrigin.
+func WithCORS(p CORSPolicy) Option {
+	return func(c *config) { c.cors = p }
+}
+
 // New returns the service's HTTP handler: every route of routes.go behind the
 // access log, the common headers and panic recovery. A nil logger discards.
-func New(logger *slog.Logger, s Searcher) http.Handler {
+func New(logger *slog.Logger, s Searcher, opts ...Option) http.Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
+	}
+	cfg := config{cors: AnyOrigin}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	st, err := loadSite()
+	if err != nil {
+		panic("server: embedded web files: " + err.Error()) // a bug in this package
 	}
 	// SkipClean: mux would answer "//api/search" or "/api/./topics" with a
 	// bare 301; an unknown path gets the JSON 404 like any other.
 	r := mux.NewRouter().SkipClean(true)
-	addRoutes(r, logger, s)
+	addRoutes(r, logger, s, st, cfg.cors)
 	var h http.Handler = r
 	h = recoverPanics(logger, h)
 	h = commonHeaders(h)

@@ -35,6 +35,7 @@ type fakeSearcher struct {
 	search   func(ctx context.Context, r search.Request) (*search.Result, error)
 	topics   func(ctx context.Context) ([]search.FacetValue, error)
 	articles []*search.Article
+	marks    func(ctx context.Context, id, q string) ([][]search.Mark, error)
 	notReady bool
 }
 
@@ -93,6 +94,29 @@ func (f *fakeSearcher) Topics(ctx context.Context) ([]search.FacetValue, error) 
 }
 
 func (f *fakeSearcher) Ready() bool { return !f.notReady }
+
+// MarkArticle marks every occurrence of q, as one string, unless overridden.
+func (f *fakeSearcher) MarkArticle(ctx context.Context, id, q string) ([][]search.Mark, error) {
+	if f.marks != nil {
+		return f.marks(ctx, id, q)
+	}
+	a, err := f.Article(id)
+	if err != nil {
+		return nil, err
+	}
+	out := make([][]search.Mark, len(a.Paragraphs))
+	for i, p := range a.Paragraphs {
+		for at := 0; q != ""; {
+			j := strings.Index(p.Text[at:], q)
+			if j < 0 {
+				break
+			}
+			out[i] = append(out[i], search.Mark{Start: at + j, End: at + j + len(q)})
+			at += j + len(q)
+		}
+	}
+	return out, nil
+}
 
 func (f *fakeSearcher) Suggest(q string) ([]search.Suggestion, error) {
 	if strings.TrimSpace(q) == "" {
@@ -564,7 +588,7 @@ func TestTopics(t *testing.T) {
 
 func TestNotFound(t *testing.T) {
 	h, _ := newHandler(&fakeSearcher{})
-	for _, target := range []string{"/", "/nope", "/api", "/api/", "/api/nope", "/api/articles/", "/api/articles/a/b", "/api/search/x",
+	for _, target := range []string{"/nope", "/api", "/api/", "/api/nope", "/api/articles/", "/api/articles/a/b", "/api/search/x",
 		"//api/search", "/api/./topics", "/api/articles/../topics"} {
 		msg := wantError(t, do(t, h, "GET", target), http.StatusNotFound, "not_found")
 		if !strings.Contains(msg, target) {
@@ -575,19 +599,23 @@ func TestNotFound(t *testing.T) {
 
 func TestMethodNotAllowed(t *testing.T) {
 	h, _ := newHandler(&fakeSearcher{articles: testArticles})
-	for _, tc := range []struct{ method, target string }{
-		{"POST", "/api/search?q=x"},
-		{"PUT", "/api/articles"},
-		{"DELETE", "/api/articles/000-a"},
-		{"PATCH", "/api/topics"},
-		{"OPTIONS", "/api/search"},
-		{"POST", "/healthz"},
-		{"POST", "/readyz"},
+	// The read-only API also answers OPTIONS (CORS preflights); the probes
+	// do not.
+	const api, probe = "GET, HEAD, OPTIONS", "GET, HEAD"
+	for _, tc := range []struct{ method, target, allow string }{
+		{"POST", "/api/search?q=x", api},
+		{"PUT", "/api/articles", api},
+		{"DELETE", "/api/articles/000-a", api},
+		{"PATCH", "/api/topics", api},
+		{"POST", "/api/suggest?q=x", api},
+		{"OPTIONS", "/healthz", probe},
+		{"POST", "/healthz", probe},
+		{"POST", "/readyz", probe},
 	} {
 		rec := do(t, h, tc.method, tc.target)
 		msg := wantError(t, rec, http.StatusMethodNotAllowed, "method_not_allowed")
-		if got := rec.Header().Get("Allow"); got != "GET, HEAD" {
-			t.Errorf("%s %s: Allow = %q, want %q", tc.method, tc.target, got, "GET, HEAD")
+		if got := rec.Header().Get("Allow"); got != tc.allow {
+			t.Errorf("%s %s: Allow = %q, want %q", tc.method, tc.target, got, tc.allow)
 		}
 		if !strings.Contains(msg, tc.method) {
 			t.Errorf("%s %s: message = %q, want the method in it", tc.method, tc.target, msg)

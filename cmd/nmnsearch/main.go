@@ -24,6 +24,10 @@ import (
 // loopback only, so that exposing it is a decision.
 const defaultAddr = "127.0.0.1:8080"
 
+// defaultCORSOrigins lets a page on any site read the API: it is public and
+// read-only, which is what an embeddable search box needs.
+const defaultCORSOrigins = "*"
+
 // shutdownTimeout bounds how long requests in flight may take to finish after
 // a signal; it is longer than server.SearchTimeout, so a search can complete.
 const shutdownTimeout = 10 * time.Second
@@ -50,6 +54,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	fs.SetOutput(stderr)
 	addr := fs.String("addr", envOr(getenv, "NMNSEARCH_ADDR", defaultAddr),
 		"listen address, host:port (env NMNSEARCH_ADDR)")
+	corsOrigins := fs.String("cors-origins", envOr(getenv, "NMNSEARCH_CORS_ORIGINS", defaultCORSOrigins),
+		"origins whose pages may read the read-only API, comma-separated, or * for any (env NMNSEARCH_CORS_ORIGINS)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -58,6 +64,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	cors, err := server.ParseCORSOrigins(*corsOrigins)
+	if err != nil {
+		return err
 	}
 
 	logger := slog.New(slog.NewTextHandler(stdout, nil))
@@ -75,9 +85,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return err
 	}
-	srv := server.NewHTTPServer(ln.Addr().String(), server.New(logger, svc))
+	srv := server.NewHTTPServer(ln.Addr().String(), server.New(logger, svc, server.WithCORS(cors)))
 	srv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
-	logger.Info("listening", "addr", ln.Addr().String())
+	logger.Info("listening", "addr", ln.Addr().String(), "cors_origins", cors.String())
 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

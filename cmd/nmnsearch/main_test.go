@@ -146,6 +146,62 @@ func TestRunAddrFromEnv(t *testing.T) {
 	}
 }
 
+// corsHeader is the Access-Control-Allow-Origin that base answers a page of
+// origin with, for a search.
+func corsHeader(t *testing.T, base, origin string) string {
+	t.Helper()
+	req, _ := http.NewRequest("GET", base+"/api/search?q=NAD%2B&size=1", nil)
+	req.Header.Set("Origin", origin)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("search from %s: status %d", origin, resp.StatusCode)
+	}
+	return resp.Header.Get("Access-Control-Allow-Origin")
+}
+
+func TestRunCORSOrigins(t *testing.T) {
+	// By default any page may read the API, and load the box.
+	base, _ := start(t, []string{"nmnsearch", "-addr", "127.0.0.1:0"}, nil)
+	waitReady(t, base)
+	if got := corsHeader(t, base, "https://clinic.example"); got != "*" {
+		t.Errorf("default: Access-Control-Allow-Origin = %q, want *", got)
+	}
+	resp, err := http.Get(base + "/widget.js")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Access-Control-Allow-Origin") != "*" {
+		t.Errorf("/widget.js: %d, Access-Control-Allow-Origin %q", resp.StatusCode, resp.Header.Get("Access-Control-Allow-Origin"))
+	}
+
+	// The flag wins over the environment.
+	base, _ = start(t, []string{"nmnsearch", "-addr", "127.0.0.1:0", "-cors-origins", "https://clinic.example, http://localhost:3000"},
+		map[string]string{"NMNSEARCH_CORS_ORIGINS": "https://env.example"})
+	waitReady(t, base)
+	for origin, want := range map[string]string{
+		"https://clinic.example": "https://clinic.example",
+		"http://localhost:3000":  "http://localhost:3000",
+		"https://env.example":    "",
+		"https://evil.example":   "",
+	} {
+		if got := corsHeader(t, base, origin); got != want {
+			t.Errorf("-cors-origins: from %s, Access-Control-Allow-Origin = %q, want %q", origin, got, want)
+		}
+	}
+
+	base, _ = start(t, []string{"nmnsearch", "-addr", "127.0.0.1:0"},
+		map[string]string{"NMNSEARCH_CORS_ORIGINS": "https://env.example"})
+	waitReady(t, base)
+	if got := corsHeader(t, base, "https://env.example"); got != "https://env.example" {
+		t.Errorf("$NMNSEARCH_CORS_ORIGINS: Access-Control-Allow-Origin = %q", got)
+	}
+}
+
 func TestRunErrors(t *testing.T) {
 	for _, tc := range []struct {
 		args       []string
@@ -155,6 +211,8 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"nmnsearch", "-nope"}, "not defined", "-addr"},
 		{[]string{"nmnsearch", "extra"}, "unexpected arguments", ""},
 		{[]string{"nmnsearch", "-addr", "127.0.0.1:99999"}, "invalid port", ""},
+		{[]string{"nmnsearch", "-cors-origins", "clinic.example"}, `"clinic.example" is not an origin`, ""},
+		{[]string{"nmnsearch", "-cors-origins", "*,https://a.example"}, "not both", ""},
 	} {
 		var stderr bytes.Buffer
 		err := run(context.Background(), tc.args, fakeEnv(nil), io.Discard, &stderr)
@@ -171,8 +229,10 @@ func TestRunErrors(t *testing.T) {
 	if err := run(context.Background(), []string{"nmnsearch", "-h"}, fakeEnv(nil), io.Discard, &stderr); err != nil {
 		t.Errorf("run -h = %v, want nil", err)
 	}
-	if !strings.Contains(stderr.String(), "NMNSEARCH_ADDR") {
-		t.Errorf("usage %q does not mention NMNSEARCH_ADDR", stderr.String())
+	for _, env := range []string{"NMNSEARCH_ADDR", "NMNSEARCH_CORS_ORIGINS"} {
+		if !strings.Contains(stderr.String(), env) {
+			t.Errorf("usage %q does not mention %s", stderr.String(), env)
+		}
 	}
 }
 

@@ -1,0 +1,84 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+)
+
+// Mark is a byte range [Start, End) of a paragraph's text that a query
+// matches.
+type Mark struct {
+	Start int `json:"start"`
+	End   int `json:"end"`
+}
+
+// MarkArticle returns the matches of q in every paragraph of article id, for
+// an article page that shows the query's terms: out[i] holds the marks of
+// the paragraph with N == i+1, sorted and merged as Highlight merges them,
+// over the whole text rather than a snippet.
+//
+// A paragraph need not hold every term to be marked: each positive term of q
+// (a word or a quoted phrase, with its glossary names and, for an English
+// word, its typos and completions) is looked for on its own, so a reader who
+// followed a hit for "NAD+ 睡眠" sees every NAD+ and every 睡眠 of the
+// article. Excluded terms (-term) mark nothing. An empty q marks nothing.
+func (s *Service) MarkArticle(ctx context.Context, id, q string) ([][]Mark, error) {
+	a, ok := s.ix.Article(id)
+	if !ok {
+		return nil, &Error{Code: CodeNotFound, Message: fmt.Sprintf("no article %q", id)}
+	}
+	q = Normalize(q)
+	if n := utf8.RuneCountInString(q); n > MaxQueryRunes {
+		return nil, invalidf("q must be at most %d characters (got %d)", MaxQueryRunes, n)
+	}
+	terms := Parse(q)
+	if len(terms) > MaxTerms {
+		return nil, invalidf("q must have at most %d terms (got %d)", MaxTerms, len(terms))
+	}
+
+	spans := make([][]span, len(a.Paragraphs))
+	for _, t := range terms {
+		if t.Negate {
+			continue
+		}
+		// One search per term: the marks must not depend on the other terms
+		// (the query ANDs them), and each term's marks says how to cut its own
+		// Japanese matches.
+		text, searchable, mk := s.textQuery([]Term{t})
+		if !searchable {
+			continue
+		}
+		req := bleve.NewSearchRequestOptions(withFilter(text, filters(Request{Article: id}, false)),
+			len(a.Paragraphs), 0, false)
+		req.IncludeLocations = true
+		sr, err := s.ix.Bleve().SearchInContext(ctx, req)
+		if err != nil {
+			return nil, fmt.Errorf("mark article: %w", err)
+		}
+		for _, h := range sr.Hits {
+			p, ok := s.ix.Paragraph(h.ID)
+			if !ok || p.Article != id || p.N < 1 || p.N > len(spans) {
+				continue
+			}
+			// As in Search: every location of every matched term.
+			for field, terms := range h.Locations {
+				for term, locs := range terms {
+					for _, l := range locs {
+						spans[p.N-1] = append(spans[p.N-1], mk.span(p.Text, field, term, int(l.Start), int(l.End)))
+					}
+				}
+			}
+		}
+	}
+
+	out := make([][]Mark, len(a.Paragraphs))
+	for i, p := range a.Paragraphs {
+		for _, sp := range mergeSpans(p.Text, spans[i]) {
+			out[i] = append(out[i], Mark{Start: sp.start, End: sp.end})
+		}
+	}
+	return out, nil
+}

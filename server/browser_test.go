@@ -1,0 +1,715 @@
+package server_test
+
+// The harness of the browser tests (widget_test.go): Debian's Chromium,
+// headless, driven through chromedp; one browser for the package, a tab per
+// test. The box is served by a test service over index/testdata and
+// testdata/ behind a recording proxy, and embedded in a page of another
+// origin (a second server) with a strict CSP and hostile CSS, as a clinic
+// site would embed it.
+//
+// Where no Chromium is found the browser tests skip, saying so; with
+// CI=true they fail instead. A failed test saves a screenshot under
+// .bench/out/browser/ and logs its path.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"nmnsearch/index"
+	"nmnsearch/search"
+	"nmnsearch/server"
+)
+
+// Time limits of the browser tests.
+const (
+	browserStartTimeout = 60 * time.Second        // to start Chromium, or to open a tab in it
+	browserTestTimeout  = 60 * time.Second        // one test, every step of it
+	waitTimeout         = 10 * time.Second        // for one thing a person would see
+	pollInterval        = 20 * time.Millisecond   // between looks
+	debounce            = 150 * time.Millisecond  // DEBOUNCE_MS of nmn-search.js
+	screenshotDir       = "../.bench/out/browser" // gitignored, from the package directory
+)
+
+// chromiumNames are looked up on PATH, in order, unless NMNSEARCH_CHROMIUM
+// names the binary.
+var chromiumNames = []string{"chromium", "chromium-browser", "google-chrome-stable", "google-chrome"}
+
+func chromiumPath() string {
+	if p := os.Getenv("NMNSEARCH_CHROMIUM"); p != "" {
+		return p
+	}
+	for _, name := range chromiumNames {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// browser is the one Chromium of the test binary, started by the first
+// browser test and stopped by TestMain.
+var browser struct {
+	once    sync.Once
+	ctx     context.Context // a chromedp context whose browser has started
+	cancel  context.CancelFunc
+	profile string
+	err     error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if browser.cancel != nil {
+		browser.cancel()
+		os.RemoveAll(browser.profile)
+	}
+	os.Exit(code)
+}
+
+func startBrowser(path string) {
+	browser.profile, browser.err = os.MkdirTemp("", "nmnsearch-chromium-")
+	if browser.err != nil {
+		return
+	}
+	// The flags this machine needs (see the README): no sandbox as root, no
+	// GPU, and none of the background connections a closed network refuses.
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path),
+		chromedp.UserDataDir(browser.profile),
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.WindowSize(1280, 900),
+	)
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithErrorf(func(string, ...any) {}))
+	browser.ctx = ctx
+	browser.cancel = func() { cancelCtx(); cancelAlloc() }
+	if browser.err = firstRun(ctx); browser.err != nil {
+		browser.cancel()
+	}
+}
+
+// firstRun runs nothing on a chromedp context that has not run yet, which
+// starts its browser or opens its tab, and gives up after
+// browserStartTimeout. (A context with a deadline would not do: the browser
+// or tab lives as long as the context of its first run.) On an error the
+// caller cancels ctx, which also ends the run left waiting.
+func firstRun(ctx context.Context) error {
+	done := make(chan error, 1)
+	go func() { done <- chromedp.Do(ctx) }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(browserStartTimeout):
+		return fmt.Errorf("no answer within %v", browserStartTimeout)
+	}
+}
+
+// tab is one browser tab of a test, with what its pages wrote to the console.
+type tab struct {
+	t   *testing.T
+	ctx context.Context
+
+	mu      sync.Mutex
+	console []chromedp.ConsoleMessage
+	allowed []string // substrings of console errors this test expects
+}
+
+// requireChromium returns the browser's path, or skips the test where there
+// is none; with CI=true it fails the test instead.
+func requireChromium(t *testing.T) string {
+	t.Helper()
+	path := chromiumPath()
+	if path == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("CI=true and no Chromium: .ci/run installs Debian's chromium; or set NMNSEARCH_CHROMIUM")
+		}
+		t.Skip("no Chromium found, browser test skipped: apt-get install chromium fonts-noto-cjk, or set NMNSEARCH_CHROMIUM")
+	}
+	return path
+}
+
+// newTab opens a tab in the shared browser. The tab fails its test if a page
+// writes an error to the console, and saves a screenshot if the test fails.
+// Open it after newEnv: the tab then closes before the servers do.
+func newTab(t *testing.T) *tab {
+	t.Helper()
+	path := requireChromium(t)
+	browser.once.Do(func() { startBrowser(path) })
+	if browser.err != nil {
+		t.Fatalf("start %s: %v", path, browser.err)
+	}
+	ctx, cancel := chromedp.NewContext(browser.ctx)
+	if err := firstRun(ctx); err != nil {
+		cancel()
+		t.Fatalf("open a tab: %v", err)
+	}
+	tb := &tab{t: t}
+	messages := chromedp.Console(ctx)
+	go func() {
+		for m, err := range messages {
+			if err != nil {
+				return
+			}
+			tb.mu.Lock()
+			tb.console = append(tb.console, m)
+			tb.mu.Unlock()
+		}
+	}()
+	var cancelTimeout context.CancelFunc
+	tb.ctx, cancelTimeout = context.WithTimeout(ctx, browserTestTimeout)
+	// Cleanups run last first: the console check, then the screenshot (so
+	// that a console error gets one too), then the tab closes.
+	t.Cleanup(func() { cancelTimeout(); cancel() })
+	t.Cleanup(func() {
+		if t.Failed() {
+			tb.screenshot(ctx)
+		}
+	})
+	t.Cleanup(tb.checkConsole)
+	return tb
+}
+
+// allowConsole lets console errors that contain one of substrings pass: a
+// test of the "unavailable" state makes the browser log the failed request.
+func (tb *tab) allowConsole(substrings ...string) {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	tb.allowed = append(tb.allowed, substrings...)
+}
+
+func (tb *tab) checkConsole() {
+	time.Sleep(50 * time.Millisecond) // let the last events arrive
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	for _, m := range tb.console {
+		if m.Type != chromedp.ConsoleError && m.Type != chromedp.ConsoleException {
+			continue
+		}
+		ok := false
+		for _, a := range tb.allowed {
+			ok = ok || strings.Contains(m.Text, a)
+		}
+		if !ok {
+			tb.t.Errorf("console %s (%s)", m, m.URL)
+		}
+	}
+}
+
+// screenshot saves the page as the person saw it when the test failed.
+func (tb *tab) screenshot(tabCtx context.Context) {
+	ctx, cancel := context.WithTimeout(tabCtx, 10*time.Second)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		tb.t.Logf("no screenshot: %v", err)
+		return
+	}
+	dir, _ := filepath.Abs(screenshotDir)
+	name := regexp.MustCompile(`[^A-Za-z0-9_.-]+`).ReplaceAllString(tb.t.Name(), "_") + ".png"
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		tb.t.Logf("no screenshot: %v", err)
+		return
+	}
+	file := filepath.Join(dir, name)
+	if err := os.WriteFile(file, png, 0o644); err != nil {
+		tb.t.Logf("no screenshot: %v", err)
+		return
+	}
+	tb.t.Logf("screenshot of the failure: %s", file)
+}
+
+func (tb *tab) do(actions ...chromedp.Action[chromedp.Void]) {
+	tb.t.Helper()
+	if err := chromedp.Do(tb.ctx, actions...); err != nil {
+		tb.t.Fatal(err)
+	}
+}
+
+// eval runs a JavaScript expression in the page and decodes its value.
+func eval[T any](tb *tab, js string) T {
+	tb.t.Helper()
+	v, err := chromedp.Run(tb.ctx, chromedp.Evaluate[T](js, chromedp.EvalAwaitPromise))
+	if err != nil {
+		tb.t.Fatalf("%v\nin: %s", err, js)
+	}
+	return v
+}
+
+// open navigates to url and waits until the box on it is defined, shown and
+// ready for typing.
+func (tb *tab) open(url string) {
+	tb.t.Helper()
+	tb.do(chromedp.Navigate(url))
+	tb.waitState("the box to be defined and shown", func(s widgetState) bool { return s.Defined && s.InputVisible })
+}
+
+// key presses keys (runes, or kb's named keys) on the focused element as a
+// keyboard does: a keyDown that carries the key's text, then a keyUp.
+// (chromedp.KeyEvent sends the text as a separate char event, which types it
+// even when the page cancelled the keydown, as the "/" shortcut does; a real
+// keyboard's text is suppressed with its keydown.)
+func (tb *tab) key(keys string, mods ...chromedp.Modifier) {
+	tb.t.Helper()
+	var modifiers int64
+	for _, m := range mods {
+		modifiers |= int64(m)
+	}
+	for _, r := range keys {
+		text := ""
+		for _, ev := range kb.Encode(r) {
+			if ev.Type == kb.KeyChar {
+				text = ev.Text
+			}
+		}
+		for _, ev := range kb.Encode(r) {
+			ev.Modifiers = modifiers
+			switch {
+			case ev.Type == kb.KeyChar:
+				continue
+			case ev.Type == kb.KeyDown && text != "" && modifiers&^int64(chromedp.ModifierShift) == 0:
+				ev.Text, ev.UnmodifiedText = text, text
+			case ev.Type == kb.KeyDown:
+				ev.Type = kb.KeyRawDown
+			}
+			if _, err := chromedp.Call(tb.ctx, input.DispatchKeyEvent, *ev); err != nil {
+				tb.t.Fatal(err)
+			}
+		}
+	}
+}
+
+// insertText inserts text into the focused field as an input method commits
+// it: one input event, whatever its length.
+func (tb *tab) insertText(text string) {
+	tb.t.Helper()
+	if _, err := chromedp.Call(tb.ctx, input.InsertText, input.InsertTextParams{Text: text}); err != nil {
+		tb.t.Fatal(err)
+	}
+}
+
+// typeQuery focuses the box, selects what is in it and replaces it with q.
+func (tb *tab) typeQuery(q string) {
+	tb.t.Helper()
+	eval[chromedp.Void](tb, boxJS+`input.focus(); input.select();`)
+	tb.insertText(q)
+}
+
+// click clicks the middle of the element a CSS selector finds in the box's
+// shadow root, with the mouse: what covers it gets the click.
+func (tb *tab) click(selector string) {
+	tb.t.Helper()
+	xy := eval[[]float64](tb, boxJS+fmt.Sprintf(`(() => {
+		const el = root.querySelector(%q);
+		if (!el) return null;
+		el.scrollIntoView({block: "center"});
+		const r = el.getBoundingClientRect();
+		return [r.left + r.width / 2, r.top + r.height / 2];
+	})()`, selector))
+	if len(xy) != 2 {
+		tb.t.Fatalf("click: nothing in the box matches %s", selector)
+	}
+	tb.do(chromedp.MouseClickXY(xy[0], xy[1]))
+}
+
+// ignoreAbort makes the pages the tab opens from now on drop the signal of
+// every fetch, so that an aborted request is answered all the same, as a
+// request already answered is; window.__answered lists the URLs answered.
+// (A script added this way runs before the page's own, whatever its CSP.)
+func (tb *tab) ignoreAbort() {
+	tb.t.Helper()
+	const js = `{
+		const fetch = window.fetch;
+		window.__answered = [];
+		window.fetch = async (url, { signal, ...options } = {}) => {
+			const r = await fetch(url, options);
+			window.__answered.push(String(url));
+			return r;
+		};
+	}`
+	if _, err := chromedp.Call(tb.ctx, page.AddScriptToEvaluateOnNewDocument,
+		page.AddScriptToEvaluateOnNewDocumentParams{Source: js}); err != nil {
+		tb.t.Fatal(err)
+	}
+}
+
+// boxJS starts every script that looks into the box.
+const boxJS = `var box = document.querySelector("nmn-search"), root = box && box.shadowRoot,
+	input = root && root.querySelector("input[role=combobox]"); `
+
+// widgetState is what a person sees of the box, read from the page.
+type widgetState struct {
+	Defined, InputVisible, Focused, PanelVisible, More bool // More: the button is shown and enabled
+	Busy                                               bool // a search is on its way (aria-busy)
+	Value, Placeholder, Expanded, ActiveDescendant     string
+	Status                                             string
+	Hits                                               []hitState
+	Suggestions                                        []string
+	Chips                                              []chipState
+	Langs                                              []chipState
+	Elements                                           []string // element names in the hits
+}
+
+type hitState struct {
+	ID, Selected, Title, Section, Snippet, Href string
+	Marks                                       []string
+	MarkBackground                              string
+}
+
+type chipState struct {
+	Value, Name string
+	Pressed     bool
+	Count       int
+}
+
+func (s widgetState) String() string {
+	b, _ := json.MarshalIndent(s, "", "  ")
+	return string(b)
+}
+
+// chip is the topic chip of value, with Count -1 when there is none.
+func (s widgetState) chip(value string) chipState {
+	for _, c := range s.Chips {
+		if c.Value == value {
+			return c
+		}
+	}
+	return chipState{Count: -1}
+}
+
+const stateJS = boxJS + `(() => {
+	const visible = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+	if (!root || !customElements.get("nmn-search")) return {Defined: false};
+	const all = (s) => [...root.querySelectorAll(s)].filter(visible);
+	return {
+		Defined: true,
+		InputVisible: visible(input),
+		Focused: document.activeElement === box && root.activeElement === input,
+		PanelVisible: visible(root.querySelector(".panel")),
+		More: visible(root.querySelector(".more")) && !root.querySelector(".more").disabled, // clickable
+		Busy: root.querySelector("[role=listbox]").getAttribute("aria-busy") === "true",
+		Value: input.value,
+		Placeholder: input.placeholder,
+		Expanded: input.getAttribute("aria-expanded") || "",
+		ActiveDescendant: input.getAttribute("aria-activedescendant") || "",
+		Status: root.querySelector("[role=status]").textContent,
+		Hits: all(".hit").map((o) => ({
+			ID: o.id, Selected: o.getAttribute("aria-selected"),
+			Title: o.querySelector(".title").textContent,
+			Section: o.querySelector(".section")?.textContent ?? "",
+			Snippet: o.querySelector(".snippet").textContent,
+			Href: o.querySelector("a").href,
+			Marks: [...o.querySelectorAll("mark")].map((m) => m.textContent),
+			MarkBackground: o.querySelector("mark") ? getComputedStyle(o.querySelector("mark")).backgroundColor : "",
+		})),
+		Suggestions: all(".suggestion").map((o) => o.textContent),
+		Chips: all(".chip").map((c) => ({
+			Value: c.dataset.topic, Name: c.querySelector(".name").textContent,
+			Pressed: c.getAttribute("aria-pressed") === "true", Count: +c.querySelector(".n").textContent,
+		})),
+		Langs: all(".langs label").map((l) => ({
+			Value: l.querySelector("input").value, Name: l.querySelector(".name").textContent,
+			Pressed: l.querySelector("input").checked, Count: +l.querySelector(".n").textContent,
+		})),
+		Elements: [...new Set([...root.querySelectorAll(".hits *")].map((e) => e.localName))],
+	};
+})()`
+
+func (tb *tab) state() (widgetState, error) {
+	return chromedp.Run(tb.ctx, chromedp.Evaluate[widgetState](stateJS))
+}
+
+// waitState waits until the box shows what ok wants, and returns it; past
+// waitTimeout the test fails with what the box showed last.
+func (tb *tab) waitState(what string, ok func(widgetState) bool) widgetState {
+	tb.t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		s, err := tb.state()
+		if err == nil && ok(s) {
+			return s
+		}
+		if time.Now().After(deadline) {
+			tb.t.Fatalf("waited %v for %s; the box shows %s (err %v)", waitTimeout, what, s, err)
+		}
+		time.Sleep(pollInterval)
+	}
+}
+
+// waitJS waits until a JavaScript expression is true.
+func (tb *tab) waitJS(what, js string) {
+	tb.t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		ok, err := chromedp.Run(tb.ctx, chromedp.Evaluate[bool](js))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			tb.t.Fatalf("waited %v for %s (%s): %v", waitTimeout, what, js, err)
+		}
+		time.Sleep(pollInterval)
+	}
+}
+
+// The test corpus: the three articles of index/testdata and, from testdata/,
+// one whose text is full of markup. Built once; the service is read-only.
+var corpus struct {
+	once sync.Once
+	svc  *search.Service
+	err  error
+}
+
+func testService(t *testing.T) *search.Service {
+	t.Helper()
+	corpus.once.Do(func() {
+		ix, err := index.Build(os.DirFS("../index/testdata"))
+		if err != nil {
+			corpus.err = err
+			return
+		}
+		extra, err := index.ReadArticles(os.DirFS("testdata"))
+		if err == nil {
+			err = ix.Add(extra...)
+		}
+		corpus.svc, corpus.err = search.New(ix), err
+	})
+	if corpus.err != nil {
+		t.Fatal(corpus.err)
+	}
+	return corpus.svc
+}
+
+// apiProxy stands in front of the service: it records the API requests the
+// box makes, and can delay a search or play an outage.
+type apiProxy struct {
+	next http.Handler
+
+	mu       sync.Mutex
+	searches []url.Values // every /api/search, in arrival order
+	rawQs    []string     // their raw query strings
+	suggests []string     // q of every /api/suggest
+	canceled []string     // q of delayed searches the client gave up on
+	delay    map[string]time.Duration
+	down     bool
+	inject   string // raw markup put in front of every highlight, as a broken service might
+}
+
+func (p *apiProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query().Get("q")
+	p.mu.Lock()
+	switch r.URL.Path {
+	case "/api/search":
+		p.searches = append(p.searches, r.URL.Query())
+		p.rawQs = append(p.rawQs, r.URL.RawQuery)
+	case "/api/suggest":
+		p.suggests = append(p.suggests, q)
+	}
+	delay, down, inject := p.delay[q], p.down, p.inject
+	p.mu.Unlock()
+
+	if down && strings.HasPrefix(r.URL.Path, "/api/") {
+		w.Header().Set("Access-Control-Allow-Origin", "*")
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte(`{"error":{"code":"not_ready","message":"the index is not loaded"}}`))
+		return
+	}
+	if r.URL.Path == "/api/search" && delay > 0 {
+		select {
+		case <-time.After(delay):
+		case <-r.Context().Done():
+			p.mu.Lock()
+			p.canceled = append(p.canceled, q)
+			p.mu.Unlock()
+			return
+		}
+	}
+	if r.URL.Path == "/api/search" && inject != "" {
+		p.injectHighlights(w, r, inject)
+		return
+	}
+	p.next.ServeHTTP(w, r)
+}
+
+// injectHighlights answers a search with markup that is not escaped in front
+// of each highlight: the box must not trust the service's HTML either.
+func (p *apiProxy) injectHighlights(w http.ResponseWriter, r *http.Request, markup string) {
+	rec := httptest.NewRecorder()
+	p.next.ServeHTTP(rec, r)
+	var res map[string]any
+	if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil {
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	hits, _ := res["hits"].([]any)
+	for _, h := range hits {
+		if hit, ok := h.(map[string]any); ok {
+			hit["highlight"] = markup + hit["highlight"].(string)
+		}
+	}
+	for k, v := range rec.Header() {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(rec.Code)
+	json.NewEncoder(w).Encode(res)
+}
+
+func (p *apiProxy) searchQs() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	for _, v := range p.searches {
+		out = append(out, v.Get("q"))
+	}
+	return out
+}
+
+// waitSearch waits until a search for q has reached the service.
+func (p *apiProxy) waitSearch(t *testing.T, q string) {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for !slices.Contains(p.searchQs(), q) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the search for %s never reached the service", q)
+		}
+		time.Sleep(pollInterval)
+	}
+}
+
+func (p *apiProxy) setDelay(q string, d time.Duration) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.delay == nil {
+		p.delay = map[string]time.Duration{}
+	}
+	p.delay[q] = d
+}
+
+func (p *apiProxy) setDown(down bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.down = down
+}
+
+// env is one test's service and the clinic page of another origin that
+// embeds its box.
+type env struct {
+	svc, host *httptest.Server
+	proxy     *apiProxy
+}
+
+// hostPage is how the clinic's page embeds the box.
+type hostPage struct {
+	Attrs        string // of the <nmn-search> element: trusted markup written by the test
+	NoCSP        bool   // serve the page without its CSP
+	ExtraConnect string // another origin the CSP lets the page connect to
+}
+
+// newEnv starts the service with opts, and the host page. It skips first
+// where there is no browser to test with.
+func newEnv(t *testing.T, page hostPage, opts ...server.Option) *env {
+	t.Helper()
+	requireChromium(t)
+	p := &apiProxy{next: server.New(slog.New(slog.DiscardHandler), testService(t), opts...)}
+	svc := httptest.NewServer(p)
+	t.Cleanup(svc.Close)
+	host := httptest.NewServer(hostSite(svc.URL, page))
+	t.Cleanup(host.Close)
+	return &env{svc: svc, host: host, proxy: p}
+}
+
+// api asks the service itself (not through the proxy, which records what
+// the box asks) for a search, to compare with what the box shows.
+func (e *env) api(t *testing.T, rawQuery string) search.Result {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	e.proxy.next.ServeHTTP(rec, httptest.NewRequest("GET", "/api/search?"+rawQuery, nil))
+	var res search.Result
+	if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil || rec.Code != http.StatusOK {
+		t.Fatalf("api %s: %d %s", rawQuery, rec.Code, rec.Body)
+	}
+	return res
+}
+
+// hostCSP is what a careful clinic site allows: its own files and the
+// search service, nothing inline, and no strings made into HTML or script
+// (Trusted Types, which Chromium enforces).
+func hostCSP(service, extraConnect string) string {
+	return fmt.Sprintf("default-src 'none'; script-src 'self' %[1]s; style-src 'self' %[1]s; "+
+		"connect-src 'self' %[1]s %[2]s; img-src 'self'; base-uri 'none'; form-action 'none'; "+
+		"require-trusted-types-for 'script'; trusted-types 'none'", service, extraConnect)
+}
+
+// hostileCSS is a site theme that reaches everything it can: the element
+// itself, and whatever inherits into it.
+const hostileCSS = `
+html { font-size: 40px !important; }
+* {
+  color: rgb(255, 0, 0) !important; font-family: serif !important; letter-spacing: .3em !important;
+  text-transform: uppercase !important; line-height: 4 !important; text-align: right !important;
+  box-sizing: content-box !important; pointer-events: none !important; white-space: pre !important;
+}
+div, span, mark, a, ul, li, button, fieldset, label, kbd { display: none !important; background: black !important; }
+mark { background: black !important; }
+nmn-search { --nmn-accent: rgb(0, 90, 200); margin: 1em 0; }
+`
+
+// hostPageHTML is the clinic's page: the two lines of the embed snippet, the
+// element written with the test's attributes.
+const hostPageHTML = `<!doctype html>
+<html lang="ja">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>A clinic</title>
+<link rel="stylesheet" href="/hostile.css">
+<script type="module" src="%s/widget.js"></script>
+</head>
+<body>
+<h1>Aクリニック</h1>
+<p><input id="host-input" aria-label="newsletter"></p>
+<nmn-search %s></nmn-search>
+<p>Footer.</p>
+</body>
+</html>
+`
+
+func hostSite(service string, page hostPage) http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		if !page.NoCSP {
+			w.Header().Set("Content-Security-Policy", hostCSP(service, page.ExtraConnect))
+		}
+		fmt.Fprintf(w, hostPageHTML, service, page.Attrs)
+	})
+	mux.HandleFunc("GET /hostile.css", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/css")
+		w.Write([]byte(hostileCSS))
+	})
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusNoContent)
+	})
+	return mux
+}
