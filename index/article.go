@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -21,6 +22,10 @@ type Article struct {
 	URL        string      `json:"url"`
 	Topics     []string    `json:"topics"`
 	Paragraphs []Paragraph `json:"paragraphs"`
+
+	// src is what the article was parsed from (see Source), kept so that the
+	// store holds the source and parsing can be redone.
+	src *Source
 }
 
 // Paragraph is the unit of search: one block of text as the author wrote it.
@@ -45,15 +50,25 @@ type Paragraph struct {
 const maxHeadingRunes = 160
 
 // ParseArticle turns one scraped article file into an Article. topics, when
-// given, name the article's main topics instead of detecting them.
+// given, name the article's main topics instead of detecting them. The
+// article keeps raw as its Source.
 func ParseArticle(id string, raw []byte, topics ...string) (Article, error) {
 	if !validArticleID(id) {
-		return Article{}, fmt.Errorf("article id %q must match [a-z0-9-]{1,64}", id)
+		return Article{}, invalidID(id)
 	}
 	if !utf8.Valid(raw) {
-		return Article{}, fmt.Errorf("article %s is not valid UTF-8", id)
+		return Article{}, invalid("text", fmt.Sprintf("article %s is not valid UTF-8", id))
 	}
-	lines := ContentLines(string(raw))
+	a, err := newArticle(id, ContentLines(string(raw)), topics)
+	if err != nil {
+		return Article{}, err
+	}
+	a.src = &Source{ID: id, Topics: slices.Clone(topics), Text: string(raw)}
+	return a, nil
+}
+
+// newArticle makes an article of its kept lines, one paragraph each.
+func newArticle(id string, lines []string, topics []string) (Article, error) {
 	a := Article{ID: id}
 	section := ""
 	for _, line := range lines {
@@ -75,7 +90,7 @@ func ParseArticle(id string, raw []byte, topics ...string) (Article, error) {
 		a.Paragraphs = append(a.Paragraphs, p)
 	}
 	if len(a.Paragraphs) == 0 {
-		return Article{}, fmt.Errorf("article %s has no text after removing site chrome", id)
+		return Article{}, invalid("text", fmt.Sprintf("article %s has no text after removing site chrome", id))
 	}
 	if a.Title == "" {
 		a.Title = a.Paragraphs[0].Text

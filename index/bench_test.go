@@ -25,3 +25,73 @@ func BenchmarkIndex(b *testing.B) {
 		ix.Close()
 	}
 }
+
+// BenchmarkOpen opens the data directory of the three seeds that an
+// earlier Open built: the store's parses are loaded and the scorch index
+// opened, nothing parsed or analyzed. Reproduce with
+//
+//	go test ./index -run '^$' -bench 'BenchmarkOpen|BenchmarkPut' -benchmem
+func BenchmarkOpen(b *testing.B) {
+	dir := b.TempDir()
+	ix, err := Open(dir, os.DirFS("testdata"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ix.Close()
+	b.ReportAllocs()
+	for b.Loop() {
+		ix, err := Open(dir, os.DirFS("testdata"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if ix.OpenInfo().Rebuilt {
+			b.Fatal("rebuilt")
+		}
+		ix.Close()
+	}
+}
+
+// BenchmarkOpenBuild builds a new data directory from the three seeds: the
+// store seeded, every article parsed, measured and indexed, the index
+// persisted. The IPA dictionary is loaded before the timed loop, as in
+// BenchmarkIndex.
+func BenchmarkOpenBuild(b *testing.B) {
+	NewMapping().AnalyzerNamed(AnalyzerJABase).Analyze([]byte("辞書を読み込む"))
+	b.ReportAllocs()
+	for b.Loop() {
+		ix, err := Open(b.TempDir(), os.DirFS("testdata"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		ix.Close()
+	}
+}
+
+// BenchmarkPut replaces one seed article (the Japanese sleep article, 94
+// paragraphs) in memory and on disk, where each Put is an fsynced bbolt
+// commit before the bleve batch.
+func BenchmarkPut(b *testing.B) {
+	arts, err := ReadArticles(os.DirFS("testdata"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, dir := range []string{"", "disk"} {
+		name := "memory"
+		if dir != "" {
+			name, dir = dir, b.TempDir()
+		}
+		b.Run(name, func(b *testing.B) {
+			ix, err := Open(dir, os.DirFS("testdata"))
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer ix.Close()
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := ix.Put(arts[2]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

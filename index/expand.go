@@ -19,11 +19,11 @@ type Expansion struct {
 // (FieldENWord, as written) within typos edits of word, its first letter
 // kept, and, when prefix, of those that start with word: at most max, the
 // word's own stem left out, in dictionary order.
-func (ix *Index) EnglishExpansions(word string, typos int, prefix bool, max int) ([]Expansion, error) {
+func (s *Snapshot) EnglishExpansions(word string, typos int, prefix bool, max int) ([]Expansion, error) {
 	if word == "" || (typos == 0 && !prefix) {
 		return nil, nil
 	}
-	adv, err := ix.bleve.Advanced()
+	adv, err := s.bleve.Advanced()
 	if err != nil {
 		return nil, err
 	}
@@ -33,7 +33,7 @@ func (ix *Index) EnglishExpansions(word string, typos int, prefix bool, max int)
 	}
 	defer r.Close()
 
-	stem := ix.bleve.Mapping().AnalyzerNamed(AnalyzerENQuery)
+	stem := s.bleve.Mapping().AnalyzerNamed(AnalyzerENQuery)
 	own := ""
 	if toks := stem.Analyze([]byte(word)); len(toks) == 1 {
 		own = string(toks[0].Term)
@@ -92,6 +92,13 @@ func (ix *Index) EnglishExpansions(word string, typos int, prefix bool, max int)
 		}
 	}
 	return out, nil
+}
+
+// EnglishExpansions is Snapshot.EnglishExpansions on the current snapshot.
+func (ix *Index) EnglishExpansions(word string, typos int, prefix bool, max int) ([]Expansion, error) {
+	s := ix.acquire()
+	defer s.release()
+	return s.EnglishExpansions(word, typos, prefix, max)
 }
 
 // termDocs is the number of paragraphs whose FieldEN holds term.

@@ -8,12 +8,12 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
-	bsearch "github.com/blevesearch/bleve/v2/search"
 )
 
 // Field names of a paragraph document in bleve.
@@ -53,20 +53,39 @@ func ParseFacetKey(key string) (topics []string, lang string) {
 }
 
 // Index is the searchable paragraphs (bleve, scorch) plus the articles they
-// came from, which hits and article pages are read from.
+// came from, which hits and article pages are read from: in memory, or
+// durable in a data directory (see Open).
+//
+// Reads go to an immutable Snapshot. A write stores the articles (on disk),
+// then applies one bleve batch and swaps in the new Snapshot under mu, so
+// that View sees the old articles or the new ones, never a mix.
 type Index struct {
-	bleve bleve.Index
+	mapping mapping.IndexMapping // NewMapping(), for measuring paragraphs
+	// alias is what Bleve returns: it follows Reindex's swap, so a caller
+	// may keep it.
+	alias bleve.IndexAlias
+	cur   atomic.Pointer[Snapshot]
 
-	mu         sync.RWMutex
-	articles   map[string]*Article
-	paragraphs map[string]*Paragraph
-	vocab      []Word // sorted by Key; rebuilt on every Add
-	// endings lists FieldJA's bigrams by their last character, in term
-	// order; rebuilt on every Add. See BigramsEndingWith.
-	endings map[string][]string
-	// lengths and stats are the text fields' sizes for BM25; see BM25Stats.
-	lengths map[string]fieldLength
-	stats   map[string]*bsearch.BM25Stats
+	// mu is held for reading by View and for writing while a batch is
+	// applied and its snapshot swapped in. The accessors (Paragraph,
+	// Article, ...) load cur without it, so they may be called inside View.
+	mu     sync.RWMutex
+	closed bool // set under wmu and mu
+	// wmu makes writes one at a time: Put, Add, Delete, Reindex's catch-up
+	// and swap, Close.
+	wmu sync.Mutex
+	// rmu makes Reindex one at a time; Close waits for it.
+	rmu sync.Mutex
+
+	// On disk only.
+	dir       string
+	store     *store
+	stamp     string // what the index was built with (see Open)
+	seq       uint64 // the last write's sequence number in the store; under wmu
+	applied   uint64 // the last write the index holds; under wmu
+	stale     error  // set when a stored write could not be indexed; under wmu
+	indexName string // the index directory in use; under wmu
+	info      OpenInfo
 }
 
 // NewMapping returns the index mapping: per-language text fields with term
@@ -120,13 +139,34 @@ func NewMapping() mapping.IndexMapping {
 // New returns an empty in-memory scorch index. (bleve.NewMemOnly is the old
 // upsidedown index, which collapses at scale.)
 func New() (*Index, error) {
+	b, err := newMemIndex()
+	if err != nil {
+		return nil, err
+	}
+	return newIndex(b, map[string]*Article{})
+}
+
+func newMemIndex() (bleve.Index, error) {
 	b, err := bleve.NewUsing("", NewMapping(), scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
-	return &Index{bleve: b, articles: map[string]*Article{}, paragraphs: map[string]*Paragraph{},
-		lengths: map[string]fieldLength{}}, nil
+	return b, nil
 }
+
+// newIndex wraps b, which holds articles.
+func newIndex(b bleve.Index, articles map[string]*Article) (*Index, error) {
+	snap := newSnapshot(b, articles)
+	var err error
+	if snap.endings, err = bigramEndings(b); err != nil {
+		return nil, err
+	}
+	ix := &Index{mapping: NewMapping(), alias: bleve.NewIndexAlias(b)}
+	ix.cur.Store(snap)
+	return ix, nil
+}
+
+func (ix *Index) snap() *Snapshot { return ix.cur.Load() }
 
 // ReadArticles parses every *.txt file at the top of fsys, in name order.
 func ReadArticles(fsys fs.FS) ([]Article, error) {
@@ -193,53 +233,165 @@ func document(p *Paragraph) map[string]interface{} {
 	return d
 }
 
-// Add indexes articles in one batch, replacing any earlier article with the
-// same id (its old paragraphs are deleted in the same batch).
-func (ix *Index) Add(arts ...Article) error {
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
-	batch := ix.bleve.NewBatch()
+// Add stores and indexes articles as one write, replacing any earlier
+// article with the same id (a later one of the same id in arts wins). Each
+// article is parsed again from its Source (see Put).
+func (ix *Index) Add(arts ...Article) error { return ix.write(arts, nil) }
+
+// Put stores and indexes a, replacing the article with its id, if any: all
+// its paragraphs in one bleve batch. What is indexed is a.Source() parsed
+// again, exactly what a rebuild would make of it: fields of a parsed
+// Article changed afterwards are ignored (change the Source and parse
+// that). On disk, Put returns once the article is in the store, fsynced: it
+// survives a crash right after. An invalid article is an *InvalidError
+// (errors.Is(err, ErrInvalid)) and changes nothing.
+func (ix *Index) Put(a Article) error { return ix.write([]Article{a}, nil) }
+
+// Delete removes the article with this id, durably as Put. An unknown id is
+// ErrNotFound; an invalid one an *InvalidError.
+func (ix *Index) Delete(id string) error {
+	if !validArticleID(id) {
+		return invalidID(id)
+	}
+	return ix.write(nil, []string{id})
+}
+
+// write parses and measures arts, stores them (on disk) with deletes as one
+// write, then applies them.
+func (ix *Index) write(arts []Article, deletes []string) error {
+	var puts []*Article
+	at := map[string]int{}
 	for i := range arts {
-		a := &arts[i]
-		if old, ok := ix.articles[a.ID]; ok {
-			for _, p := range old.Paragraphs {
-				batch.Delete(p.ID)
-			}
+		src := arts[i].Source()
+		a, err := src.Parse()
+		if err != nil {
+			return err
 		}
 		for j := range a.Paragraphs {
-			p := &a.Paragraphs[j]
-			doc := document(p)
-			ix.measure(p, doc)
-			if err := batch.Index(p.ID, doc); err != nil {
-				return fmt.Errorf("index %s: %w", p.ID, err)
+			measure(ix.mapping, &a.Paragraphs[j])
+		}
+		if k, ok := at[a.ID]; ok {
+			puts[k] = &a
+			continue
+		}
+		at[a.ID] = len(puts)
+		puts = append(puts, &a)
+	}
+	ix.wmu.Lock()
+	defer ix.wmu.Unlock()
+	if ix.closed {
+		return ErrClosed
+	}
+	if len(puts) == 0 && len(deletes) == 0 {
+		return nil
+	}
+	if ix.stale != nil {
+		// A later write would record a sequence number past the one the
+		// index missed, and the next start would not re-apply it.
+		return fmt.Errorf("index is behind the store since a failed batch (%w): restart or Reindex", ix.stale)
+	}
+	cur := ix.snap()
+	var seq uint64
+	if ix.store != nil {
+		var err error
+		if seq, err = ix.store.commit(puts, deletes); err != nil {
+			return err
+		}
+		ix.seq = seq
+	} else {
+		for _, id := range deletes {
+			if _, ok := cur.articles[id]; !ok {
+				return fmt.Errorf("%w: %s", ErrNotFound, id)
 			}
 		}
 	}
-	if err := ix.bleve.Batch(batch); err != nil {
-		return fmt.Errorf("index batch: %w", err)
-	}
-	for i := range arts {
-		a := &arts[i]
-		if old, ok := ix.articles[a.ID]; ok {
-			for j := range old.Paragraphs {
-				delete(ix.paragraphs, old.Paragraphs[j].ID)
-				ix.count(&old.Paragraphs[j], -1)
-			}
+	if err := ix.apply(cur, puts, deletes, seq); err != nil {
+		if ix.store != nil {
+			ix.stale = err
+			return fmt.Errorf("stored, but not indexed until the next start or Reindex: %w", err)
 		}
-		ix.articles[a.ID] = a
-		for j := range a.Paragraphs {
-			ix.paragraphs[a.Paragraphs[j].ID] = &a.Paragraphs[j]
-			ix.count(&a.Paragraphs[j], 1)
-		}
+		return err
 	}
-	ix.stats = statsFromLengths(ix.lengths)
-	ix.vocab = buildVocab(ix.articles)
-	endings, err := bigramEndings(ix.bleve)
+	ix.applied = seq
+	return nil
+}
+
+// apply indexes puts and removes deletes in one batch on cur's bleve
+// index, recording seq (on disk), and swaps in the snapshot that goes with
+// it. The caller holds wmu.
+func (ix *Index) apply(cur *Snapshot, puts []*Article, deletes []string, seq uint64) error {
+	next := newSnapshot(cur.bleve, cur.with(puts, deletes))
+	batch, err := changeBatch(cur.bleve, puts, deletes, seq)
 	if err != nil {
 		return err
 	}
-	ix.endings = endings
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if err := cur.bleve.Batch(batch); err != nil {
+		return fmt.Errorf("index batch: %w", err)
+	}
+	if next.endings, err = bigramEndings(cur.bleve); err != nil {
+		// The batch is in, so the snapshot must go with it; only the
+		// predictive look-up of a lone kanji uses the old bigrams.
+		next.endings = cur.endings
+	}
+	ix.cur.Store(next)
 	return nil
+}
+
+// changeBatch is the batch that makes b hold puts in place of whatever
+// paragraphs it has of their ids and of deletes, and records seq as the
+// last write applied (when not 0).
+func changeBatch(b bleve.Index, puts []*Article, deletes []string, seq uint64) (*bleve.Batch, error) {
+	batch := b.NewBatch()
+	ids := slices.Clone(deletes)
+	for _, a := range puts {
+		ids = append(ids, a.ID)
+	}
+	for _, id := range ids {
+		docs, err := docsOf(b, id)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range docs {
+			batch.Delete(d)
+		}
+	}
+	for _, a := range puts {
+		for j := range a.Paragraphs {
+			p := &a.Paragraphs[j]
+			if err := batch.Index(p.ID, document(p)); err != nil {
+				return nil, fmt.Errorf("index %s: %w", p.ID, err)
+			}
+		}
+	}
+	if seq > 0 {
+		batch.SetInternal(keyApplied, u64(seq))
+	}
+	return batch, nil
+}
+
+// docsOf returns the ids of b's paragraphs of article id: what b holds,
+// whatever the snapshot says.
+func docsOf(b bleve.Index, id string) ([]string, error) {
+	q := bleve.NewTermQuery(id)
+	q.SetField(FieldArticle)
+	var out []string
+	const page = 1000
+	for {
+		req := bleve.NewSearchRequestOptions(q, page, len(out), false)
+		req.SortBy([]string{"_id"})
+		sr, err := b.Search(req)
+		if err != nil {
+			return nil, fmt.Errorf("paragraphs of %s: %w", id, err)
+		}
+		for _, h := range sr.Hits {
+			out = append(out, h.ID)
+		}
+		if len(sr.Hits) < page {
+			return out, nil
+		}
+	}
 }
 
 // bigramEndings walks FieldJA's dictionary once and files every term of two
@@ -269,47 +421,36 @@ func bigramEndings(b bleve.Index) (map[string][]string, error) {
 	}
 }
 
-// BigramsEndingWith returns the indexed FieldJA bigrams whose second
-// character is ch (睡眠 for 眠), in term order: a character at the end of a
-// run of kanji or kana is indexed only inside such a bigram. The slice is
-// shared: do not modify it.
-func (ix *Index) BigramsEndingWith(ch string) []string {
+// View calls fn with the current snapshot and keeps it current until fn
+// returns: no write is applied and no Reindex swaps meanwhile, so a search
+// and the look-ups of its hits (s.Paragraph, s.Article) see the same
+// articles. Writes wait for fn: keep it to one search request's work. fn
+// may call the Index's accessors but not View, Put, Delete, Add, Reindex or
+// Close. s is valid only until fn returns.
+func (ix *Index) View(fn func(s *Snapshot) error) error {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	e := ix.endings[ch]
-	return e[:len(e):len(e)]
+	if ix.closed {
+		return ErrClosed
+	}
+	return fn(ix.snap())
 }
 
-// Bleve is the underlying index, for package search.
-func (ix *Index) Bleve() bleve.Index { return ix.bleve }
+// BigramsEndingWith is Snapshot.BigramsEndingWith on the current snapshot.
+func (ix *Index) BigramsEndingWith(ch string) []string { return ix.snap().BigramsEndingWith(ch) }
 
-// Paragraph returns the paragraph with this id.
-func (ix *Index) Paragraph(id string) (*Paragraph, bool) {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	p, ok := ix.paragraphs[id]
-	return p, ok
-}
+// Bleve is the index for package search: an alias of the current scorch
+// index that follows Reindex, so it may be kept. Advanced, FieldDict and
+// FieldDictPrefix work on it as on the index. Its results can be newer or
+// older than what Paragraph returns a moment later: use View to search and
+// look hits up consistently.
+func (ix *Index) Bleve() bleve.Index { return ix.alias }
 
-// Article returns the article with this id.
-func (ix *Index) Article(id string) (*Article, bool) {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	a, ok := ix.articles[id]
-	return a, ok
-}
+// Paragraph returns the paragraph with this id in the current snapshot.
+func (ix *Index) Paragraph(id string) (*Paragraph, bool) { return ix.snap().Paragraph(id) }
+
+// Article returns the article with this id in the current snapshot.
+func (ix *Index) Article(id string) (*Article, bool) { return ix.snap().Article(id) }
 
 // Articles returns every article, ordered by id.
-func (ix *Index) Articles() []*Article {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	out := make([]*Article, 0, len(ix.articles))
-	for _, a := range ix.articles {
-		out = append(out, a)
-	}
-	slices.SortFunc(out, func(a, b *Article) int { return strings.Compare(a.ID, b.ID) })
-	return out
-}
-
-// Close releases the bleve index.
-func (ix *Index) Close() error { return ix.bleve.Close() }
+func (ix *Index) Articles() []*Article { return ix.snap().Articles() }

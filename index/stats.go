@@ -1,6 +1,7 @@
 package index
 
 import (
+	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 )
 
@@ -18,8 +19,8 @@ type fieldLength struct{ docs, tokens int }
 
 // measure records in p how many tokens each of its text fields has, which
 // is the length bleve gives the field (one token per analyzed term).
-func (ix *Index) measure(p *Paragraph, doc map[string]interface{}) {
-	m := ix.bleve.Mapping()
+func measure(m mapping.IndexMapping, p *Paragraph) {
+	doc := document(p)
 	for i, f := range textFields {
 		text, ok := doc[f.field].(string)
 		if !ok {
@@ -30,16 +31,16 @@ func (ix *Index) measure(p *Paragraph, doc map[string]interface{}) {
 	}
 }
 
-// count adds (sign 1) or removes (sign -1) p's field lengths to the totals.
-func (ix *Index) count(p *Paragraph, sign int) {
+// addLengths adds p's field lengths to the totals.
+func addLengths(lengths map[string]fieldLength, p *Paragraph) {
 	for i, f := range textFields {
 		if p.lengths[i] < 0 {
 			continue
 		}
-		l := ix.lengths[f.field]
-		l.docs += sign
-		l.tokens += sign * int(p.lengths[i])
-		ix.lengths[f.field] = l
+		l := lengths[f.field]
+		l.docs++
+		l.tokens += int(p.lengths[i])
+		lengths[f.field] = l
 	}
 }
 
@@ -62,12 +63,6 @@ func statsFromLengths(lengths map[string]fieldLength) map[string]*bsearch.BM25St
 	return out
 }
 
-// BM25Stats returns the statistics of field for bleve's BM25 (to be put
-// into the context of the queries on that field alone, under
-// search.BM25StatsKey), or nil when no paragraph has it. The value is
-// shared: do not modify it.
-func (ix *Index) BM25Stats(field string) *bsearch.BM25Stats {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	return ix.stats[field]
-}
+// BM25Stats returns the statistics of field for bleve's BM25 in the
+// current snapshot (see Snapshot.BM25Stats).
+func (ix *Index) BM25Stats(field string) *bsearch.BM25Stats { return ix.snap().BM25Stats(field) }

@@ -99,14 +99,16 @@ func buildVocab(articles map[string]*Article) []Word {
 }
 
 // WordsWithPrefix returns the vocabulary words whose key starts with prefix
-// (already NFKC-folded and lower-cased by the caller).
-func (ix *Index) WordsWithPrefix(prefix string) []Word {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	i := sort.Search(len(ix.vocab), func(i int) bool { return ix.vocab[i].Key >= prefix })
+// (already NFKC-folded and lower-cased by the caller). The slice is shared:
+// do not modify it.
+func (s *Snapshot) WordsWithPrefix(prefix string) []Word {
+	i := sort.Search(len(s.vocab), func(i int) bool { return s.vocab[i].Key >= prefix })
 	j := i
-	for j < len(ix.vocab) && strings.HasPrefix(ix.vocab[j].Key, prefix) {
+	for j < len(s.vocab) && strings.HasPrefix(s.vocab[j].Key, prefix) {
 		j++
 	}
-	return ix.vocab[i:j:j]
+	return s.vocab[i:j:j]
 }
+
+// WordsWithPrefix is Snapshot.WordsWithPrefix on the current snapshot.
+func (ix *Index) WordsWithPrefix(prefix string) []Word { return ix.snap().WordsWithPrefix(prefix) }

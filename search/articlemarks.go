@@ -6,6 +6,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"nmnsearch/index"
 )
 
 // Mark is a byte range [Start, End) of a paragraph's text that a query
@@ -26,10 +29,6 @@ type Mark struct {
 // followed a hit for "NAD+ 睡眠" sees every NAD+ and every 睡眠 of the
 // article. Excluded terms (-term) mark nothing. An empty q marks nothing.
 func (s *Service) MarkArticle(ctx context.Context, id, q string) ([][]Mark, error) {
-	a, ok := s.ix.Article(id)
-	if !ok {
-		return nil, &Error{Code: CodeNotFound, Message: fmt.Sprintf("no article %q", id)}
-	}
 	q = Normalize(q)
 	if n := utf8.RuneCountInString(q); n > MaxQueryRunes {
 		return nil, invalidf("q must be at most %d characters (got %d)", MaxQueryRunes, n)
@@ -38,47 +37,56 @@ func (s *Service) MarkArticle(ctx context.Context, id, q string) ([][]Mark, erro
 	if len(terms) > MaxTerms {
 		return nil, invalidf("q must have at most %d terms (got %d)", MaxTerms, len(terms))
 	}
-
-	spans := make([][]span, len(a.Paragraphs))
+	// One query per term: the marks must not depend on the other terms (the
+	// query ANDs them), and each term's marks say how to cut its own
+	// Japanese matches.
+	type termQuery struct {
+		q  query.Query
+		mk *marks
+	}
+	var tqs []termQuery
 	for _, t := range terms {
 		if t.Negate {
 			continue
 		}
-		// One search per term: the marks must not depend on the other terms
-		// (the query ANDs them), and each term's marks says how to cut its own
-		// Japanese matches.
-		text, searchable, mk := s.textQuery([]Term{t})
-		if !searchable {
-			continue
-		}
-		req := bleve.NewSearchRequestOptions(withFilter(text, filters(Request{Article: id}, false)),
-			len(a.Paragraphs), 0, false)
-		req.IncludeLocations = true
-		sr, err := s.ix.Bleve().SearchInContext(ctx, req)
-		if err != nil {
-			return nil, fmt.Errorf("mark article: %w", err)
-		}
-		for _, h := range sr.Hits {
-			p, ok := s.ix.Paragraph(h.ID)
-			if !ok || p.Article != id || p.N < 1 || p.N > len(spans) {
-				continue
-			}
-			// As in Search: every location of every matched term.
-			for field, terms := range h.Locations {
-				for term, locs := range terms {
-					for _, l := range locs {
-						spans[p.N-1] = append(spans[p.N-1], mk.span(p.Text, field, term, int(l.Start), int(l.End)))
-					}
-				}
-			}
+		if q, searchable, mk := s.textQuery([]Term{t}); searchable {
+			tqs = append(tqs, termQuery{q, mk})
 		}
 	}
 
-	out := make([][]Mark, len(a.Paragraphs))
-	for i, p := range a.Paragraphs {
-		for _, sp := range mergeSpans(p.Text, spans[i]) {
-			out[i] = append(out[i], Mark{Start: sp.start, End: sp.end})
+	var out [][]Mark
+	err := s.ix.View(func(v *index.Snapshot) error {
+		a, ok := v.Article(id)
+		if !ok {
+			return &Error{Code: CodeNotFound, Message: fmt.Sprintf("no article %q", id)}
 		}
+		spans := make([][]span, len(a.Paragraphs))
+		for _, tq := range tqs {
+			req := bleve.NewSearchRequestOptions(withFilter(tq.q, filters(Request{Article: id}, false)),
+				len(a.Paragraphs), 0, false)
+			req.IncludeLocations = true
+			sr, err := v.Bleve().SearchInContext(ctx, req)
+			if err != nil {
+				return fmt.Errorf("mark article: %w", err)
+			}
+			for _, h := range sr.Hits {
+				p, ok := v.Paragraph(h.ID)
+				if !ok || p.Article != id || p.N < 1 || p.N > len(spans) {
+					continue
+				}
+				spans[p.N-1] = append(spans[p.N-1], tq.mk.spans(p.Text, h)...)
+			}
+		}
+		out = make([][]Mark, len(a.Paragraphs))
+		for i, p := range a.Paragraphs {
+			for _, sp := range mergeSpans(p.Text, spans[i]) {
+				out[i] = append(out[i], Mark{Start: sp.start, End: sp.end})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
 }

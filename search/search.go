@@ -13,6 +13,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"golang.org/x/text/unicode/norm"
 
@@ -191,60 +192,59 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 	if !filtered {
 		main.AddFacet(index.FieldFacet, facetReq)
 	}
-	sr, err := s.ix.Bleve().SearchInContext(ctx, main)
-	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
-	}
-	facetResult := sr.Facets[index.FieldFacet]
-	if filtered {
-		// Facets ignore the topic and lang filters: count over the query
-		// without them, once, and derive both facets from the combined key.
-		fr := bleve.NewSearchRequestOptions(withFilter(text, filters(r, false)), 0, 0, false)
-		fr.AddFacet(index.FieldFacet, facetReq)
-		fres, err := s.ix.Bleve().SearchInContext(ctx, fr)
+	// One snapshot for the searches and the paragraphs they name: an article
+	// replaced meanwhile is seen whole, old or new, never a mix.
+	var counts map[string]int
+	err := s.ix.View(func(v *index.Snapshot) error {
+		sr, err := v.Bleve().SearchInContext(ctx, main)
 		if err != nil {
-			return nil, fmt.Errorf("facet search: %w", err)
+			return fmt.Errorf("search: %w", err)
 		}
-		facetResult = fres.Facets[index.FieldFacet]
-	}
-
-	res.Total = sr.Total
-	for _, h := range sr.Hits {
-		p, ok := s.ix.Paragraph(h.ID)
-		if !ok {
-			continue // deleted between search and lookup
+		facetResult := sr.Facets[index.FieldFacet]
+		if filtered {
+			// Facets ignore the topic and lang filters: count over the query
+			// without them, once, and derive both facets from the combined key.
+			fr := bleve.NewSearchRequestOptions(withFilter(text, filters(r, false)), 0, 0, false)
+			fr.AddFacet(index.FieldFacet, facetReq)
+			fres, err := v.Bleve().SearchInContext(ctx, fr)
+			if err != nil {
+				return fmt.Errorf("facet search: %w", err)
+			}
+			facetResult = fres.Facets[index.FieldFacet]
 		}
-		a, _ := s.ix.Article(p.Article)
-		var spans []span
-		for field, terms := range h.Locations {
-			for term, locs := range terms {
-				for _, l := range locs {
-					spans = append(spans, mk.span(p.Text, field, term, int(l.Start), int(l.End)))
-				}
+		res.Total = sr.Total
+		for _, h := range sr.Hits {
+			p, ok := v.Paragraph(h.ID)
+			if !ok {
+				continue
+			}
+			a, _ := v.Article(p.Article)
+			score := h.Score
+			if math.IsNaN(score) || r.Q == "" {
+				score = 0
+			}
+			res.Hits = append(res.Hits, Hit{
+				ID:        p.ID,
+				Article:   ArticleRef{ID: a.ID, Title: a.Title, URL: a.URL},
+				Section:   p.Section,
+				Paragraph: p.N,
+				Lang:      p.Lang,
+				Topics:    p.Topics,
+				Score:     score,
+				Text:      p.Text,
+				Highlight: Highlight(p.Text, mk.spans(p.Text, h)),
+			})
+		}
+		if facetResult != nil {
+			counts = map[string]int{}
+			for _, t := range facetResult.Terms.Terms() {
+				counts[t.Term] = t.Count
 			}
 		}
-		score := h.Score
-		if math.IsNaN(score) || r.Q == "" {
-			score = 0
-		}
-		res.Hits = append(res.Hits, Hit{
-			ID:        p.ID,
-			Article:   ArticleRef{ID: a.ID, Title: a.Title, URL: a.URL},
-			Section:   p.Section,
-			Paragraph: p.N,
-			Lang:      p.Lang,
-			Topics:    p.Topics,
-			Score:     score,
-			Text:      p.Text,
-			Highlight: Highlight(p.Text, spans),
-		})
-	}
-	var counts map[string]int
-	if facetResult != nil {
-		counts = map[string]int{}
-		for _, t := range facetResult.Terms.Terms() {
-			counts[t.Term] = t.Count
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	res.Facets = facetsFrom(counts, r)
 	res.TookMS = took(began)
@@ -780,6 +780,20 @@ func (m *marks) addSuffix(tok *analysis.Token) {
 	if m != nil {
 		m.suffix[string(tok.Term)] = true
 	}
+}
+
+// spans returns the highlight spans of every location of every term a hit
+// matched in text.
+func (m *marks) spans(text string, h *bsearch.DocumentMatch) []span {
+	var out []span
+	for field, terms := range h.Locations {
+		for term, locs := range terms {
+			for _, l := range locs {
+				out = append(out, m.span(text, field, term, int(l.Start), int(l.End)))
+			}
+		}
+	}
+	return out
 }
 
 // span returns the highlight span of a match of term in field at [start,

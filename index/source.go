@@ -1,0 +1,119 @@
+package index
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Source is an article as it is ingested, before parsing: what the store
+// keeps, so that parsing and indexing can be redone whenever they change.
+// Exactly one of Text and Paragraphs is set. Text is a file in the seeds'
+// format (one paragraph a line, site chrome dropped by the rules of
+// chrome.go); Paragraphs are taken as given, one paragraph each, with no
+// chrome rule applied: whoever lists them has chosen them.
+type Source struct {
+	ID         string   `json:"id"`
+	Title      string   `json:"title,omitempty"`  // "" means the first heading
+	URL        string   `json:"url,omitempty"`    // "" or an absolute http(s) URL
+	Topics     []string `json:"topics,omitempty"` // none means detected from the text
+	Text       string   `json:"text,omitempty"`
+	Paragraphs []string `json:"paragraphs,omitempty"`
+}
+
+// maxTitleRunes bounds an explicit title: the blog's longest runs to about
+// 150 characters.
+const maxTitleRunes = 300
+
+// Parse validates s and turns it into an Article that keeps s as its
+// source. Every error wraps ErrInvalid (an *InvalidError).
+func (s Source) Parse() (Article, error) {
+	if err := s.validate(); err != nil {
+		return Article{}, err
+	}
+	var lines []string
+	if s.Text != "" {
+		lines = ContentLines(s.Text)
+	} else {
+		for _, p := range s.Paragraphs {
+			if p = strings.TrimSpace(p); p != "" {
+				lines = append(lines, p)
+			}
+		}
+	}
+	a, err := newArticle(s.ID, lines, s.Topics)
+	if err != nil {
+		return Article{}, err
+	}
+	if t := strings.TrimSpace(s.Title); t != "" {
+		a.Title = t
+	}
+	a.URL = s.URL
+	src := s.clone()
+	a.src = &src
+	return a, nil
+}
+
+func (s Source) validate() error {
+	if !validArticleID(s.ID) {
+		return invalidID(s.ID)
+	}
+	for _, t := range s.Topics {
+		if !slices.Contains(Topics, t) {
+			return invalid("topics", fmt.Sprintf("unknown topic %q (known: %s)", t, strings.Join(Topics, ", ")))
+		}
+	}
+	switch {
+	case s.Text != "" && len(s.Paragraphs) > 0:
+		return invalid("text", "give text or paragraphs, not both")
+	case strings.TrimSpace(s.Text) == "" && !slices.ContainsFunc(s.Paragraphs, func(p string) bool { return strings.TrimSpace(p) != "" }):
+		return invalid("text", "text or paragraphs is required")
+	}
+	if !utf8.ValidString(s.Text) || slices.ContainsFunc(s.Paragraphs, func(p string) bool { return !utf8.ValidString(p) }) {
+		return invalid("text", "not valid UTF-8")
+	}
+	if !utf8.ValidString(s.Title) || strings.ContainsFunc(s.Title, unicode.IsControl) {
+		return invalid("title", "must be one line of valid UTF-8")
+	}
+	if n := utf8.RuneCountInString(s.Title); n > maxTitleRunes {
+		return invalid("title", fmt.Sprintf("must be at most %d characters (got %d)", maxTitleRunes, n))
+	}
+	if s.URL != "" {
+		// Article pages link to it: javascript: and relative URLs are out.
+		u, err := url.Parse(s.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return invalid("url", fmt.Sprintf("%q is not an absolute http or https URL", s.URL))
+		}
+	}
+	return nil
+}
+
+func invalidID(id string) error {
+	return invalid("id", fmt.Sprintf("%q must match [a-z0-9-]{1,64}", id))
+}
+
+func (s Source) clone() Source {
+	s.Topics = slices.Clone(s.Topics)
+	s.Paragraphs = slices.Clone(s.Paragraphs)
+	return s
+}
+
+// ValidID reports whether id can name an article: [a-z0-9-]{1,64}.
+func ValidID(id string) bool { return validArticleID(id) }
+
+// Source returns what a was parsed from: the file or Source given to
+// ParseArticle or Source.Parse. An article built by hand has as source its
+// title, URL, topics (as explicit topics) and the texts of its paragraphs.
+func (a *Article) Source() Source {
+	if a.src != nil {
+		return a.src.clone()
+	}
+	s := Source{ID: a.ID, Title: a.Title, URL: a.URL, Topics: slices.Clone(a.Topics)}
+	for _, p := range a.Paragraphs {
+		s.Paragraphs = append(s.Paragraphs, p.Text)
+	}
+	return s
+}

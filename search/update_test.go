@@ -1,0 +1,87 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"nmnsearch/index"
+)
+
+// A search while an article is being replaced sees the old article or the
+// new one, never a mix: every hit of one result comes from one version.
+func TestSearchDuringUpdates(t *testing.T) {
+	ix, err := index.Build(os.DirFS("../index/testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	s := New(ix)
+	// The versions differ in length too: hits of one version read with the
+	// paragraphs of the other would lose or mislabel some.
+	version := func(v string, paragraphs int) index.Article {
+		var b strings.Builder
+		fmt.Fprintf(&b, "Update marker article %s\n\n", v)
+		for i := range paragraphs {
+			fmt.Fprintf(&b, "Paragraph %d of the update marker article says version%s about melatonin.\n\n", i, v)
+		}
+		a, err := index.ParseArticle("099-update", []byte(b.String()), "sleep")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	va, vb := version("a", 12), version("b", 6)
+	want := map[string]int{"a": 13, "b": 7} // with the title
+	if err := ix.Put(va); err != nil {
+		t.Fatal(err)
+	}
+
+	deadline := time.Now().Add(time.Second)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; time.Now().Before(deadline); i++ {
+			a := va
+			if i%2 == 1 {
+				a = vb
+			}
+			if err := ix.Put(a); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	searches := 0
+	for time.Now().Before(deadline) {
+		res, err := s.Search(context.Background(), Request{Q: `"update marker"`, Size: MaxPageSize})
+		if err != nil {
+			t.Fatal(err)
+		}
+		searches++
+		seen := map[string]bool{}
+		for _, h := range res.Hits {
+			switch {
+			case strings.Contains(h.Text, "versiona"):
+				seen["a"] = true
+			case strings.Contains(h.Text, "versionb"):
+				seen["b"] = true
+			}
+		}
+		if len(seen) != 1 {
+			t.Fatalf("one result holds versions %v", seen)
+		}
+		for v := range seen {
+			if len(res.Hits) != want[v] || res.Total != uint64(want[v]) {
+				t.Fatalf("version %s: %d hits of %d, want %d", v, len(res.Hits), res.Total, want[v])
+			}
+		}
+	}
+	wg.Wait()
+	t.Logf("%d searches during updates", searches)
+}
