@@ -21,6 +21,9 @@ const (
 	CodeTimeout          = "timeout"            // the search ran past SearchTimeout
 	CodeCanceled         = "canceled"           // the client went away first
 	CodeOriginNotAllowed = "origin_not_allowed" // a preflight from an origin not in -cors-origins
+	CodeRateLimited      = "rate_limited"       // the client spent its tokens (-rate, -burst)
+	CodeOverloaded       = "overloaded"         // every search slot stayed busy (-max-concurrent-searches)
+	CodeBodyTooLarge     = "body_too_large"     // a body past MaxBodyBytes
 )
 
 // StatusClientClosedRequest is the status logged when the client cancels
@@ -38,7 +41,35 @@ var statusByCode = map[string]int{
 	CodeTimeout:          http.StatusServiceUnavailable,
 	CodeCanceled:         StatusClientClosedRequest,
 	CodeOriginNotAllowed: http.StatusForbidden,
+	CodeRateLimited:      http.StatusTooManyRequests,
+	CodeOverloaded:       http.StatusServiceUnavailable,
+	CodeBodyTooLarge:     http.StatusRequestEntityTooLarge,
 	search.CodeInternal:  http.StatusInternalServerError,
+}
+
+// Reasons a request is refused, the reason label of requests_rejected_total
+// and the reason field of its access-log line.
+const (
+	ReasonBadRequest       = "bad_request"
+	ReasonRateLimited      = "rate_limited"
+	ReasonOverloaded       = "overloaded"
+	ReasonBodyTooLarge     = "body_too_large"
+	ReasonTimeout          = "timeout"
+	ReasonMethodNotAllowed = "method_not_allowed"
+	ReasonOriginNotAllowed = "origin_not_allowed"
+)
+
+// rejectionByCode says which error codes are refusals and why. A code not
+// here (not_found, not_ready, canceled, internal) is an answer or a failure,
+// not a refusal.
+var rejectionByCode = map[string]string{
+	search.CodeInvalid:   ReasonBadRequest,
+	CodeRateLimited:      ReasonRateLimited,
+	CodeOverloaded:       ReasonOverloaded,
+	CodeBodyTooLarge:     ReasonBodyTooLarge,
+	CodeTimeout:          ReasonTimeout,
+	CodeMethodNotAllowed: ReasonMethodNotAllowed,
+	CodeOriginNotAllowed: ReasonOriginNotAllowed,
 }
 
 // internalMessage is all a caller learns of an internal error.
@@ -88,7 +119,14 @@ func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err
 // with an unknown code) is logged here, once, with its detail, and shown only
 // as "internal error".
 func publicError(r *http.Request, logger *slog.Logger, err error) (int, errorDetail) {
+	if tooLarge, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		// A handler under limitBody read past the limit.
+		err = errorf(CodeBodyTooLarge, "the body is larger than %d bytes", tooLarge.Limit)
+	}
 	code := search.ErrorCode(err)
+	if reason, ok := rejectionByCode[code]; ok {
+		requestInfo(r).reason = reason
+	}
 	status, known := statusByCode[code]
 	e, ok := errors.AsType[*search.Error](err)
 	if !ok || !known || status == http.StatusInternalServerError {

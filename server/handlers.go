@@ -301,7 +301,10 @@ var allMethods = []string{
 // take, listing in Allow the methods that router would route for the path.
 func handleMethodNotAllowed(logger *slog.Logger, router *mux.Router) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		allow := allowedMethods(router, r)
+		allow, route := allowedMethods(router, r)
+		if route != "" {
+			requestInfo(r).route = route
+		}
 		w.Header().Set("Allow", strings.Join(allow, ", "))
 		writeError(w, r, logger, errorf(CodeMethodNotAllowed,
 			"method %s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, strings.Join(allow, ", ")))
@@ -309,16 +312,18 @@ func handleMethodNotAllowed(logger *slog.Logger, router *mux.Router) http.Handle
 }
 
 // allowedMethods returns the methods for which router has a route matching
-// r's path.
-func allowedMethods(router *mux.Router, r *http.Request) []string {
-	var allow []string
+// r's path, and that route's template.
+func allowedMethods(router *mux.Router, r *http.Request) (allow []string, route string) {
 	for _, m := range allMethods {
 		probe := r.Clone(r.Context())
 		probe.Method = m
 		var match mux.RouteMatch
 		if router.Match(probe, &match) && match.MatchErr == nil {
 			allow = append(allow, m)
+			if route == "" && match.Route != nil {
+				route, _ = match.Route.GetPathTemplate()
+			}
 		}
 	}
-	return allow
+	return allow, route
 }

@@ -22,7 +22,7 @@ func TestPanicAfterWriteAborts(t *testing.T) {
 		http.NewResponseController(w).Flush() // through statusRecorder.Unwrap
 		panic("late boom")
 	})
-	ts := httptest.NewUnstartedServer(accessLog(logger, commonHeaders(recoverPanics(logger, late))))
+	ts := httptest.NewUnstartedServer(observe(logger, NewMetrics(), func(*http.Request) string { return "" }, commonHeaders(recoverPanics(logger, late))))
 	ts.Config.ErrorLog = slog.NewLogLogger(slog.DiscardHandler, slog.LevelError)
 	ts.Start()
 	defer ts.Close()

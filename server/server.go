@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"runtime/debug"
 	"time"
@@ -43,7 +42,14 @@ var _ Searcher = (*search.Service)(nil)
 type Option func(*config)
 
 type config struct {
-	cors CORSPolicy
+	cors         CORSPolicy
+	rate         float64 // requests a second per client; 0: no limit
+	burst        int
+	trustProxy   bool
+	maxSearches  int // 0: no cap
+	searchWait   time.Duration
+	metrics      *Metrics
+	metricsRoute bool
 }
 
 // WithCORS sets which origins may read the read-only API from a browser; the
@@ -52,28 +58,83 @@ func WithCORS(p CORSPolicy) Option {
 	return func(c *config) { c.cors = p }
 }
 
+// WithRateLimit limits each client (see WithTrustProxy) to perSecond
+// requests a second on average, burst at once (at least 1), over the API
+// and the pages; past it a request is answered 429 rate_limited with
+// Retry-After. perSecond 0 turns the limit off, the default of New. The
+// probes, /metrics, /widget.js and /static/ are never limited: the first
+// two are for the operator, the files are cached and cost nothing.
+func WithRateLimit(perSecond float64, burst int) Option {
+	return func(c *config) { c.rate, c.burst = perSecond, burst }
+}
+
+// WithTrustProxy makes the client of a request, for the rate limit and the
+// access log, the last address of X-Forwarded-For rather than the peer: for
+// a service behind exactly one proxy that appends to that header. Off by
+// default, since without such a proxy every client could name itself.
+func WithTrustProxy(trust bool) Option {
+	return func(c *config) { c.trustProxy = trust }
+}
+
+// WithMaxConcurrentSearches caps the requests that query the index at once
+// (/api/search, /api/suggest, /api/topics, /articles/{id}); one that finds
+// every slot busy for SearchQueueWait is answered 503 overloaded with
+// Retry-After. n 0 removes the cap; the default is
+// DefaultMaxConcurrentSearches.
+func WithMaxConcurrentSearches(n int) Option {
+	return func(c *config) { c.maxSearches = n }
+}
+
+// WithMetrics records the service's metrics in m, which the caller may also
+// count index builds in; by default New makes its own. m counts the
+// documents of the Searcher of the last New it was given to.
+func WithMetrics(m *Metrics) Option {
+	return func(c *config) { c.metrics = m }
+}
+
+// WithoutMetricsRoute leaves GET /metrics out of the handler, for a caller
+// that serves Metrics.Handler on a listener of its own.
+func WithoutMetricsRoute() Option {
+	return func(c *config) { c.metricsRoute = false }
+}
+
 // New returns the service's HTTP handler: every route of routes.go behind the
-// access log, the common headers and panic recovery. A nil logger discards.
+// access log and metrics, the common headers and panic recovery, each route
+// with the limits of its kind. A nil logger discards.
 func New(logger *slog.Logger, s Searcher, opts ...Option) http.Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	cfg := config{cors: AnyOrigin}
+	cfg := config{cors: AnyOrigin, maxSearches: DefaultMaxConcurrentSearches(), searchWait: SearchQueueWait, metricsRoute: true}
 	for _, o := range opts {
 		o(&cfg)
 	}
+	if cfg.metrics == nil {
+		cfg.metrics = NewMetrics()
+	}
+	cfg.metrics.docs.Store(&s)
 	st, err := loadSite()
 	if err != nil {
 		panic("server: embedded web files: " + err.Error()) // a bug in this package
 	}
+	client := func(r *http.Request) string { return clientIP(r, cfg.trustProxy) }
 	// SkipClean: mux would answer "//api/search" or "/api/./topics" with a
 	// bare 301; an unknown path gets the JSON 404 like any other.
 	r := mux.NewRouter().SkipClean(true)
-	addRoutes(r, logger, s, st, cfg.cors)
+	rt := &routes{
+		r: r, logger: logger, s: timedSearcher{s, cfg.metrics}, st: st, cors: cfg.cors,
+		client:   client,
+		clients:  newClientLimiter(cfg.rate, cfg.burst, MaxTrackedClients),
+		searches: newSearchSlots(cfg.maxSearches, cfg.searchWait),
+	}
+	if cfg.metricsRoute {
+		rt.metrics = cfg.metrics.Handler()
+	}
+	rt.add()
 	var h http.Handler = r
 	h = recoverPanics(logger, h)
 	h = commonHeaders(h)
-	h = accessLog(logger, h)
+	h = observe(logger, cfg.metrics, client, h)
 	return h
 }
 
@@ -130,11 +191,42 @@ func recoverPanics(logger *slog.Logger, next http.Handler) http.Handler {
 	})
 }
 
-// accessLog writes one line per request: method, path, status, dur_ms,
-// client. The query string is left out: it holds what people search for.
-func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
+// reqInfo is what the router and the handlers learn of a request that
+// observe, outside the router, reports: the route template, and for a
+// refused request why.
+type reqInfo struct {
+	route  string
+	reason string
+}
+
+type reqInfoKey struct{}
+
+// requestInfo returns r's reqInfo, or a throwaway one when r did not come
+// through observe (a handler under test on its own).
+func requestInfo(r *http.Request) *reqInfo {
+	if info, ok := r.Context().Value(reqInfoKey{}).(*reqInfo); ok {
+		return info
+	}
+	return &reqInfo{}
+}
+
+// withRoute names the route of the requests it passes on, by its template:
+// the metrics label, so "/api/articles/{id}", never the path.
+func withRoute(route string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requestInfo(r).route = route
+		next.ServeHTTP(w, r)
+	})
+}
+
+// observe writes one access-log line per request (method, path, route,
+// status, dur_ms, client, bytes, and the reason of a refusal) and counts it
+// in m. The query string is left out: it holds what people search for.
+func observe(logger *slog.Logger, m *Metrics, client func(*http.Request) string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		began := time.Now()
+		info := &reqInfo{route: RouteNone}
+		r = r.WithContext(context.WithValue(r.Context(), reqInfoKey{}, info))
 		rec := &statusRecorder{ResponseWriter: w}
 		defer func() {
 			// Only http.ErrAbortHandler gets here (recoverPanics took the
@@ -144,34 +236,30 @@ func accessLog(logger *slog.Logger, next http.Handler) http.Handler {
 			if status == 0 && aborted == nil {
 				status = http.StatusOK // nothing written: net/http sends 200
 			}
+			took := time.Since(began)
 			attrs := []slog.Attr{
 				slog.String("method", r.Method),
 				slog.String("path", r.URL.Path),
+				slog.String("route", info.route),
 				slog.Int("status", status),
-				slog.Float64("dur_ms", float64(time.Since(began).Microseconds())/1000),
-				slog.String("client", clientAddr(r)),
+				slog.Float64("dur_ms", float64(took.Microseconds())/1000),
+				slog.String("client", client(r)),
 				slog.Int("bytes", rec.bytes),
+			}
+			if info.reason != "" {
+				attrs = append(attrs, slog.String("reason", info.reason))
 			}
 			if aborted != nil {
 				attrs = append(attrs, slog.Bool("aborted", true))
 			}
 			logger.LogAttrs(r.Context(), slog.LevelInfo, "request", attrs...)
+			m.observe(info.route, r.Method, status, aborted != nil, took, info.reason)
 			if aborted != nil {
 				panic(aborted)
 			}
 		}()
 		next.ServeHTTP(rec, r)
 	})
-}
-
-// clientAddr is the host part of the peer's address. Forwarding headers are
-// not trusted: the service listens on loopback by default.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // statusRecorder remembers the status and size of a response for the access

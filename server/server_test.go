@@ -645,6 +645,8 @@ func TestAccessLog(t *testing.T) {
 	doRequest(t, h, req)
 	do(t, h, "GET", "/api/search?size=abc")
 	do(t, h, "DELETE", "/healthz")
+	do(t, h, "GET", "/api/articles/000-a")
+	do(t, h, "GET", "/nope")
 
 	var lines []map[string]any
 	for _, l := range logs.logLines(t) {
@@ -652,16 +654,25 @@ func TestAccessLog(t *testing.T) {
 			lines = append(lines, l)
 		}
 	}
-	if len(lines) != 3 {
-		t.Fatalf("%d access log lines, want 3:\n%s", len(lines), logs)
+	if len(lines) != 5 {
+		t.Fatalf("%d access log lines, want 5:\n%s", len(lines), logs)
 	}
 	for i, want := range []struct {
-		method, path string
-		status       float64
-	}{{"GET", "/api/search", 200}, {"GET", "/api/search", 400}, {"DELETE", "/healthz", 405}} {
+		method, path, route string
+		status              float64
+		reason              any // nil: none logged
+	}{
+		{"GET", "/api/search", "/api/search", 200, nil},
+		{"GET", "/api/search", "/api/search", 400, "bad_request"},
+		{"DELETE", "/healthz", "/healthz", 405, "method_not_allowed"},
+		{"GET", "/api/articles/000-a", "/api/articles/{id}", 404, nil}, // an answer, not a refusal
+		{"GET", "/nope", "none", 404, nil},
+	} {
 		l := lines[i]
-		if l["method"] != want.method || l["path"] != want.path || l["status"] != want.status {
-			t.Errorf("line %d = %v, want method %s path %s status %v", i, l, want.method, want.path, want.status)
+		if l["method"] != want.method || l["path"] != want.path || l["status"] != want.status ||
+			l["route"] != want.route || l["reason"] != want.reason {
+			t.Errorf("line %d = %v, want method %s path %s route %s status %v reason %v",
+				i, l, want.method, want.path, want.route, want.status, want.reason)
 		}
 		if d, ok := l["dur_ms"].(float64); !ok || d < 0 {
 			t.Errorf("line %d: dur_ms = %v, want a duration", i, l["dur_ms"])

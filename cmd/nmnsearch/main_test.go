@@ -35,49 +35,83 @@ func fakeEnv(env map[string]string) func(string) string {
 	return func(k string) string { return env[k] }
 }
 
+// startTimeout bounds how long run may take to listen.
+const startTimeout = 90 * time.Second
+
 var listeningRE = regexp.MustCompile(`msg=listening addr=(127\.0\.0\.1:\d+)`)
+
+// proc is run going in the background.
+type proc struct {
+	base           string // http://the address it serves on
+	stdout, stderr *syncBuffer
+	cancel         context.CancelFunc
+	errc           chan error
+}
 
 // start runs run in the background and returns the base URL it serves on
 // and a stop function that cancels it and returns run's error.
 func start(t *testing.T, args []string, env map[string]string) (string, func() error) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	stdout, stderr := &syncBuffer{}, &syncBuffer{}
-	errc := make(chan error, 1)
-	go func() { errc <- run(ctx, args, fakeEnv(env), stdout, stderr) }()
-
+	p := startProc(t, args, env)
 	stopped := false
 	stop := func() error {
 		if stopped {
 			return nil
 		}
 		stopped = true
-		cancel()
-		select {
-		case err := <-errc:
-			return err
-		case <-time.After(15 * time.Second):
-			t.Fatalf("run did not return after cancel; stdout:\n%s", stdout)
-			return nil
+		p.cancel()
+		ok, err := p.wait(15 * time.Second)
+		if !ok {
+			t.Fatalf("run did not return after cancel; stdout:\n%s", p.stdout)
 		}
+		return err
 	}
 	t.Cleanup(func() { stop() })
+	return p.base, stop
+}
 
-	deadline := time.Now().Add(15 * time.Second)
+// startProc starts run and waits for its listening line. The caller must
+// cancel it; a cleanup does too.
+func startProc(t *testing.T, args []string, env map[string]string) *proc {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	p := &proc{stdout: &syncBuffer{}, stderr: &syncBuffer{}, cancel: cancel, errc: make(chan error, 1)}
+	go func() { p.errc <- run(ctx, args, fakeEnv(env), p.stdout, p.stderr) }()
+	t.Cleanup(func() {
+		cancel()
+		p.wait(15 * time.Second)
+	})
+
+	// Building the index loads kagome's dictionary: a second, a minute
+	// under -race.
+	deadline := time.Now().Add(startTimeout)
 	for {
-		if m := listeningRE.FindStringSubmatch(stdout.String()); m != nil {
-			return "http://" + m[1], stop
+		if m := listeningRE.FindStringSubmatch(p.stdout.String()); m != nil {
+			p.base = "http://" + m[1]
+			return p
 		}
 		select {
-		case err := <-errc:
-			stopped = true
-			t.Fatalf("run returned before listening: %v; stderr:\n%s", err, stderr)
+		case err := <-p.errc:
+			p.errc <- err
+			t.Fatalf("run returned before listening: %v; stderr:\n%s", err, p.stderr)
 		default:
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no listening line; stdout:\n%s", stdout)
+			t.Fatalf("no listening line; stdout:\n%s", p.stdout)
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// wait reports whether run returned within d, and its error. It may be
+// called more than once.
+func (p *proc) wait(d time.Duration) (bool, error) {
+	select {
+	case err := <-p.errc:
+		p.errc <- err
+		return true, err
+	case <-time.After(d):
+		return false, nil
 	}
 }
 
@@ -213,6 +247,12 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"nmnsearch", "-addr", "127.0.0.1:99999"}, "invalid port", ""},
 		{[]string{"nmnsearch", "-cors-origins", "clinic.example"}, `"clinic.example" is not an origin`, ""},
 		{[]string{"nmnsearch", "-cors-origins", "*,https://a.example"}, "not both", ""},
+		{[]string{"nmnsearch", "-rate", "-1"}, "-rate -1", ""},
+		{[]string{"nmnsearch", "-rate", "NaN"}, "-rate NaN", ""},
+		{[]string{"nmnsearch", "-rate", "fast"}, "invalid value", "-rate"},
+		{[]string{"nmnsearch", "-rate", "5", "-burst", "0"}, "-burst 0", ""},
+		{[]string{"nmnsearch", "-max-concurrent-searches", "-1"}, "-max-concurrent-searches -1", ""},
+		{[]string{"nmnsearch", "-trust-proxy=maybe"}, "invalid boolean", ""},
 	} {
 		var stderr bytes.Buffer
 		err := run(context.Background(), tc.args, fakeEnv(nil), io.Discard, &stderr)
@@ -224,12 +264,30 @@ func TestRunErrors(t *testing.T) {
 		}
 	}
 
+	// An environment value that does not parse is an error, not a default.
+	for key, value := range map[string]string{
+		"NMNSEARCH_RATE":                    "fast",
+		"NMNSEARCH_BURST":                   "1.5",
+		"NMNSEARCH_TRUST_PROXY":             "maybe",
+		"NMNSEARCH_MAX_CONCURRENT_SEARCHES": "many",
+	} {
+		err := run(context.Background(), []string{"nmnsearch"}, fakeEnv(map[string]string{key: value}), io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "$"+key) || !strings.Contains(err.Error(), value) {
+			t.Errorf("$%s=%s: run = %v, want an error naming both", key, value, err)
+		}
+	}
+	if err := run(context.Background(), []string{"nmnsearch", "-rate", "0", "-burst", "0", "-addr", "127.0.0.1:99999"},
+		fakeEnv(nil), io.Discard, io.Discard); err == nil || strings.Contains(err.Error(), "burst") {
+		t.Errorf("-rate 0 -burst 0: run = %v; want the burst ignored with no limit", err)
+	}
+
 	// -h prints usage and is not an error.
 	var stderr bytes.Buffer
 	if err := run(context.Background(), []string{"nmnsearch", "-h"}, fakeEnv(nil), io.Discard, &stderr); err != nil {
 		t.Errorf("run -h = %v, want nil", err)
 	}
-	for _, env := range []string{"NMNSEARCH_ADDR", "NMNSEARCH_CORS_ORIGINS"} {
+	for _, env := range []string{"NMNSEARCH_ADDR", "NMNSEARCH_CORS_ORIGINS", "NMNSEARCH_RATE", "NMNSEARCH_BURST",
+		"NMNSEARCH_TRUST_PROXY", "NMNSEARCH_MAX_CONCURRENT_SEARCHES", "NMNSEARCH_METRICS_ADDR"} {
 		if !strings.Contains(stderr.String(), env) {
 			t.Errorf("usage %q does not mention %s", stderr.String(), env)
 		}
