@@ -62,121 +62,107 @@ func readAll(ix *Index) error {
 // without an error; the old index directory is deleted, and the data
 // directory reopens on the new one.
 func TestReindex(t *testing.T) {
-	for _, dir := range []string{"", t.TempDir()} {
-		name := "memory"
-		if dir != "" {
-			name = "disk"
+	withVersionedIndex(t, func(t *testing.T, dir string, ix *Index) {
+		want := fingerprint(t, ix)
+
+		var done atomic.Bool
+		var reads atomic.Int64
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		for i := range 4 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for !done.Load() {
+					var err error
+					if i%2 == 0 {
+						err = readAll(ix)
+					} else {
+						err = checkView(ix)
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+					reads.Add(1)
+				}
+			}()
 		}
-		t.Run(name, func(t *testing.T) {
-			ix, err := Open(dir, os.DirFS("testdata"))
-			if err != nil {
+		for range 2 {
+			if err := ix.Reindex(); err != nil {
 				t.Fatal(err)
 			}
-			defer ix.Close()
-			if err := ix.Put(srcArticle(t, versions[0].src)); err != nil {
+		}
+		if dir != "" {
+			// Writes while the new index is built are applied to it.
+			reindexHook = func() {
+				if err := ix.Put(srcArticle(t, Source{ID: "during", Text: "During\nWritten during reindexzyx."})); err != nil {
+					t.Error(err)
+				}
+				if err := ix.Put(srcArticle(t, versions[1].src)); err != nil {
+					t.Error(err)
+				}
+				if err := ix.Delete("000-5f7a80a9702da62d"); err != nil {
+					t.Error(err)
+				}
+			}
+			defer func() { reindexHook = nil }()
+			if err := ix.Reindex(); err != nil {
 				t.Fatal(err)
 			}
-			want := fingerprint(t, ix)
-
-			var done atomic.Bool
-			var reads atomic.Int64
-			var wg sync.WaitGroup
-			errs := make(chan error, 8)
-			for i := range 4 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for !done.Load() {
-						var err error
-						if i%2 == 0 {
-							err = readAll(ix)
-						} else {
-							err = checkView(ix)
-						}
-						if err != nil {
-							errs <- err
-							return
-						}
-						reads.Add(1)
-					}
-				}()
-			}
-			for range 2 {
-				if err := ix.Reindex(); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if dir != "" {
-				// Writes while the new index is built are applied to it.
-				reindexHook = func() {
-					if err := ix.Put(srcArticle(t, Source{ID: "during", Text: "During\nWritten during reindexzyx."})); err != nil {
-						t.Error(err)
-					}
-					if err := ix.Put(srcArticle(t, versions[1].src)); err != nil {
-						t.Error(err)
-					}
-					if err := ix.Delete("000-5f7a80a9702da62d"); err != nil {
-						t.Error(err)
-					}
-				}
-				defer func() { reindexHook = nil }()
-				if err := ix.Reindex(); err != nil {
-					t.Fatal(err)
-				}
-				reindexHook = nil
-			}
-			done.Store(true)
-			wg.Wait()
-			close(errs)
-			for err := range errs {
-				t.Error(err)
-			}
-			t.Logf("%d reads during the reindexing", reads.Load())
-			if err := readAll(ix); err != nil {
-				t.Error(err)
-			}
-			if dir == "" {
-				if got := fingerprint(t, ix); got != want {
-					t.Errorf("reindexed:\n%s\nwant\n%s", got, want)
-				}
-				return
-			}
-
-			check := func(when string) {
-				t.Helper()
-				if err := checkView(ix); err != nil {
-					t.Errorf("%s: %v", when, err)
-				}
-				if hits := wordHits(t, ix.Bleve(), "reindexzyx"); !slices.Equal(hits, []string{"during-2"}) {
-					t.Errorf("%s: a write during the reindexing finds %v", when, hits)
-				}
-				if hits := wordHits(t, ix.Bleve(), "betamark"); len(hits) != 5 {
-					t.Errorf("%s: a replacement during the reindexing finds %v", when, hits)
-				}
-				if hits := wordHits(t, ix.Bleve(), "insulin"); len(hits) != 0 {
-					t.Errorf("%s: an article deleted during the reindexing finds %v", when, hits)
-				}
-			}
-			check("reindexed")
-			if got := dirNames(t, dir); !slices.Equal(got, []string{"articles.db", "index-4"}) {
-				t.Errorf("after three reindexings the data directory holds %v", got)
-			}
-			want = fingerprint(t, ix)
-			if err := ix.Close(); err != nil {
-				t.Fatal(err)
-			}
-			ix, err = Open(dir, os.DirFS("testdata"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ix.Close()
-			if info := ix.OpenInfo(); info.Rebuilt || info.Reapplied != 0 {
-				t.Errorf("reopened: %+v", info)
-			}
-			check("reopened")
+			reindexHook = nil
+		}
+		done.Store(true)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		t.Logf("%d reads during the reindexing", reads.Load())
+		if err := readAll(ix); err != nil {
+			t.Error(err)
+		}
+		if dir == "" {
 			if got := fingerprint(t, ix); got != want {
-				t.Errorf("reopened:\n%s\nwant\n%s", got, want)
+				t.Errorf("reindexed:\n%s\nwant\n%s", got, want)
 			}
-		})
-	}
+			return
+		}
+
+		check := func(when string) {
+			t.Helper()
+			if err := checkView(ix); err != nil {
+				t.Errorf("%s: %v", when, err)
+			}
+			if hits := wordHits(t, ix.Bleve(), "reindexzyx"); !slices.Equal(hits, []string{"during-2"}) {
+				t.Errorf("%s: a write during the reindexing finds %v", when, hits)
+			}
+			if hits := wordHits(t, ix.Bleve(), "betamark"); len(hits) != 5 {
+				t.Errorf("%s: a replacement during the reindexing finds %v", when, hits)
+			}
+			if hits := wordHits(t, ix.Bleve(), "insulin"); len(hits) != 0 {
+				t.Errorf("%s: an article deleted during the reindexing finds %v", when, hits)
+			}
+		}
+		check("reindexed")
+		if got := dirNames(t, dir); !slices.Equal(got, []string{"articles.db", "index-4"}) {
+			t.Errorf("after three reindexings the data directory holds %v", got)
+		}
+		want = fingerprint(t, ix)
+		if err := ix.Close(); err != nil {
+			t.Fatal(err)
+		}
+		ix, err := Open(dir, os.DirFS("testdata"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ix.Close()
+		if info := ix.OpenInfo(); info.Rebuilt || info.Reapplied != 0 {
+			t.Errorf("reopened: %+v", info)
+		}
+		check("reopened")
+		if got := fingerprint(t, ix); got != want {
+			t.Errorf("reopened:\n%s\nwant\n%s", got, want)
+		}
+	})
 }

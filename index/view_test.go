@@ -68,6 +68,49 @@ func checkView(ix *Index) error {
 // reindexes now and then), searches within View see one version or the
 // other, never a mix.
 func TestViewSeesOneVersion(t *testing.T) {
+	withVersionedIndex(t, func(t *testing.T, dir string, ix *Index) {
+		const puts = 60
+		var done atomic.Bool
+		var views atomic.Int64
+		var wg sync.WaitGroup
+		errs := make(chan error, 8)
+		for range 3 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for !done.Load() {
+					if err := checkView(ix); err != nil {
+						errs <- err
+						return
+					}
+					views.Add(1)
+				}
+			}()
+		}
+		for i := range puts {
+			v := versions[i%2]
+			if err := ix.Put(srcArticle(t, v.src)); err != nil {
+				t.Fatal(err)
+			}
+			if i%20 == 10 {
+				if err := ix.Reindex(); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		done.Store(true)
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			t.Error(err)
+		}
+		t.Logf("%d puts, %d consistent views", puts, views.Load())
+	})
+}
+
+// withVersionedIndex runs fn on an index in memory (dir "") and on one on disk,
+// each holding the seeds and the first version of the test article.
+func withVersionedIndex(t *testing.T, fn func(t *testing.T, dir string, ix *Index)) {
 	for _, dir := range []string{"", t.TempDir()} {
 		name := "memory"
 		if dir != "" {
@@ -82,42 +125,7 @@ func TestViewSeesOneVersion(t *testing.T) {
 			if err := ix.Put(srcArticle(t, versions[0].src)); err != nil {
 				t.Fatal(err)
 			}
-			const puts = 60
-			var done atomic.Bool
-			var views atomic.Int64
-			var wg sync.WaitGroup
-			errs := make(chan error, 8)
-			for range 3 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					for !done.Load() {
-						if err := checkView(ix); err != nil {
-							errs <- err
-							return
-						}
-						views.Add(1)
-					}
-				}()
-			}
-			for i := range puts {
-				v := versions[i%2]
-				if err := ix.Put(srcArticle(t, v.src)); err != nil {
-					t.Fatal(err)
-				}
-				if i%20 == 10 {
-					if err := ix.Reindex(); err != nil {
-						t.Fatal(err)
-					}
-				}
-			}
-			done.Store(true)
-			wg.Wait()
-			close(errs)
-			for err := range errs {
-				t.Error(err)
-			}
-			t.Logf("%d puts, %d consistent views", puts, views.Load())
+			fn(t, dir, ix)
 		})
 	}
 }
