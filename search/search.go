@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -100,6 +101,7 @@ type Service struct {
 	ix       *index.Index
 	mapping  mapping.IndexMapping
 	glossary glossary
+	wmu      sync.Mutex // admin writes, one at a time (see PutArticle)
 }
 
 // New returns a Service over ix.

@@ -106,7 +106,10 @@ func (p CORSPolicy) cors(logger *slog.Logger, next http.Handler) http.Handler {
 		h := w.Header()
 		h.Add("Vary", "Origin")
 		origin := r.Header.Get("Origin")
-		if p.allows(origin) {
+		allowOrigin := func() {
+			if !p.allows(origin) {
+				return
+			}
 			if p.any {
 				h.Set("Access-Control-Allow-Origin", "*")
 			} else {
@@ -114,6 +117,7 @@ func (p CORSPolicy) cors(logger *slog.Logger, next http.Handler) http.Handler {
 			}
 		}
 		if r.Method != http.MethodOptions {
+			allowOrigin()
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -123,16 +127,21 @@ func (p CORSPolicy) cors(logger *slog.Logger, next http.Handler) http.Handler {
 		switch {
 		case origin == "" || method == "":
 			// A plain OPTIONS, not a preflight: say what the route takes.
+			allowOrigin()
 			h.Set("Allow", allow)
 			w.WriteHeader(http.StatusNoContent)
 		case !p.allows(origin):
 			writeError(w, r, logger, errorf(CodeOriginNotAllowed,
 				"origin %s may not read this API; the service allows %s (-cors-origins)", origin, p))
 		case !slices.Contains(corsMethods, method):
+			// No Access-Control-Allow-* at all on a refused preflight: the
+			// PUT or DELETE of the admin API it may precede is never
+			// opened to another origin.
 			h.Set("Allow", allow)
 			writeError(w, r, logger, errorf(CodeMethodNotAllowed,
 				"method %s is not allowed from another origin (allowed: %s)", method, strings.Join(corsMethods, ", ")))
 		default:
+			allowOrigin()
 			h.Set("Access-Control-Allow-Methods", strings.Join(corsMethods, ", "))
 			if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
 				// Headers change nothing on a read-only API without

@@ -20,7 +20,7 @@ const (
 	CodeNotReady         = "not_ready"
 	CodeTimeout          = "timeout"            // the search ran past SearchTimeout
 	CodeCanceled         = "canceled"           // the client went away first
-	CodeOriginNotAllowed = "origin_not_allowed" // a preflight from an origin not in -cors-origins
+	CodeOriginNotAllowed = "origin_not_allowed" // a preflight from an origin not in -cors-origins; an admin request from another origin
 	CodeRateLimited      = "rate_limited"       // the client spent its tokens (-rate, -burst)
 	CodeOverloaded       = "overloaded"         // every search slot stayed busy (-max-concurrent-searches)
 	CodeBodyTooLarge     = "body_too_large"     // a body past MaxBodyBytes
@@ -45,6 +45,11 @@ var statusByCode = map[string]int{
 	CodeOverloaded:       http.StatusServiceUnavailable,
 	CodeBodyTooLarge:     http.StatusRequestEntityTooLarge,
 	search.CodeInternal:  http.StatusInternalServerError,
+
+	search.CodeInvalidArticle: http.StatusBadRequest,
+	CodeInvalidBody:           http.StatusBadRequest,
+	CodeUnsupportedMediaType:  http.StatusUnsupportedMediaType,
+	CodeUnauthorized:          http.StatusUnauthorized,
 }
 
 // Reasons a request is refused, the reason label of requests_rejected_total
@@ -57,6 +62,7 @@ const (
 	ReasonTimeout          = "timeout"
 	ReasonMethodNotAllowed = "method_not_allowed"
 	ReasonOriginNotAllowed = "origin_not_allowed"
+	ReasonUnauthorized     = "unauthorized" // an admin request without the token
 )
 
 // rejectionByCode says which error codes are refusals and why. A code not
@@ -70,6 +76,11 @@ var rejectionByCode = map[string]string{
 	CodeTimeout:          ReasonTimeout,
 	CodeMethodNotAllowed: ReasonMethodNotAllowed,
 	CodeOriginNotAllowed: ReasonOriginNotAllowed,
+
+	search.CodeInvalidArticle: ReasonBadRequest,
+	CodeInvalidBody:           ReasonBadRequest,
+	CodeUnsupportedMediaType:  ReasonBadRequest,
+	CodeUnauthorized:          ReasonUnauthorized,
 }
 
 // internalMessage is all a caller learns of an internal error.

@@ -227,19 +227,24 @@ func handleArticle(logger *slog.Logger, s Searcher) http.Handler {
 			writeError(w, r, logger, errors.New("article lookup returned no article and no error"))
 			return
 		}
-		out := articleDetail{
-			ID: a.ID, Title: a.Title, URL: a.URL,
-			Topics:     nonNil(a.Topics),
-			Paragraphs: make([]paragraphJSON, 0, len(a.Paragraphs)),
-		}
-		for _, p := range a.Paragraphs {
-			out.Paragraphs = append(out.Paragraphs, paragraphJSON{
-				ID: p.ID, N: p.N, Section: p.Section, Heading: p.Heading,
-				Lang: p.Lang, Topics: nonNil(p.Topics), Text: p.Text,
-			})
-		}
-		writeJSON(w, r, logger, http.StatusOK, out)
+		writeJSON(w, r, logger, http.StatusOK, newArticleDetail(a))
 	})
+}
+
+// newArticleDetail is a as GET /api/articles/{id} and PUT answer it.
+func newArticleDetail(a *search.Article) articleDetail {
+	out := articleDetail{
+		ID: a.ID, Title: a.Title, URL: a.URL,
+		Topics:     nonNil(a.Topics),
+		Paragraphs: make([]paragraphJSON, 0, len(a.Paragraphs)),
+	}
+	for _, p := range a.Paragraphs {
+		out.Paragraphs = append(out.Paragraphs, paragraphJSON{
+			ID: p.ID, N: p.N, Section: p.Section, Heading: p.Heading,
+			Lang: p.Lang, Topics: nonNil(p.Topics), Text: p.Text,
+		})
+	}
+	return out
 }
 
 // handleSuggest answers GET /api/suggest?q=: completions of q's last word.

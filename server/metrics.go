@@ -18,8 +18,8 @@ import (
 // Kinds of index_builds_total: how the index the service answers from came
 // to be.
 const (
-	IndexBuild   = "build"   // built from the seeds at start-up
-	IndexOpen    = "open"    // opened from disk at start-up
+	IndexBuild   = "build"   // built at start-up: in memory from the seeds, or from the data directory's store
+	IndexOpen    = "open"    // opened from the data directory at start-up, nothing rebuilt
 	IndexReindex = "reindex" // rebuilt and swapped in while serving
 )
 

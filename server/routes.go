@@ -19,11 +19,16 @@ type routes struct {
 	clients  *clientLimiter             // nil: no rate limit
 	searches *searchSlots               // nil: no cap on searches
 	metrics  http.Handler               // nil: no /metrics route
+
+	admin        Admin          // nil: no admin routes
+	adminAuth    *adminAuth     // the token
+	adminClients *clientLimiter // the admin routes' own rate limit; nil: none
+	metricsSink  *Metrics       // where a reindex is counted
 }
 
-// add is every route of the service, in one place. Everything is read-only:
-// each route answers GET and HEAD; any other method gets a JSON 405 with an
-// Allow header, any other path a JSON 404.
+// add is every route of the service, in one place. Everything but the admin
+// API is read-only: each route answers GET and HEAD; any other method gets a
+// JSON 405 with an Allow header, any other path a JSON 404.
 //
 // Routes come in kinds, each with its own chain of limits:
 //   - probes and /metrics: none; they are for the operator and its monitor,
@@ -34,11 +39,14 @@ type routes struct {
 //   - the pages: the rate limit, and the search cap for the article page
 //     (it marks the query); refusals as HTML pages; same origin only.
 //   - /widget.js and /static/: nothing; public files, cached, from memory.
-//
-// Admin routes, when they come, are a kind of their own: never CORS (no
-// browser page of another origin may write), limitBody(h, MaxBodyBytes),
-// and a clientLimiter of their own rather than r.clients, so that readers
-// and writers do not spend each other's tokens.
+//   - the admin API, only with WithAdmin: never CORS (no browser page of
+//     another origin may write, and a request that says it comes from one is
+//     refused), a clientLimiter of its own rather than rt.clients, so that
+//     readers and writers do not spend each other's tokens, met before the
+//     token is checked, so that guesses cost tokens too; the bearer token;
+//     then limitBody(h, MaxBodyBytes) for the route that reads a body.
+//     Without WithAdmin these routes do not exist: PUT and DELETE on
+//     /api/articles/{id} are 405 like any method a path does not take.
 func (rt *routes) add() {
 	rt.probe("/healthz", handleHealthz(rt.logger, rt.s))
 	rt.probe("/readyz", handleReadyz(rt.logger, rt.s))
@@ -51,6 +59,12 @@ func (rt *routes) add() {
 	rt.api("/api/articles/{id}", false, handleArticle(rt.logger, rt.s))
 	rt.api("/api/topics", true, handleTopics(rt.logger, rt.s))
 	rt.api("/api/suggest", true, handleSuggest(rt.logger, rt.s))
+
+	if rt.admin != nil {
+		rt.adminRoute("/api/articles/{id}", limitBody(handlePutArticle(rt.logger, rt.admin), MaxBodyBytes), "PUT")
+		rt.adminRoute("/api/articles/{id}", handleDeleteArticle(rt.logger, rt.admin), "DELETE")
+		rt.adminRoute("/api/admin/reindex", handleReindex(rt.logger, rt.admin, rt.s, rt.metricsSink), "POST")
+	}
 
 	rt.page("/", false, handleSearchPage(rt.logger, rt.st))
 	rt.page("/articles/{id}", true, handleArticlePage(rt.logger, rt.s, rt.st))
@@ -95,4 +109,14 @@ func (rt *routes) page(path string, searches bool, h http.Handler) {
 	}
 	h = rt.clients.middleware(rt.client, answer, h)
 	rt.handle(path, h, "GET", "HEAD")
+}
+
+// adminRoute routes a method of the admin API: same origin only, its own
+// rate limit, then the token.
+func (rt *routes) adminRoute(path string, h http.Handler, method string) {
+	answer := func(w http.ResponseWriter, r *http.Request, err error) { writeError(w, r, rt.logger, err) }
+	h = rt.adminAuth.middleware(answer, h)
+	h = rt.adminClients.middleware(rt.client, answer, h)
+	h = sameOriginOnly(answer, h)
+	rt.handle(path, h, method)
 }

@@ -50,6 +50,10 @@ type config struct {
 	searchWait   time.Duration
 	metrics      *Metrics
 	metricsRoute bool
+	adminToken   string // "": no admin routes
+	admin        Admin
+	adminRate    float64
+	adminBurst   int
 }
 
 // WithCORS sets which origins may read the read-only API from a browser; the
@@ -98,6 +102,24 @@ func WithoutMetricsRoute() Option {
 	return func(c *config) { c.metricsRoute = false }
 }
 
+// WithAdmin turns on the admin API (PUT and DELETE /api/articles/{id}, POST
+// /api/admin/reindex), served by a to requests that carry Authorization:
+// Bearer token, same-origin only, rate-limited per client at AdminRate and
+// AdminBurst (see WithAdminRateLimit). token must pass CheckAdminToken; ""
+// leaves the admin routes out, as without this option: PUT and DELETE on an
+// article are then 405 like any method a route does not take, and
+// /api/admin/reindex is 404.
+func WithAdmin(token string, a Admin) Option {
+	return func(c *config) { c.adminToken, c.admin = token, a }
+}
+
+// WithAdminRateLimit sets the admin API's own per-client limit, apart from
+// the readers' (WithRateLimit), so that neither spends the other's tokens;
+// perSecond 0 turns it off.
+func WithAdminRateLimit(perSecond float64, burst int) Option {
+	return func(c *config) { c.adminRate, c.adminBurst = perSecond, burst }
+}
+
 // New returns the service's HTTP handler: every route of routes.go behind the
 // access log and metrics, the common headers and panic recovery, each route
 // with the limits of its kind. A nil logger discards.
@@ -105,9 +127,18 @@ func New(logger *slog.Logger, s Searcher, opts ...Option) http.Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	cfg := config{cors: AnyOrigin, maxSearches: DefaultMaxConcurrentSearches(), searchWait: SearchQueueWait, metricsRoute: true}
+	cfg := config{cors: AnyOrigin, maxSearches: DefaultMaxConcurrentSearches(), searchWait: SearchQueueWait, metricsRoute: true,
+		adminRate: AdminRate, adminBurst: AdminBurst}
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if cfg.adminToken != "" {
+		if err := CheckAdminToken(cfg.adminToken); err != nil {
+			panic("server.WithAdmin: " + err.Error()) // the caller checks first
+		}
+		if cfg.admin == nil {
+			panic("server.WithAdmin: a token and no Admin")
+		}
 	}
 	if cfg.metrics == nil {
 		cfg.metrics = NewMetrics()
@@ -129,6 +160,12 @@ func New(logger *slog.Logger, s Searcher, opts ...Option) http.Handler {
 	}
 	if cfg.metricsRoute {
 		rt.metrics = cfg.metrics.Handler()
+	}
+	if cfg.adminToken != "" {
+		rt.admin = cfg.admin
+		rt.adminAuth = newAdminAuth(cfg.adminToken)
+		rt.adminClients = newClientLimiter(cfg.adminRate, cfg.adminBurst, MaxTrackedClients)
+		rt.metricsSink = cfg.metrics
 	}
 	rt.add()
 	var h http.Handler = r

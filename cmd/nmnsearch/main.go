@@ -13,7 +13,9 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -54,19 +56,59 @@ func main() {
 	}
 }
 
-// run is the whole program: parse flags, build the index, serve until ctx is
-// done, then shut down gracefully. Logs go to stdout as slog text lines; the
-// line "msg=listening addr=HOST:PORT" names the address actually bound.
+// defaultDataDir is where the index and the article store live without
+// -data or $NMNSEARCH_DATA: ./data, beside wherever the service is started
+// (a clone's /data/ is in .gitignore), as Meilisearch keeps ./data.ms. It
+// needs no $HOME or XDG directory, which a service account or a container
+// may lack, and it is where one looks for it; an installed service names its
+// own directory (-data /var/lib/nmnsearch).
+const defaultDataDir = "data"
+
+// Commands of the program; the first argument picks one, serve by default.
+const (
+	cmdServe   = "serve"
+	cmdIngest  = "ingest"
+	cmdReindex = "reindex"
+)
+
+// run is the whole program: serve (the default), ingest or reindex, as the
+// first argument says. Logs go to stdout as slog text lines; the line
+// "msg=listening addr=HOST:PORT" names the address actually bound.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	name := "nmnsearch"
 	if len(args) > 0 {
 		name, args = args[0], args[1:]
 	}
+	cmd := cmdServe
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case cmdServe, cmdIngest, cmdReindex:
+			cmd, args = args[0], args[1:]
+		default:
+			return fmt.Errorf("unexpected arguments: %q (commands: serve, ingest, reindex; %s -h for help)", args, name)
+		}
+	}
+	switch cmd {
+	case cmdIngest:
+		return runIngest(ctx, name, args, getenv, stdout, stderr)
+	case cmdReindex:
+		return runReindex(ctx, name, args, getenv, stdout, stderr)
+	}
+	return serve(ctx, name, args, getenv, stdout, stderr)
+}
+
+// serve parses serve's flags, opens the index, serves until ctx is done,
+// then shuts down gracefully: the requests in flight are answered, then the
+// index is closed.
+func serve(ctx context.Context, name string, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() { usage(fs, name) }
 	env := &envDefaults{getenv: getenv}
 	addr := fs.String("addr", env.str("NMNSEARCH_ADDR", defaultAddr),
 		"listen address, host:port (env NMNSEARCH_ADDR)")
+	dataDir := dataFlag(fs, env)
+	tokenFile := tokenFileFlag(fs, env)
 	corsOrigins := fs.String("cors-origins", env.str("NMNSEARCH_CORS_ORIGINS", defaultCORSOrigins),
 		"origins whose pages may read the read-only API, comma-separated, or * for any (env NMNSEARCH_CORS_ORIGINS)")
 	ratePerSec := fs.Float64("rate", env.float("NMNSEARCH_RATE", server.DefaultRate),
@@ -103,19 +145,62 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case *maxSearches < 0:
 		return fmt.Errorf("-max-concurrent-searches %d: want 0 (no cap) or more", *maxSearches)
 	}
+	token, err := adminToken(getenv, *tokenFile)
+	if err != nil {
+		return err
+	}
+	if token != "" {
+		if err := server.CheckAdminToken(token); err != nil {
+			return fmt.Errorf("%s: %w", tokenSource(*tokenFile), err)
+		}
+	}
 
 	logger := slog.New(slog.NewTextHandler(stdout, nil))
 
-	began := time.Now()
-	metrics := server.NewMetrics()
-	ix, err := index.Build(seeds.FS)
+	// Bind first: a taken port fails before the data directory is locked,
+	// let alone rebuilt.
+	var listeners []net.Listener
+	defer func() {
+		for _, ln := range listeners {
+			ln.Close() // those not yet served; Serve closes the others
+		}
+	}()
+	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
-		return fmt.Errorf("build index: %w", err)
+		return err
 	}
-	defer ix.Close()
-	metrics.IndexBuilt(server.IndexBuild)
+	listeners = append(listeners, ln)
+	var mln net.Listener
+	if *metricsAddr != "" {
+		if mln, err = net.Listen("tcp", *metricsAddr); err != nil {
+			return fmt.Errorf("metrics: %w", err)
+		}
+		listeners = append(listeners, mln)
+	}
+
+	metrics := server.NewMetrics()
+	ix, err := openIndex(*dataDir)
+	if err != nil {
+		return err
+	}
+	defer ix.Close() // on the early returns; closed below after the drain
+	info := ix.OpenInfo()
+	if info.Rebuilt {
+		metrics.IndexBuilt(server.IndexBuild)
+	} else {
+		metrics.IndexBuilt(server.IndexOpen)
+	}
+	logOpenInfo(logger, *dataDir, info)
+	// Opening a data directory loads no dictionary; the first Japanese
+	// search or write would wait about a second for it. LoadDictionary is a
+	// sync.OnceValue: a search that needs it meanwhile waits for this load
+	// rather than starting another.
+	go func() {
+		began := time.Now()
+		index.LoadDictionary()
+		logger.Info("dictionary loaded", "took_ms", time.Since(began).Milliseconds())
+	}()
 	svc := search.New(ix)
-	logger.Info("index built", "articles", len(svc.Articles()), "dur_ms", time.Since(began).Milliseconds())
 	var searcher server.Searcher = svc
 	if testHookSearcher != nil {
 		searcher = testHookSearcher(searcher)
@@ -127,34 +212,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		server.WithTrustProxy(*trustProxy),
 		server.WithMaxConcurrentSearches(*maxSearches),
 		server.WithMetrics(metrics),
+		server.WithAdmin(token, svc),
 	}
-	var servers []*http.Server
-	var listeners []net.Listener
-	defer func() {
-		for _, ln := range listeners {
-			ln.Close() // those not yet served; Serve closes the others
-		}
-	}()
-	if *metricsAddr != "" {
-		ln, err := net.Listen("tcp", *metricsAddr)
-		if err != nil {
-			return fmt.Errorf("metrics: %w", err)
-		}
-		listeners = append(listeners, ln)
+	servers := []*http.Server{server.NewHTTPServer(ln.Addr().String(), nil)}
+	if mln != nil {
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", metrics.Handler())
-		servers = append(servers, server.NewHTTPServer(ln.Addr().String(), mux))
+		servers = append(servers, server.NewHTTPServer(mln.Addr().String(), mux))
 		opts = append(opts, server.WithoutMetricsRoute())
-		logger.Info("metrics listening", "addr", ln.Addr().String())
+		logger.Info("metrics listening", "addr", mln.Addr().String())
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
-	}
-	listeners = append([]net.Listener{ln}, listeners...)
-	servers = append([]*http.Server{server.NewHTTPServer(ln.Addr().String(), server.New(logger, searcher, opts...))}, servers...)
-	logger.Info("listening", "addr", ln.Addr().String(), "cors_origins", cors.String(),
-		"rate", *ratePerSec, "burst", *burst, "trust_proxy", *trustProxy,
+	servers[0].Handler = server.New(logger, searcher, opts...)
+	logger.Info("listening", "addr", ln.Addr().String(), "data", dataLabel(*dataDir), "admin", token != "",
+		"cors_origins", cors.String(), "rate", *ratePerSec, "burst", *burst, "trust_proxy", *trustProxy,
 		"max_concurrent_searches", *maxSearches, "metrics_addr", cmp.Or(*metricsAddr, "(on addr)"))
 
 	served := make(chan error, len(servers))
@@ -170,7 +240,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case <-ctx.Done():
 	}
 	// Shutdown closes the listeners, then waits for the requests in flight
-	// to be answered (up to shutdownTimeout): a deploy drops no search.
+	// to be answered (up to shutdownTimeout): a deploy drops no search, and
+	// no write is cut off before the index is closed.
 	logger.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
@@ -178,6 +249,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		if err := srv.Shutdown(sctx); err != nil && failed == nil {
 			failed = fmt.Errorf("shutdown: %w", err)
 		}
+	}
+	// Close waits for a write still running (after a Shutdown timeout),
+	// then persists the index, so that the next start re-applies nothing.
+	began := time.Now()
+	if err := ix.Close(); err != nil {
+		logger.Error("closing the index", "err", err)
+		if failed == nil {
+			failed = fmt.Errorf("close index: %w", err)
+		}
+	} else {
+		logger.Info("index closed", "took_ms", time.Since(began).Milliseconds())
 	}
 	if failed != nil {
 		return failed
@@ -189,6 +271,98 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// usage prints the commands, then serve's flags.
+func usage(fs *flag.FlagSet, name string) {
+	fmt.Fprintf(fs.Output(), `Usage:
+  %[1]s [serve] [flags]                 serve the search API, the box and the pages
+  %[1]s ingest [-data DIR] FILE|DIR...  add or replace articles from files in the seeds' format
+  %[1]s reindex [-data DIR]             rebuild the index from the stored articles
+
+ingest and reindex work on the data directory, or, when a running server has
+it open, through that server's admin API (-addr, $NMNSEARCH_ADMIN_TOKEN).
+
+Flags of serve:
+`, name)
+	fs.PrintDefaults()
+}
+
+// dataFlag defines -data.
+func dataFlag(fs *flag.FlagSet, env *envDefaults) *string {
+	return fs.String("data", env.str("NMNSEARCH_DATA", defaultDataDir),
+		`data directory: the stored articles and the index, created if missing; "" keeps the index in memory, built from the seeds at each start (env NMNSEARCH_DATA)`)
+}
+
+// tokenFileFlag defines -admin-token-file.
+func tokenFileFlag(fs *flag.FlagSet, env *envDefaults) *string {
+	return fs.String("admin-token-file", env.str("NMNSEARCH_ADMIN_TOKEN_FILE", ""),
+		"file holding the admin token, instead of $NMNSEARCH_ADMIN_TOKEN (env NMNSEARCH_ADMIN_TOKEN_FILE)")
+}
+
+// adminToken is the admin token: $NMNSEARCH_ADMIN_TOKEN or the contents of
+// file (without its final line break), never a flag's value, which any
+// user of the machine could read in ps. "" means none.
+func adminToken(getenv func(string) string, file string) (string, error) {
+	token := getenv("NMNSEARCH_ADMIN_TOKEN")
+	if file == "" {
+		return token, nil
+	}
+	if token != "" {
+		return "", errors.New("both $NMNSEARCH_ADMIN_TOKEN and -admin-token-file are set; give one")
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", fmt.Errorf("-admin-token-file: %w", err)
+	}
+	token = strings.TrimRight(string(b), "\r\n")
+	if token == "" {
+		return "", fmt.Errorf("-admin-token-file %s is empty", file)
+	}
+	return token, nil
+}
+
+// tokenSource names where the admin token came from, for an error.
+func tokenSource(file string) string {
+	if file != "" {
+		return "-admin-token-file " + file
+	}
+	return "$NMNSEARCH_ADMIN_TOKEN"
+}
+
+// openIndex opens the index in dir ("" in memory) with the seeds, saying
+// what to do when another process has it.
+func openIndex(dir string) (*index.Index, error) {
+	ix, err := index.Open(dir, seeds.FS)
+	if errors.Is(err, index.ErrLocked) {
+		return nil, fmt.Errorf("%w: is another nmnsearch serving %s? Stop it, or give -data another directory", err, dir)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open index in %s: %w", dataLabel(dir), err)
+	}
+	return ix, nil
+}
+
+// dataLabel names the data directory dir in a log line: its absolute path.
+func dataLabel(dir string) string {
+	if dir == "" {
+		return "(in memory)"
+	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		return abs
+	}
+	return dir
+}
+
+// logOpenInfo logs what Open did, and each stored article it could not
+// index.
+func logOpenInfo(logger *slog.Logger, dir string, info index.OpenInfo) {
+	logger.Info("index opened", "data", dataLabel(dir), "rebuilt", info.Rebuilt, "reason", info.Reason,
+		"seeded", len(info.Seeded), "reapplied", info.Reapplied, "skipped", len(info.Skipped),
+		"articles", info.Articles, "took_ms", info.Took.Milliseconds())
+	for _, s := range info.Skipped {
+		logger.Warn("stored article not indexed", "article", s)
+	}
 }
 
 // envOr returns getenv(key), or def when it is empty.

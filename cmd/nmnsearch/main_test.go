@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -71,8 +72,18 @@ func start(t *testing.T, args []string, env map[string]string) (string, func() e
 }
 
 // startProc starts run and waits for its listening line. The caller must
-// cancel it; a cleanup does too.
+// cancel it; a cleanup does too. Unless args name -data, the index is in
+// memory: the default data directory is not the tests' to write.
 func startProc(t *testing.T, args []string, env map[string]string) *proc {
+	t.Helper()
+	if !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "-data") }) {
+		args = append([]string{args[0], "-data="}, args[1:]...)
+	}
+	return startRun(t, args, env)
+}
+
+// startRun is startProc with args as they are.
+func startRun(t *testing.T, args []string, env map[string]string) *proc {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &proc{stdout: &syncBuffer{}, stderr: &syncBuffer{}, cancel: cancel, errc: make(chan error, 1)}
@@ -287,7 +298,8 @@ func TestRunErrors(t *testing.T) {
 		t.Errorf("run -h = %v, want nil", err)
 	}
 	for _, env := range []string{"NMNSEARCH_ADDR", "NMNSEARCH_CORS_ORIGINS", "NMNSEARCH_RATE", "NMNSEARCH_BURST",
-		"NMNSEARCH_TRUST_PROXY", "NMNSEARCH_MAX_CONCURRENT_SEARCHES", "NMNSEARCH_METRICS_ADDR"} {
+		"NMNSEARCH_TRUST_PROXY", "NMNSEARCH_MAX_CONCURRENT_SEARCHES", "NMNSEARCH_METRICS_ADDR",
+		"NMNSEARCH_DATA", "NMNSEARCH_ADMIN_TOKEN", "NMNSEARCH_ADMIN_TOKEN_FILE", "ingest", "reindex"} {
 		if !strings.Contains(stderr.String(), env) {
 			t.Errorf("usage %q does not mention %s", stderr.String(), env)
 		}

@@ -1,0 +1,354 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"nmnsearch/index"
+	"nmnsearch/seeds"
+)
+
+// Limits of the client that ingest and reindex use to reach a running
+// server.
+const (
+	// clientTimeout bounds one request to the server; a reindex of a large
+	// store takes seconds.
+	clientTimeout = 2 * time.Minute
+	// maxRetries is how many times a request answered 429 is made again,
+	// after the Retry-After the server gave (the admin API's rate limit
+	// lets an ingest of a few files through at once, then one every
+	// 200 ms).
+	maxRetries = 10
+	// maxRetryAfter caps the wait a server may ask for.
+	maxRetryAfter = 10 * time.Second
+)
+
+// offlineFlags are the flags of ingest and reindex.
+type offlineFlags struct {
+	data, addr, tokenFile *string
+}
+
+func newOfflineFlags(fs *flag.FlagSet, env *envDefaults) offlineFlags {
+	return offlineFlags{
+		data: dataFlag(fs, env),
+		addr: fs.String("addr", env.str("NMNSEARCH_ADDR", defaultAddr),
+			"the running server to go through when it has the data directory open: host:port or a URL (env NMNSEARCH_ADDR)"),
+		tokenFile: tokenFileFlag(fs, env),
+	}
+}
+
+// parseCommand parses the flags of a command.
+func parseCommand(fs *flag.FlagSet, env *envDefaults, args []string) error {
+	if env.err != nil {
+		return env.err
+	}
+	return fs.Parse(args)
+}
+
+// runIngest is "nmnsearch ingest FILE|DIR...": every file is parsed first,
+// and a file that does not parse stops the command before anything is
+// written. With the data directory free, the articles are stored in one
+// write; when a running server has it open (index.ErrLocked), they are PUT
+// to that server's admin API one by one instead.
+func runIngest(ctx context.Context, name string, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet(name+" ingest", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: %s ingest [flags] FILE|DIR...\n\n"+
+			"Adds or replaces the articles of FILEs, and of the *.txt files at the top of DIRs, in the seeds'\n"+
+			"format; an article's id is its file name (001_abc.txt is 001-abc).\n\n", name)
+		fs.PrintDefaults()
+	}
+	env := &envDefaults{getenv: getenv}
+	f := newOfflineFlags(fs, env)
+	if err := parseCommand(fs, env, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if fs.NArg() == 0 {
+		return errors.New("ingest: name the article files or directories")
+	}
+	if *f.data == "" {
+		return errors.New(`ingest: -data is "": an index in memory lives only in its server; name the data directory`)
+	}
+	arts, err := index.ReadArticleFiles(fs.Args()...)
+	if err != nil {
+		return fmt.Errorf("ingest: nothing written: %w", err)
+	}
+
+	began := time.Now()
+	ix, err := index.Open(*f.data, seeds.FS)
+	if errors.Is(err, index.ErrLocked) {
+		c, err := newAdminClient(getenv, f, "ingest")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s is open in a running server: sending the articles to %s\n", dataLabel(*f.data), c.base)
+		return c.ingest(ctx, arts, stdout)
+	}
+	if err != nil {
+		return fmt.Errorf("ingest: open %s: %w", dataLabel(*f.data), err)
+	}
+	defer ix.Close()
+	printOpenInfo(stdout, *f.data, ix.OpenInfo())
+	created := map[string]bool{}
+	for _, a := range arts {
+		_, had := ix.Article(a.ID)
+		created[a.ID] = !had
+	}
+	if err := ix.Add(arts...); err != nil {
+		return fmt.Errorf("ingest: nothing written: %w", err)
+	}
+	for _, a := range arts {
+		stored, _ := ix.Article(a.ID)
+		fmt.Fprintf(stdout, "%s %s: %d paragraphs, %q\n", verb(created[a.ID]), a.ID, len(stored.Paragraphs), stored.Title)
+	}
+	if err := ix.Close(); err != nil {
+		return fmt.Errorf("ingest: close the index: %w", err)
+	}
+	fmt.Fprintf(stdout, "ingested %d articles into %s in %d ms\n", len(arts), dataLabel(*f.data), time.Since(began).Milliseconds())
+	return nil
+}
+
+func verb(created bool) string {
+	if created {
+		return "created"
+	}
+	return "replaced"
+}
+
+// runReindex is "nmnsearch reindex": the index rebuilt from the stored
+// articles, in the data directory when it is free, else by the running
+// server that has it open, which swaps the new index in while it answers.
+func runReindex(ctx context.Context, name string, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet(name+" reindex", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	env := &envDefaults{getenv: getenv}
+	f := newOfflineFlags(fs, env)
+	if err := parseCommand(fs, env, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("reindex: unexpected arguments: %q", fs.Args())
+	}
+	if *f.data == "" {
+		return errors.New(`reindex: -data is "": an index in memory lives only in its server; name the data directory`)
+	}
+	ix, err := index.Open(*f.data, seeds.FS)
+	if errors.Is(err, index.ErrLocked) {
+		c, err := newAdminClient(getenv, f, "reindex")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%s is open in a running server: asking %s to reindex\n", dataLabel(*f.data), c.base)
+		return c.reindex(ctx, stdout)
+	}
+	if err != nil {
+		return fmt.Errorf("reindex: open %s: %w", dataLabel(*f.data), err)
+	}
+	defer ix.Close()
+	printOpenInfo(stdout, *f.data, ix.OpenInfo())
+	began := time.Now()
+	if err := ix.Reindex(); err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	took := time.Since(began)
+	articles, paragraphs := 0, 0
+	for _, a := range ix.Articles() {
+		articles++
+		paragraphs += len(a.Paragraphs)
+	}
+	if err := ix.Close(); err != nil {
+		return fmt.Errorf("reindex: close the index: %w", err)
+	}
+	fmt.Fprintf(stdout, "reindexed %s: %d articles, %d paragraphs in %d ms\n", dataLabel(*f.data), articles, paragraphs, took.Milliseconds())
+	return nil
+}
+
+// printOpenInfo says what opening the data directory did, when it did more
+// than open it.
+func printOpenInfo(w io.Writer, dir string, info index.OpenInfo) {
+	if info.Rebuilt {
+		fmt.Fprintf(w, "built the index in %s (%s): %d articles in %d ms\n", dataLabel(dir), info.Reason, info.Articles, info.Took.Milliseconds())
+	}
+	if info.Reapplied > 0 {
+		fmt.Fprintf(w, "re-applied %d writes the index had missed\n", info.Reapplied)
+	}
+	for _, s := range info.Skipped {
+		fmt.Fprintf(w, "stored article not indexed: %s\n", s)
+	}
+}
+
+// adminClient talks to a running server's admin API.
+type adminClient struct {
+	base  string // http://host:port
+	token string
+	http  *http.Client
+}
+
+// newAdminClient is the client of the server at -addr, with the admin
+// token; without a token it says what to do.
+func newAdminClient(getenv func(string) string, f offlineFlags, cmd string) (*adminClient, error) {
+	base, err := serverURL(*f.addr)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cmd, err)
+	}
+	token, err := adminToken(getenv, *f.tokenFile)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", cmd, err)
+	}
+	if token == "" {
+		return nil, fmt.Errorf("%s: %s is in use by a running server; set $NMNSEARCH_ADMIN_TOKEN (or -admin-token-file) "+
+			"to that server's admin token to %s through its admin API at %s (-addr), or stop the server and run this again",
+			cmd, dataLabel(*f.data), cmd, base)
+	}
+	return &adminClient{base: base, token: token, http: &http.Client{Timeout: clientTimeout}}, nil
+}
+
+// serverURL is the base URL of the server listening on addr: a URL as it
+// is, or host:port with an unspecified host (":8080", "0.0.0.0:8080") on
+// loopback.
+func serverURL(addr string) (string, error) {
+	if strings.HasPrefix(addr, "http://") || strings.HasPrefix(addr, "https://") {
+		return strings.TrimRight(addr, "/"), nil
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", fmt.Errorf("-addr %q: want host:port or a URL", addr)
+	}
+	switch host {
+	case "", "0.0.0.0":
+		host = "127.0.0.1"
+	case "::":
+		host = "::1"
+	}
+	return "http://" + net.JoinHostPort(host, port), nil
+}
+
+// articleBody is what ingest PUTs: an article file's source.
+type articleBody struct {
+	Title      string   `json:"title,omitempty"`
+	URL        string   `json:"url,omitempty"`
+	Topics     []string `json:"topics,omitempty"`
+	Text       string   `json:"text,omitempty"`
+	Paragraphs []string `json:"paragraphs,omitempty"`
+}
+
+// ingest PUTs arts one by one, stopping at the first the server refuses.
+func (c *adminClient) ingest(ctx context.Context, arts []index.Article, stdout io.Writer) error {
+	began := time.Now()
+	for i, a := range arts {
+		src := a.Source()
+		body, err := json.Marshal(articleBody{Title: src.Title, URL: src.URL, Topics: src.Topics, Text: src.Text, Paragraphs: src.Paragraphs})
+		if err != nil {
+			return err
+		}
+		status, resp, err := c.do(ctx, "PUT", "/api/articles/"+url.PathEscape(a.ID), body)
+		if err == nil && status != http.StatusOK && status != http.StatusCreated {
+			err = c.refusal(status, resp)
+		}
+		if err != nil {
+			return fmt.Errorf("ingest: %s: %w (%d of %d articles written)", a.ID, err, i, len(arts))
+		}
+		var stored struct {
+			Title      string            `json:"title"`
+			Paragraphs []json.RawMessage `json:"paragraphs"`
+		}
+		json.Unmarshal(resp, &stored)
+		fmt.Fprintf(stdout, "%s %s: %d paragraphs, %q\n", verb(status == http.StatusCreated), a.ID, len(stored.Paragraphs), stored.Title)
+	}
+	fmt.Fprintf(stdout, "ingested %d articles through %s in %d ms\n", len(arts), c.base, time.Since(began).Milliseconds())
+	return nil
+}
+
+// reindex asks the server to reindex.
+func (c *adminClient) reindex(ctx context.Context, stdout io.Writer) error {
+	status, resp, err := c.do(ctx, "POST", "/api/admin/reindex", nil)
+	if err == nil && status != http.StatusOK {
+		err = c.refusal(status, resp)
+	}
+	if err != nil {
+		return fmt.Errorf("reindex: %w", err)
+	}
+	var out struct {
+		Articles   int     `json:"articles"`
+		Paragraphs int     `json:"paragraphs"`
+		TookMS     float64 `json:"took_ms"`
+	}
+	json.Unmarshal(resp, &out)
+	fmt.Fprintf(stdout, "reindexed through %s: %d articles, %d paragraphs in %.0f ms\n", c.base, out.Articles, out.Paragraphs, out.TookMS)
+	return nil
+}
+
+// do makes one request with the token, again after a 429's Retry-After, and
+// returns the status and body of the last answer.
+func (c *adminClient) do(ctx context.Context, method, path string, body []byte) (int, []byte, error) {
+	for attempt := 0; ; attempt++ {
+		req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(body))
+		if err != nil {
+			return 0, nil, err
+		}
+		req.Header.Set("Authorization", "Bearer "+c.token)
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		resp, err := c.http.Do(req)
+		if err != nil {
+			return 0, nil, err
+		}
+		out, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+		resp.Body.Close()
+		if err != nil {
+			return 0, nil, err
+		}
+		if resp.StatusCode != http.StatusTooManyRequests || attempt == maxRetries {
+			return resp.StatusCode, out, nil
+		}
+		wait := time.Second
+		if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs > 0 {
+			wait = min(time.Duration(secs)*time.Second, maxRetryAfter)
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return 0, nil, ctx.Err()
+		}
+	}
+}
+
+// refusal says why the server refused a request, with what to do about the
+// usual causes.
+func (c *adminClient) refusal(status int, body []byte) error {
+	var e struct {
+		Error struct{ Code, Message string }
+	}
+	json.Unmarshal(body, &e)
+	switch status {
+	case http.StatusUnauthorized:
+		return fmt.Errorf("%s refused the admin token (401): $NMNSEARCH_ADMIN_TOKEN is not the one it was started with", c.base)
+	case http.StatusMethodNotAllowed, http.StatusNotFound:
+		if e.Error.Code == "method_not_allowed" || e.Error.Code == "not_found" {
+			return fmt.Errorf("%s has no admin API (%d): it was started without $NMNSEARCH_ADMIN_TOKEN", c.base, status)
+		}
+	}
+	if e.Error.Message != "" {
+		return fmt.Errorf("%s answered %d %s: %s", c.base, status, e.Error.Code, e.Error.Message)
+	}
+	return fmt.Errorf("%s answered %d", c.base, status)
+}
