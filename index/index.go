@@ -162,7 +162,7 @@ func newIndex(b bleve.Index, articles map[string]*Article) (*Index, error) {
 		return nil, err
 	}
 	ix := &Index{mapping: NewMapping(), alias: bleve.NewIndexAlias(b)}
-	ix.cur.Store(snap)
+	ix.publish(snap)
 	return ix, nil
 }
 
@@ -335,7 +335,7 @@ func (ix *Index) apply(cur *Snapshot, puts []*Article, deletes []string, seq uin
 		// predictive look-up of a lone kanji uses the old bigrams.
 		next.endings = cur.endings
 	}
-	ix.cur.Store(next)
+	ix.publish(next)
 	return nil
 }
 

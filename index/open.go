@@ -291,7 +291,7 @@ func (ix *Index) openExisting(m storeMeta) (reason string, err error) {
 		return "", err
 	}
 	opened = true
-	ix.cur.Store(snap)
+	ix.publish(snap)
 	ix.alias = bleve.NewIndexAlias(b)
 	ix.seq, ix.applied, ix.indexName = m.seq, m.seq, m.index
 	ix.info.Reapplied = len(ids)
@@ -349,7 +349,7 @@ func (ix *Index) rebuild() error {
 		os.RemoveAll(dir)
 		return err
 	}
-	ix.cur.Store(snap)
+	ix.publish(snap)
 	ix.alias = bleve.NewIndexAlias(b)
 	ix.seq, ix.applied, ix.indexName = m.seq, m.seq, name
 	sort.Strings(skipped)
@@ -568,7 +568,7 @@ func (ix *Index) swap(next *Snapshot, name string) error {
 		next.endings = cur.endings
 	}
 	ix.mu.Lock()
-	ix.cur.Store(next)
+	ix.publish(next)
 	ix.mu.Unlock()
 	// After the snapshot, outside mu: a caller of Bleve() holding the
 	// alias's lock may be waiting for View.

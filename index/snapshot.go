@@ -26,7 +26,26 @@ type Snapshot struct {
 	// users counts callers outside View reading bleve (see acquire): a
 	// Reindex closes the old index only once they are done.
 	users atomic.Int64
+	// version is set by publish: see Index.Version.
+	version uint64
 }
+
+// snapshotVersions numbers the snapshots published in this process, of every
+// Index, so that no two snapshots ever share a version.
+var snapshotVersions atomic.Uint64
+
+// publish makes s the current snapshot under a new version. Every swap goes
+// through it: a response cache keyed by Version must see each one.
+func (ix *Index) publish(s *Snapshot) {
+	s.version = snapshotVersions.Add(1)
+	ix.cur.Store(s)
+}
+
+// Version identifies the current snapshot: it changes, growing, with every
+// write (Put, Add, Delete) and every Reindex, and is never reused within
+// the process. Read it before a search: a result then is at least as new
+// as the version it is filed under. It is not stable across restarts.
+func (ix *Index) Version() uint64 { return ix.snap().version }
 
 // newSnapshot derives everything but endings (read from b once the batch
 // is in) from articles, which it keeps.

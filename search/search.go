@@ -928,3 +928,7 @@ func (s *Service) Topics(ctx context.Context) ([]FacetValue, error) {
 	}
 	return out, nil
 }
+
+// Version identifies the index snapshot searches see now; see
+// index.Index.Version.
+func (s *Service) Version() uint64 { return s.ix.Version() }

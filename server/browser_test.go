@@ -571,6 +571,9 @@ func (p *apiProxy) injectHighlights(w http.ResponseWriter, r *http.Request, mark
 	for k, v := range rec.Header() {
 		w.Header()[k] = v
 	}
+	// The body changes: its length and validator no longer hold.
+	w.Header().Del("Content-Length")
+	w.Header().Del("ETag")
 	w.WriteHeader(rec.Code)
 	json.NewEncoder(w).Encode(res)
 }

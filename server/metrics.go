@@ -49,6 +49,9 @@ type Metrics struct {
 	rejected *prometheus.CounterVec   // requests_rejected_total{reason}
 	builds   *prometheus.CounterVec   // index_builds_total{kind}
 	docs     atomic.Pointer[Searcher] // what index_documents counts
+
+	cacheRequests *prometheus.CounterVec        // search_cache_requests_total{result}
+	cache         atomic.Pointer[responseCache] // what search_cache_bytes measures
 }
 
 // NewMetrics registers the service's metrics and the Go and process
@@ -81,7 +84,16 @@ func NewMetrics() *Metrics {
 		Name: "index_documents",
 		Help: "Paragraphs in the index the service answers from, 0 while it is not ready.",
 	}, m.documents)
+	m.cacheRequests = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "search_cache_requests_total",
+		Help: "Look-ups in the response cache of /api/search, /api/suggest and /api/topics, by result (hit, miss); none while the cache is off.",
+	}, []string{"result"})
+	cacheBytes := prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "search_cache_bytes",
+		Help: "Bytes held by the response cache (bodies, keys and bookkeeping), against its -cache-size bound.",
+	}, m.cacheBytes)
 	m.reg.MustRegister(m.requests, m.duration, m.searches, m.rejected, m.builds, documents,
+		m.cacheRequests, cacheBytes,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Every reason and kind from the start, at 0: a rate() over a series
@@ -89,6 +101,8 @@ func NewMetrics() *Metrics {
 	for _, reason := range rejectionByCode {
 		m.rejected.WithLabelValues(reason)
 	}
+	m.cacheRequests.WithLabelValues("hit")
+	m.cacheRequests.WithLabelValues("miss")
 	for _, kind := range []string{IndexBuild, IndexOpen, IndexReindex} {
 		m.builds.WithLabelValues(kind)
 	}
@@ -120,6 +134,14 @@ func (m *Metrics) documents() float64 {
 		}
 	}
 	return float64(n)
+}
+
+// cacheBytes is the size of the response cache of the last New.
+func (m *Metrics) cacheBytes() float64 {
+	if c := m.cache.Load(); c != nil {
+		return float64(c.bytes.Load())
+	}
+	return 0
 }
 
 // observe counts one answered request.

@@ -20,6 +20,10 @@ type routes struct {
 	searches *searchSlots               // nil: no cap on searches
 	metrics  http.Handler               // nil: no /metrics route
 
+	cache        *responseCache // nil: no response cache
+	cacheVersion func() uint64  // with cache: the index version
+	cacheMetrics *Metrics       // where cache hits and misses are counted
+
 	admin        Admin          // nil: no admin routes
 	adminAuth    *adminAuth     // the token
 	adminClients *clientLimiter // the admin routes' own rate limit; nil: none
@@ -35,7 +39,9 @@ type routes struct {
 //     and a probe refused under load would restart a healthy process.
 //   - the read-only API: CORS (outermost, so that a refusal is readable by
 //     the page that asked, and a preflight costs no token), the per-client
-//     rate limit, and for the routes that query the index the search cap.
+//     rate limit, for search, suggest and topics the response cache and
+//     ETags (cache.go), and for the routes that query the index the search
+//     cap.
 //   - the pages: the rate limit, and the search cap for the article page
 //     (it marks the query); refusals as HTML pages; same origin only.
 //   - /widget.js and /static/: nothing; public files, cached, from memory.
@@ -54,11 +60,11 @@ func (rt *routes) add() {
 		rt.probe("/metrics", rt.metrics)
 	}
 
-	rt.api("/api/search", true, handleSearch(rt.logger, rt.s))
-	rt.api("/api/articles", false, handleArticles(rt.logger, rt.s))
-	rt.api("/api/articles/{id}", false, handleArticle(rt.logger, rt.s))
-	rt.api("/api/topics", true, handleTopics(rt.logger, rt.s))
-	rt.api("/api/suggest", true, handleSuggest(rt.logger, rt.s))
+	rt.api("/api/search", true, searchCacheKey, handleSearch(rt.logger, rt.s))
+	rt.api("/api/articles", false, nil, handleArticles(rt.logger, rt.s))
+	rt.api("/api/articles/{id}", false, nil, handleArticle(rt.logger, rt.s))
+	rt.api("/api/topics", true, topicsCacheKey, handleTopics(rt.logger, rt.s))
+	rt.api("/api/suggest", true, suggestCacheKey, handleSuggest(rt.logger, rt.s))
 
 	if rt.admin != nil {
 		rt.adminRoute("/api/articles/{id}", limitBody(handlePutArticle(rt.logger, rt.admin), MaxBodyBytes), "PUT")
@@ -91,11 +97,17 @@ func (rt *routes) file(path string, h http.Handler) {
 }
 
 // api routes a read-only API path, which also answers OPTIONS, and other
-// origins as rt.cors allows. searches says that h queries the index.
-func (rt *routes) api(path string, searches bool, h http.Handler) {
+// origins as rt.cors allows. searches says that h queries the index; a
+// route with a cacheKey gets ETag, Cache-Control and the response cache
+// (see httpCache), inside the rate limit but before the search cap, so
+// that an answer from the cache never waits for a search slot.
+func (rt *routes) api(path string, searches bool, key cacheKey, h http.Handler) {
 	answer := func(w http.ResponseWriter, r *http.Request, err error) { writeError(w, r, rt.logger, err) }
 	if searches {
 		h = rt.searches.middleware(answer, h)
+	}
+	if key != nil {
+		h = httpCache(rt.cache, rt.cacheVersion, rt.cacheMetrics, key, h)
 	}
 	h = rt.clients.middleware(rt.client, answer, h)
 	rt.handle(path, rt.cors.cors(rt.logger, h), "GET", "HEAD", "OPTIONS")

@@ -54,6 +54,8 @@ type config struct {
 	admin        Admin
 	adminRate    float64
 	adminBurst   int
+	cacheBytes   int64 // 0: no response cache
+	cacheVersion func() uint64
 }
 
 // WithCORS sets which origins may read the read-only API from a browser; the
@@ -154,10 +156,15 @@ func New(logger *slog.Logger, s Searcher, opts ...Option) http.Handler {
 	r := mux.NewRouter().SkipClean(true)
 	rt := &routes{
 		r: r, logger: logger, s: timedSearcher{s, cfg.metrics}, st: st, cors: cfg.cors,
-		client:   client,
-		clients:  newClientLimiter(cfg.rate, cfg.burst, MaxTrackedClients),
-		searches: newSearchSlots(cfg.maxSearches, cfg.searchWait),
+		client:       client,
+		clients:      newClientLimiter(cfg.rate, cfg.burst, MaxTrackedClients),
+		searches:     newSearchSlots(cfg.maxSearches, cfg.searchWait),
+		cacheMetrics: cfg.metrics,
 	}
+	if cfg.cacheVersion != nil {
+		rt.cache, rt.cacheVersion = newResponseCache(cfg.cacheBytes), cfg.cacheVersion
+	}
+	cfg.metrics.cache.Store(rt.cache)
 	if cfg.metricsRoute {
 		rt.metrics = cfg.metrics.Handler()
 	}

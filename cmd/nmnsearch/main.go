@@ -121,6 +121,9 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		"searches that may run at once, past which 503 overloaded; 0 for no cap (env NMNSEARCH_MAX_CONCURRENT_SEARCHES)")
 	metricsAddr := fs.String("metrics-addr", env.str("NMNSEARCH_METRICS_ADDR", defaultMetricsAddr),
 		"serve /metrics on this address instead of on -addr (env NMNSEARCH_METRICS_ADDR)")
+	cacheSize := byteSize(envParse(env, "NMNSEARCH_CACHE_SIZE", int64(server.DefaultCacheBytes), server.ParseByteSize))
+	fs.Var(&cacheSize, "cache-size",
+		"bytes of search, suggest and topics answers kept in memory, e.g. 64MiB or 1048576; 0 for no response cache (env NMNSEARCH_CACHE_SIZE)")
 	if env.err != nil {
 		return env.err
 	}
@@ -213,6 +216,7 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		server.WithMaxConcurrentSearches(*maxSearches),
 		server.WithMetrics(metrics),
 		server.WithAdmin(token, svc),
+		server.WithCache(int64(cacheSize), svc.Version),
 	}
 	servers := []*http.Server{server.NewHTTPServer(ln.Addr().String(), nil)}
 	if mln != nil {
@@ -371,6 +375,20 @@ func envOr(getenv func(string) string, key, def string) string {
 		return v
 	}
 	return def
+}
+
+// byteSize is a flag of a size in bytes, as server.ParseByteSize reads it.
+type byteSize int64
+
+func (b *byteSize) String() string { return strconv.FormatInt(int64(*b), 10) }
+
+func (b *byteSize) Set(s string) error {
+	n, err := server.ParseByteSize(s)
+	if err != nil {
+		return err
+	}
+	*b = byteSize(n)
+	return nil
 }
 
 // envDefaults reads the NMNSEARCH_* defaults of the flags, keeping the first

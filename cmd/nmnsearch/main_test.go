@@ -264,6 +264,8 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"nmnsearch", "-rate", "5", "-burst", "0"}, "-burst 0", ""},
 		{[]string{"nmnsearch", "-max-concurrent-searches", "-1"}, "-max-concurrent-searches -1", ""},
 		{[]string{"nmnsearch", "-trust-proxy=maybe"}, "invalid boolean", ""},
+		{[]string{"nmnsearch", "-cache-size", "lots"}, "invalid value", "-cache-size"},
+		{[]string{"nmnsearch", "-cache-size", "-1"}, "invalid value", ""},
 	} {
 		var stderr bytes.Buffer
 		err := run(context.Background(), tc.args, fakeEnv(nil), io.Discard, &stderr)
@@ -281,6 +283,7 @@ func TestRunErrors(t *testing.T) {
 		"NMNSEARCH_BURST":                   "1.5",
 		"NMNSEARCH_TRUST_PROXY":             "maybe",
 		"NMNSEARCH_MAX_CONCURRENT_SEARCHES": "many",
+		"NMNSEARCH_CACHE_SIZE":              "64 parsecs",
 	} {
 		err := run(context.Background(), []string{"nmnsearch"}, fakeEnv(map[string]string{key: value}), io.Discard, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), "$"+key) || !strings.Contains(err.Error(), value) {
@@ -298,7 +301,7 @@ func TestRunErrors(t *testing.T) {
 		t.Errorf("run -h = %v, want nil", err)
 	}
 	for _, env := range []string{"NMNSEARCH_ADDR", "NMNSEARCH_CORS_ORIGINS", "NMNSEARCH_RATE", "NMNSEARCH_BURST",
-		"NMNSEARCH_TRUST_PROXY", "NMNSEARCH_MAX_CONCURRENT_SEARCHES", "NMNSEARCH_METRICS_ADDR",
+		"NMNSEARCH_TRUST_PROXY", "NMNSEARCH_MAX_CONCURRENT_SEARCHES", "NMNSEARCH_METRICS_ADDR", "NMNSEARCH_CACHE_SIZE",
 		"NMNSEARCH_DATA", "NMNSEARCH_ADMIN_TOKEN", "NMNSEARCH_ADMIN_TOKEN_FILE", "ingest", "reindex"} {
 		if !strings.Contains(stderr.String(), env) {
 			t.Errorf("usage %q does not mention %s", stderr.String(), env)
