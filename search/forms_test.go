@@ -93,17 +93,11 @@ func TestDictionaryFormPrecisionAndMarks(t *testing.T) {
 			t.Errorf("整える matched %s without 整え: %s", h.ID, h.Text)
 		}
 	}
-	fsys := fstest.MapFS{"900_forms.txt": {Data: []byte(strings.Join([]string{
+	s := serviceOver(t, "900_forms.txt",
 		"語形の記事",
 		"ﾃﾞｰﾀを整えました。",
 		"水を飲んでいない日が続いた。",
-	}, "\n"))}}
-	ix, err := index.Build(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	s := New(ix)
+	)
 	for _, tt := range []struct{ q, mark string }{
 		{"整える", "ﾃﾞｰﾀを<mark>整え</mark>ました"},
 		{"データを整える", "<mark>ﾃﾞｰﾀ</mark>を<mark>整え</mark>ました"},

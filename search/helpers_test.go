@@ -2,8 +2,10 @@ package search
 
 import (
 	"os"
+	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 
 	"nmnsearch/index"
 )
@@ -29,4 +31,16 @@ func seedSearch(tb testing.TB) *Service {
 		tb.Fatal(seedErr)
 	}
 	return seedService
+}
+
+// serviceOver returns a Service over one article of these lines, stored as
+// the file name in an in-memory file system.
+func serviceOver(t *testing.T, name string, lines ...string) *Service {
+	t.Helper()
+	ix, err := index.Build(fstest.MapFS{name: {Data: []byte(strings.Join(lines, "\n"))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return New(ix)
 }

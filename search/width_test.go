@@ -4,27 +4,18 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"testing/fstest"
-
-	"nmnsearch/index"
 )
 
 // Text is folded to NFKC before it is tokenized, at index and query time,
 // while highlights mark the original characters.
 func TestWidthAndFormFolding(t *testing.T) {
-	fsys := fstest.MapFS{"900_width.txt": {Data: []byte(strings.Join([]string{
+	s := serviceOver(t, "900_width.txt",
 		"半角と全角の記事",
 		"臨床ﾃﾞｰﾀでは、ＮＡＤ＋が２０２４年に増えた。",
 		"ﾒﾗﾄﾆﾝとｺﾙﾁｿﾞｰﾙの話です。",
 		"Full-width ＳＩＲＴ１ appears here.",
 		"ｺﾞﾏと㍿の話。",
-	}, "\n"))}}
-	ix, err := index.Build(fsys)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
-	s := New(ix)
+	)
 	tests := []struct{ q, mark string }{
 		{"データ", "<mark>ﾃﾞｰﾀ</mark>"},
 		{"ﾃﾞｰﾀ", "<mark>ﾃﾞｰﾀ</mark>"},
