@@ -62,7 +62,7 @@ func (s *Service) MarkArticle(ctx context.Context, id, q string) ([][]Mark, erro
 		}
 		spans := make([][]span, len(a.Paragraphs))
 		for _, tq := range tqs {
-			req := bleve.NewSearchRequestOptions(withFilter(tq.q, filters(Request{Article: id}, false)),
+			req := bleve.NewSearchRequestOptions(withFilter(tq.q, filters(Request{Article: id})),
 				len(a.Paragraphs), 0, false)
 			req.IncludeLocations = true
 			sr, err := v.Bleve().SearchInContext(ctx, req)

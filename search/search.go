@@ -30,10 +30,6 @@ const (
 	MaxResultWindow = 1000 // page*size: deep paging is a crawl, not a search
 )
 
-// maxFacetKeys bounds the facet over FieldFacet: one key per distinct
-// (topic set, language) pair, a handful in practice.
-const maxFacetKeys = 1000
-
 // Article and Paragraph are the index's types, re-exported so that callers of
 // search need not import index.
 type (
@@ -101,6 +97,7 @@ type Service struct {
 	ix       *index.Index
 	mapping  mapping.IndexMapping
 	glossary glossary
+	facets   facetTables
 	wmu      sync.Mutex // admin writes, one at a time (see PutArticle)
 }
 
@@ -182,39 +179,32 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 		return res, nil
 	}
 
-	filtered := len(r.Topics) > 0 || r.Lang != ""
-	main := bleve.NewSearchRequestOptions(withFilter(text, filters(r, true)), r.Size, (r.Page-1)*r.Size, false)
-	main.IncludeLocations = true
+	// One pass over the hits scores them, counts them by facet key and
+	// drops those the topic and lang filters exclude (see facetQuery), and
+	// no field of a hit is read: ties in score go in reading order through
+	// the same table (paragraphOrder), and positions of matches are read for
+	// the hits returned only, by highlights.
+	fc := &facetCount{tables: &s.facets, keep: facetFilter(r)}
+	main := bleve.NewSearchRequestOptions(&facetQuery{withFilter(text, filters(r)), fc}, r.Size, (r.Page-1)*r.Size, false)
 	if r.Q == "" {
-		main.SortBy([]string{index.FieldArticle, index.FieldN})
+		main.SortByCustom(bsearch.SortOrder{&paragraphOrder{fc}})
 	} else {
-		main.SortBy([]string{"-_score", index.FieldArticle, index.FieldN})
-	}
-	facetReq := bleve.NewFacetRequest(index.FieldFacet, maxFacetKeys)
-	if !filtered {
-		main.AddFacet(index.FieldFacet, facetReq)
+		main.SortByCustom(bsearch.SortOrder{&bsearch.SortScore{Desc: true}, &paragraphOrder{fc}})
 	}
 	// One snapshot for the searches and the paragraphs they name: an article
 	// replaced meanwhile is seen whole, old or new, never a mix.
-	var counts map[string]int
 	err := s.ix.View(func(v *index.Snapshot) error {
 		sr, err := v.Bleve().SearchInContext(ctx, main)
 		if err != nil {
 			return fmt.Errorf("search: %w", err)
 		}
-		facetResult := sr.Facets[index.FieldFacet]
-		if filtered {
-			// Facets ignore the topic and lang filters: count over the query
-			// without them, once, and derive both facets from the combined key.
-			fr := bleve.NewSearchRequestOptions(withFilter(text, filters(r, false)), 0, 0, false)
-			fr.AddFacet(index.FieldFacet, facetReq)
-			fres, err := v.Bleve().SearchInContext(ctx, fr)
-			if err != nil {
-				return fmt.Errorf("facet search: %w", err)
-			}
-			facetResult = fres.Facets[index.FieldFacet]
-		}
 		res.Total = sr.Total
+		var located map[string]*bsearch.DocumentMatch
+		if r.Q != "" {
+			if located, err = s.locate(ctx, v, text, sr.Hits); err != nil {
+				return err
+			}
+		}
 		for _, h := range sr.Hits {
 			p, ok := v.Paragraph(h.ID)
 			if !ok {
@@ -234,21 +224,15 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 				Topics:    p.Topics,
 				Score:     score,
 				Text:      p.Text,
-				Highlight: Highlight(p.Text, mk.spans(p.Text, h)),
+				Highlight: Highlight(p.Text, mk.spans(p.Text, located[h.ID])),
 			})
-		}
-		if facetResult != nil {
-			counts = map[string]int{}
-			for _, t := range facetResult.Terms.Terms() {
-				counts[t.Term] = t.Count
-			}
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	res.Facets = facetsFrom(counts, r)
+	res.Facets = facetsFrom(fc.counts(), r)
 	res.TookMS = took(began)
 	return res, nil
 }
@@ -624,10 +608,8 @@ func (s *Service) termQuery(text string, mk *marks) query.Query {
 		alts = append(alts, q)
 	}
 	if enTokens > 0 {
-		pq := bleve.NewMatchPhraseQuery(text)
-		pq.SetField(index.FieldEN)
-		pq.Analyzer = index.AnalyzerENQuery
-		alts = append(alts, s.onField(index.FieldEN, pq))
+		toks := s.mapping.AnalyzerNamed(index.AnalyzerENQuery).Analyze([]byte(text))
+		alts = append(alts, s.onField(index.FieldEN, slotsQuery(positionSlots(toks), index.FieldEN)))
 	}
 	switch len(alts) {
 	case 0:
@@ -676,12 +658,8 @@ func (s *Service) jaPhrase(text string, mk *marks) query.Query {
 	switch {
 	case len(slots) == 0:
 		return nil
-	case len(slots) == 1 && len(slots[0]) == 1:
-		tq := bleve.NewTermQuery(slots[0][0])
-		tq.SetField(index.FieldJA)
-		q = tq
 	default:
-		q = query.NewMultiPhraseQuery(slots, index.FieldJA)
+		q = slotsQuery(slots, index.FieldJA)
 	}
 	q = s.onField(index.FieldJA, q)
 	if lone {
@@ -709,23 +687,45 @@ func (s *Service) baseFormQuery(text string) query.Query {
 	if len(toks) == 0 {
 		return nil
 	}
-	if len(toks) == 1 {
-		q := bleve.NewTermQuery(string(toks[0].Term))
-		q.SetField(index.FieldJABase)
-		q.SetBoost(baseFormBoost)
-		return q
+	q := slotsQuery(positionSlots(toks), index.FieldJABase)
+	q.(query.BoostableQuery).SetBoost(baseFormBoost)
+	return q
+}
+
+// positionSlots groups tokens by position, as bleve's match-phrase query
+// does: positions may skip one where punctuation stood, and the empty slot
+// there matches any term.
+func positionSlots(toks analysis.TokenStream) [][]string {
+	if len(toks) == 0 {
+		return nil
 	}
-	// Positions may skip one where punctuation stood: an empty slot there
-	// matches any term, as in bleve's match-phrase query.
 	first := toks[0].Position
 	slots := make([][]string, toks[len(toks)-1].Position-first+1)
 	for _, tok := range toks {
 		i := tok.Position - first
 		slots[i] = append(slots[i], string(tok.Term))
 	}
-	q := query.NewMultiPhraseQuery(slots, index.FieldJABase)
-	q.SetBoost(baseFormBoost)
-	return q
+	return slots
+}
+
+// slotsQuery is the phrase of slots in field (each slot: any of its terms),
+// or, for a single slot, its terms alone: a phrase of one position finds
+// the same paragraphs but reads every match's positions to check it, the
+// larger part of a search's time at 100,000 paragraphs.
+func slotsQuery(slots [][]string, field string) query.Query {
+	if len(slots) != 1 {
+		return query.NewMultiPhraseQuery(slots, field)
+	}
+	var alts []query.Query
+	for _, t := range slots[0] {
+		tq := bleve.NewTermQuery(t)
+		tq.SetField(field)
+		alts = append(alts, tq)
+	}
+	if len(alts) == 1 {
+		return alts[0]
+	}
+	return bleve.NewDisjunctionQuery(alts...)
 }
 
 func isASCIIAlnum(r rune) bool {
@@ -787,6 +787,9 @@ func (m *marks) addSuffix(tok *analysis.Token) {
 // spans returns the highlight spans of every location of every term a hit
 // matched in text.
 func (m *marks) spans(text string, h *bsearch.DocumentMatch) []span {
+	if h == nil {
+		return nil
+	}
 	var out []span
 	for field, terms := range h.Locations {
 		for term, locs := range terms {
@@ -829,32 +832,53 @@ func (m *marks) span(text, field, term string, start, end int) span {
 	return span{start, end}
 }
 
-// filters returns the filter clauses of r: article always, topic and lang
-// only when withFacetFilters (the facet search leaves them out).
-func filters(r Request, withFacetFilters bool) []query.Query {
-	var fs []query.Query
-	term := func(field, value string) query.Query {
-		q := bleve.NewTermQuery(value)
-		q.SetField(field)
-		return q
+// filters returns the clauses that restrict the search to what r scopes it
+// to (one article). Topic and lang are facet filters: see facetFilter.
+func filters(r Request) []query.Query {
+	if r.Article == "" {
+		return nil
 	}
-	if r.Article != "" {
-		fs = append(fs, term(index.FieldArticle, r.Article))
+	q := bleve.NewTermQuery(r.Article)
+	q.SetField(index.FieldArticle)
+	return []query.Query{q}
+}
+
+// facetFilter returns whether a paragraph with these topics and language
+// passes r's topic and lang filters (any of the topics), or nil when r has
+// none.
+func facetFilter(r Request) func(topics []string, lang string) bool {
+	if len(r.Topics) == 0 && r.Lang == "" {
+		return nil
 	}
-	if !withFacetFilters {
-		return fs
+	return func(topics []string, lang string) bool {
+		return (r.Lang == "" || lang == r.Lang) &&
+			(len(r.Topics) == 0 || slices.ContainsFunc(topics, func(t string) bool { return slices.Contains(r.Topics, t) }))
 	}
-	if len(r.Topics) > 0 {
-		var any []query.Query
-		for _, t := range r.Topics {
-			any = append(any, term(index.FieldTopic, t))
-		}
-		fs = append(fs, bleve.NewDisjunctionQuery(any...))
+}
+
+// locate runs text again over the given hits only, with the positions of
+// what matched, for their highlights: positions for every hit of the main
+// search would be read and thrown away.
+func (s *Service) locate(ctx context.Context, v *index.Snapshot, text query.Query, hits bsearch.DocumentMatchCollection) (map[string]*bsearch.DocumentMatch, error) {
+	if len(hits) == 0 {
+		return nil, nil
 	}
-	if r.Lang != "" {
-		fs = append(fs, term(index.FieldLang, r.Lang))
+	ids := make([]string, len(hits))
+	for i, h := range hits {
+		ids[i] = h.ID
 	}
-	return fs
+	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(text, bleve.NewDocIDQuery(ids)), len(ids), 0, false)
+	req.IncludeLocations = true
+	req.Score = "none"
+	sr, err := v.Bleve().SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("highlight search: %w", err)
+	}
+	located := make(map[string]*bsearch.DocumentMatch, len(sr.Hits))
+	for _, h := range sr.Hits {
+		located[h.ID] = h
+	}
+	return located, nil
 }
 
 // withFilter adds filter clauses that restrict q without changing scores.
@@ -910,23 +934,12 @@ func (s *Service) Articles() []*Article { return s.ix.Articles() }
 
 // Topics returns every known topic with its number of paragraphs.
 func (s *Service) Topics(ctx context.Context) ([]FacetValue, error) {
-	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), 0, 0, false)
-	req.AddFacet(index.FieldTopic, bleve.NewFacetRequest(index.FieldTopic, maxFacetKeys))
-	sr, err := s.ix.Bleve().SearchInContext(ctx, req)
-	if err != nil {
+	fc := &facetCount{tables: &s.facets}
+	req := bleve.NewSearchRequestOptions(&facetQuery{bleve.NewMatchAllQuery(), fc}, 0, 0, false)
+	if _, err := s.ix.Bleve().SearchInContext(ctx, req); err != nil {
 		return nil, fmt.Errorf("topics: %w", err)
 	}
-	counts := map[string]int{}
-	if f := sr.Facets[index.FieldTopic]; f != nil {
-		for _, t := range f.Terms.Terms() {
-			counts[t.Term] = t.Count
-		}
-	}
-	out := make([]FacetValue, 0, len(index.Topics))
-	for _, t := range index.Topics {
-		out = append(out, FacetValue{t, counts[t]})
-	}
-	return out, nil
+	return facetsFrom(fc.counts(), Request{}).Topic, nil
 }
 
 // Version identifies the index snapshot searches see now; see

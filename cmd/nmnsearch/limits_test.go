@@ -264,3 +264,34 @@ func TestRunMetrics(t *testing.T) {
 		t.Error("the metrics listener still serves after run returned")
 	}
 }
+
+var profilerListeningRE = regexp.MustCompile(`msg="profiler listening" addr=(127\.0\.0\.1:\d+)`)
+
+// -debug-addr serves Go's profiler on a listener of its own, and only there.
+func TestRunProfiler(t *testing.T) {
+	p := startProc(t, []string{"nmnsearch", "-addr", "127.0.0.1:0", "-debug-addr", "127.0.0.1:0"}, nil)
+	m := profilerListeningRE.FindStringSubmatch(p.stdout.String())
+	if m == nil {
+		t.Fatalf("no profiler listening line:\n%s", p.stdout)
+	}
+	waitReady(t, p.base)
+	if a := fetch("http://" + m[1] + "/debug/pprof/heap?debug=1"); a.status != http.StatusOK || !strings.Contains(a.body, "heap profile") {
+		t.Errorf("/debug/pprof/heap on -debug-addr: %d %.100s", a.status, a.body)
+	}
+	if a := fetch("http://" + m[1] + "/debug/pprof/profile?seconds=1"); a.status != http.StatusOK || len(a.body) == 0 {
+		t.Errorf("a one-second CPU profile: %d, %d bytes", a.status, len(a.body))
+	}
+	if a := fetch(p.base + "/debug/pprof/"); a.status != http.StatusNotFound {
+		t.Errorf("/debug/pprof/ on -addr: %d, want 404", a.status)
+	}
+	if a := fetch("http://" + m[1] + "/api/search?q=x"); a.status != http.StatusNotFound {
+		t.Errorf("the API on -debug-addr: %d, want 404", a.status)
+	}
+
+	// Without the flag there is no profiler anywhere.
+	base, _ := start(t, []string{"nmnsearch", "-addr", "127.0.0.1:0"}, nil)
+	waitReady(t, base)
+	if a := fetch(base + "/debug/pprof/"); a.status != http.StatusNotFound {
+		t.Errorf("/debug/pprof/ without -debug-addr: %d, want 404", a.status)
+	}
+}

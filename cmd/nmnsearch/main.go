@@ -121,6 +121,8 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		"searches that may run at once, past which 503 overloaded; 0 for no cap (env NMNSEARCH_MAX_CONCURRENT_SEARCHES)")
 	metricsAddr := fs.String("metrics-addr", env.str("NMNSEARCH_METRICS_ADDR", defaultMetricsAddr),
 		"serve /metrics on this address instead of on -addr (env NMNSEARCH_METRICS_ADDR)")
+	debugAddr := fs.String("debug-addr", env.str("NMNSEARCH_DEBUG_ADDR", ""),
+		"serve Go's profiler (/debug/pprof/) on this address, loopback only; off when empty (env NMNSEARCH_DEBUG_ADDR)")
 	cacheSize := byteSize(envParse(env, "NMNSEARCH_CACHE_SIZE", int64(server.DefaultCacheBytes), server.ParseByteSize))
 	fs.Var(&cacheSize, "cache-size",
 		"bytes of search, suggest and topics answers kept in memory, e.g. 64MiB or 1048576; 0 for no response cache (env NMNSEARCH_CACHE_SIZE)")
@@ -180,6 +182,13 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		}
 		listeners = append(listeners, mln)
 	}
+	var dln net.Listener
+	if *debugAddr != "" {
+		if dln, err = net.Listen("tcp", *debugAddr); err != nil {
+			return fmt.Errorf("debug: %w", err)
+		}
+		listeners = append(listeners, dln)
+	}
 
 	metrics := server.NewMetrics()
 	ix, err := openIndex(*dataDir)
@@ -225,6 +234,10 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		servers = append(servers, server.NewHTTPServer(mln.Addr().String(), mux))
 		opts = append(opts, server.WithoutMetricsRoute())
 		logger.Info("metrics listening", "addr", mln.Addr().String())
+	}
+	if dln != nil {
+		servers = append(servers, profilerServer(dln.Addr().String()))
+		logger.Info("profiler listening", "addr", dln.Addr().String())
 	}
 	servers[0].Handler = server.New(logger, searcher, opts...)
 	logger.Info("listening", "addr", ln.Addr().String(), "data", dataLabel(*dataDir), "admin", token != "",

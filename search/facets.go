@@ -1,0 +1,295 @@
+package search
+
+import (
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/numeric"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"nmnsearch/index"
+)
+
+// Facets are counted while the query's hits stream past, not by bleve's
+// facet builder: that one reads the facet field's doc values for every hit
+// (and a sort on fields reads theirs), which at 100,000 paragraphs was more
+// than half of a search's CPU. Here each hit costs one slice lookup: a
+// facetTable maps the snapshot's document numbers to their FieldFacet key,
+// built once per index snapshot from the facet field's posting lists.
+//
+// The topic and lang filters are applied in the same pass (a hit whose key
+// the request filters out is counted, then dropped), so disjunctive facets
+// need no second search.
+
+// facetTable is the FieldFacet key and the paragraph order of every live
+// document of one index reader (a scorch snapshot).
+type facetTable struct {
+	reader bleveindex.IndexReader // the snapshot it describes; compared, never used
+	keys   []string               // keys[0] is "" for documents without one
+	ofDoc  []uint16               // index into keys by document number
+	// order holds orderBytes per document number: its article's rank among
+	// the article ids, then its paragraph number, both big-endian, so that
+	// comparing two substrings compares (article, n).
+	order string
+}
+
+const orderBytes = 8
+
+// key returns the index into keys of the document with this internal id.
+// scorch's internal ids are 8-byte big-endian document numbers, unique
+// within a snapshot.
+func (t *facetTable) key(id bleveindex.IndexInternalID) uint16 {
+	if n, ok := docNum(id); ok && n < uint64(len(t.ofDoc)) {
+		return t.ofDoc[n]
+	}
+	return 0
+}
+
+// orderOf returns the (article, n) sort key of the document with this
+// internal id.
+func (t *facetTable) orderOf(id bleveindex.IndexInternalID) string {
+	if n, ok := docNum(id); ok && n < uint64(len(t.order)/orderBytes) {
+		return t.order[n*orderBytes : (n+1)*orderBytes]
+	}
+	return "\xff\xff\xff\xff\xff\xff\xff\xff"
+}
+
+func docNum(id bleveindex.IndexInternalID) (uint64, bool) {
+	if len(id) != 8 {
+		return 0, false
+	}
+	return binary.BigEndian.Uint64(id), true
+}
+
+// maxFacetKeys bounds the distinct FieldFacet keys (topic sets × languages:
+// 16 today), so that a key index fits a uint16 with room to spare.
+const maxFacetKeys = 1000
+
+func buildFacetTable(ctx context.Context, r bleveindex.IndexReader) (*facetTable, error) {
+	t := &facetTable{reader: r}
+	var order []byte
+	setOrder := func(doc uint64, at int, v uint32) {
+		if need := int(doc+1) * orderBytes; need > len(order) {
+			order = append(order, make([]byte, need-len(order))...)
+		}
+		binary.BigEndian.PutUint32(order[int(doc)*orderBytes+at:], v)
+	}
+	keys, err := eachTerm(ctx, r, index.FieldFacet, func(k int, term string, doc uint64) {
+		if doc >= uint64(len(t.ofDoc)) {
+			t.ofDoc = slices.Grow(t.ofDoc, int(doc+1)-len(t.ofDoc))[:doc+1]
+		}
+		t.ofDoc[doc] = uint16(k + 1)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if len(keys) >= maxFacetKeys {
+		return nil, fmt.Errorf("%d distinct %s keys, more than %d", len(keys), index.FieldFacet, maxFacetKeys)
+	}
+	t.keys = append([]string{""}, keys...)
+	// Article ids come from the dictionary in order; paragraph numbers are
+	// the numeric field's full-precision terms (shift 0).
+	if _, err := eachTerm(ctx, r, index.FieldArticle, func(k int, _ string, doc uint64) {
+		setOrder(doc, 0, uint32(k))
+	}); err != nil {
+		return nil, err
+	}
+	if _, err := eachTerm(ctx, r, index.FieldN, func(_ int, term string, doc uint64) {
+		if shift, err := numeric.PrefixCoded(term).Shift(); err != nil || shift != 0 {
+			return
+		}
+		if i, err := numeric.PrefixCoded(term).Int64(); err == nil {
+			setOrder(doc, 4, uint32(numeric.Int64ToFloat64(i)))
+		}
+	}); err != nil {
+		return nil, err
+	}
+	t.order = string(order)
+	return t, nil
+}
+
+// eachTerm calls fn with every term of field (k counts them, in dictionary
+// order) and each live document number that has it.
+func eachTerm(ctx context.Context, r bleveindex.IndexReader, field string, fn func(k int, term string, doc uint64)) ([]string, error) {
+	dict, err := r.FieldDict(field)
+	if err != nil {
+		return nil, err
+	}
+	var terms []string
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			dict.Close()
+			return nil, err
+		}
+		if e == nil {
+			break
+		}
+		terms = append(terms, e.Term)
+	}
+	if err := dict.Close(); err != nil {
+		return nil, err
+	}
+	var tfd bleveindex.TermFieldDoc
+	for k, term := range terms {
+		tfr, err := r.TermFieldReader(ctx, []byte(term), field, false, false, false)
+		if err != nil {
+			return nil, err
+		}
+		for {
+			d, err := tfr.Next(tfd.Reset())
+			if err != nil {
+				tfr.Close()
+				return nil, err
+			}
+			if d == nil {
+				break
+			}
+			doc, ok := docNum(d.ID)
+			if !ok {
+				tfr.Close()
+				return nil, fmt.Errorf("internal id of %d bytes: not a scorch index", len(d.ID))
+			}
+			fn(k, term, doc)
+		}
+		if err := tfr.Close(); err != nil {
+			return nil, err
+		}
+	}
+	return terms, nil
+}
+
+// facetTables keeps the table of the snapshot searches see now; a new
+// snapshot (a write, a segment merge) replaces it on first use.
+type facetTables struct {
+	cur atomic.Pointer[facetTable]
+	mu  sync.Mutex // one build at a time
+}
+
+func (c *facetTables) get(ctx context.Context, r bleveindex.IndexReader) (*facetTable, error) {
+	if t := c.cur.Load(); t != nil && t.reader == r {
+		return t, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if t := c.cur.Load(); t != nil && t.reader == r {
+		return t, nil
+	}
+	t, err := buildFacetTable(ctx, r)
+	if err != nil {
+		return nil, fmt.Errorf("facet table: %w", err)
+	}
+	c.cur.Store(t)
+	return t, nil
+}
+
+// facetCount is one search's facet counts and filter, filled in by the
+// searcher of its facetQuery.
+type facetCount struct {
+	tables *facetTables
+	keep   func(topics []string, lang string) bool // nil keeps every hit
+
+	table *facetTable
+	n     []int // hits by key index, filtered out or not
+}
+
+// counts returns the hits counted by FieldFacet key.
+func (fc *facetCount) counts() map[string]int {
+	if fc.table == nil {
+		return nil
+	}
+	m := make(map[string]int, len(fc.n))
+	for k, n := range fc.n {
+		if n > 0 && k > 0 {
+			m[fc.table.keys[k]] = n
+		}
+	}
+	return m
+}
+
+// facetQuery is a query whose searcher counts every hit of the query it
+// wraps by facet key and passes on only those fc keeps. It must be the
+// top-level query: a searcher that skips ahead (Advance) skips counting.
+type facetQuery struct {
+	query.Query
+	fc *facetCount
+}
+
+func (q *facetQuery) MarshalJSON() ([]byte, error) { return json.Marshal(q.Query) }
+
+func (q *facetQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	t, err := q.fc.tables.get(ctx, r)
+	if err != nil {
+		return nil, err
+	}
+	inner, err := q.Query.Searcher(ctx, r, m, opts)
+	if err != nil {
+		return nil, err
+	}
+	fc := q.fc
+	fc.table = t
+	fc.n = make([]int, len(t.keys))
+	keep := make([]bool, len(t.keys))
+	for k, key := range t.keys {
+		keep[k] = fc.keep == nil || (k > 0 && fc.keep(index.ParseFacetKey(key)))
+	}
+	return &facetSearcher{Searcher: inner, table: t, n: fc.n, keep: keep}, nil
+}
+
+type facetSearcher struct {
+	bsearch.Searcher
+	table *facetTable
+	n     []int
+	keep  []bool
+}
+
+func (s *facetSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	dm, err := s.Searcher.Next(ctx)
+	return s.pass(ctx, dm, err)
+}
+
+func (s *facetSearcher) Advance(ctx *bsearch.SearchContext, id bleveindex.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	dm, err := s.Searcher.Advance(ctx, id)
+	return s.pass(ctx, dm, err)
+}
+
+// pass counts dm and returns it, or the next hit s keeps.
+func (s *facetSearcher) pass(ctx *bsearch.SearchContext, dm *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
+	for dm != nil && err == nil {
+		k := s.table.key(dm.IndexInternalID)
+		s.n[k]++
+		if s.keep[k] {
+			return dm, nil
+		}
+		ctx.DocumentMatchPool.Put(dm)
+		dm, err = s.Searcher.Next(ctx)
+	}
+	return dm, err
+}
+
+// paragraphOrder is a sort key, (article, paragraph number), read from the
+// facet table rather than from each hit's doc values. After the score it
+// makes the order of equal scores the reading order, whatever order the
+// index holds the paragraphs in.
+type paragraphOrder struct{ fc *facetCount }
+
+func (o *paragraphOrder) Value(d *bsearch.DocumentMatch) string {
+	return o.fc.table.orderOf(d.IndexInternalID)
+}
+func (o *paragraphOrder) UpdateVisitor(string, []byte) {}
+func (o *paragraphOrder) DecodeValue(v string) string  { return v }
+func (o *paragraphOrder) Descending() bool             { return false }
+func (o *paragraphOrder) RequiresDocID() bool          { return false }
+func (o *paragraphOrder) RequiresScoring() bool        { return false }
+func (o *paragraphOrder) RequiresFields() []string     { return nil }
+func (o *paragraphOrder) Reverse()                     {}
+func (o *paragraphOrder) Copy() bsearch.SearchSort     { c := *o; return &c }
+func (o *paragraphOrder) MarshalJSON() ([]byte, error) { return json.Marshal("paragraph order") }
