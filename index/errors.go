@@ -29,4 +29,8 @@ var (
 	ErrLocked = errors.New("data directory is in use by another process")
 	// ErrClosed is the answer of every write, View and Reindex after Close.
 	ErrClosed = errors.New("index is closed")
+	// ErrReadOnly is the answer of every write and Reindex of an index
+	// opened with OpenReadOnly, and Open's answer for a directory Publish
+	// made: replicas serve it, and only the writer's directory changes.
+	ErrReadOnly = errors.New("index is read-only")
 )

@@ -79,6 +79,7 @@ type Index struct {
 
 	// On disk only.
 	dir       string
+	readOnly  bool // OpenReadOnly: no write, Reindex or persist
 	store     *store
 	stamp     string // what the index was built with (see Open)
 	seq       uint64 // the last write's sequence number in the store; under wmu
@@ -259,6 +260,9 @@ func (ix *Index) Delete(id string) error {
 // write parses and measures arts, stores them (on disk) with deletes as one
 // write, then applies them.
 func (ix *Index) write(arts []Article, deletes []string) error {
+	if ix.readOnly {
+		return ErrReadOnly
+	}
 	var puts []*Article
 	at := map[string]int{}
 	for i := range arts {

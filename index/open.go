@@ -123,7 +123,10 @@ func Open(dir string, seeds fs.FS) (*Index, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("data directory: %w", err)
 	}
-	st, err := openStore(filepath.Join(dir, storeFile))
+	if err := refusePublished(dir); err != nil {
+		return nil, err
+	}
+	st, err := openStore(filepath.Join(dir, storeFile), false)
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +219,13 @@ func (ix *Index) openExisting(m storeMeta) (reason string, err error) {
 	if m.index == "" {
 		return "no index directory recorded", nil
 	}
-	b, err := bleve.OpenUsing(filepath.Join(ix.dir, m.index), scorchConfig())
+	config := scorchConfig()
+	if ix.readOnly {
+		// No persister or merger, the root bolt opened read-only with a
+		// shared lock: nothing in the directory changes.
+		config["read_only"] = true
+	}
+	b, err := bleve.OpenUsing(filepath.Join(ix.dir, m.index), config)
 	if err != nil {
 		return fmt.Sprintf("index unreadable: %v", err), nil
 	}
@@ -264,6 +273,9 @@ func (ix *Index) openExisting(m storeMeta) (reason string, err error) {
 	if !complete {
 		return fmt.Sprintf("index is behind the store's log (write %d, store %d)", applied, m.seq), nil
 	}
+	if len(ids) > 0 && ix.readOnly {
+		return fmt.Sprintf("the index lacks %d writes the store holds (its writer stopped before persisting them)", len(ids)), nil
+	}
 	if len(ids) > 0 {
 		var puts []*Article
 		var deletes []string
@@ -287,8 +299,10 @@ func (ix *Index) openExisting(m storeMeta) (reason string, err error) {
 		return fmt.Sprintf("index unreadable: %v", err), nil
 	}
 	// The log up to what the index had on disk is no longer needed.
-	if err := ix.store.prune(applied); err != nil {
-		return "", err
+	if !ix.readOnly {
+		if err := ix.store.prune(applied); err != nil {
+			return "", err
+		}
 	}
 	opened = true
 	ix.publish(snap)
@@ -477,6 +491,9 @@ func (ix *Index) Reindex() error {
 	if closed {
 		return ErrClosed
 	}
+	if ix.readOnly {
+		return ErrReadOnly
+	}
 	if ix.store == nil {
 		ix.wmu.Lock()
 		defer ix.wmu.Unlock()
@@ -604,7 +621,7 @@ func (ix *Index) Close() error {
 	cur.waitUsers()
 	b := cur.bleve
 	var errs []error
-	if ix.store != nil {
+	if ix.store != nil && !ix.readOnly {
 		// So that the next Open has nothing to re-apply.
 		errs = append(errs, persist(b, ix.applied))
 	}

@@ -96,13 +96,31 @@ type storeMeta struct {
 	index string
 }
 
-func openStore(path string) (*store, error) {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout})
+// openStore opens the store at path, creating it and its buckets if need
+// be. readOnly opens it as it is, with a shared lock that other read-only
+// opens share and a writer's excludes (bbolt's flock), and writes nothing.
+func openStore(path string, readOnly bool) (*store, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout, ReadOnly: readOnly})
 	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("%w: %s stayed locked for %v", ErrLocked, path, lockTimeout)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
+	}
+	if readOnly {
+		err = db.View(func(tx *bolt.Tx) error {
+			for _, b := range [][]byte{bucketMeta, bucketArticles, bucketLog, bucketDeleted} {
+				if tx.Bucket(b) == nil {
+					return fmt.Errorf("%s has no %s bucket: not a store nmnsearch wrote", path, b)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("open store: %w", err)
+		}
+		return &store{db: db}, nil
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketMeta, bucketArticles, bucketLog, bucketDeleted} {
