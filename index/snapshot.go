@@ -84,6 +84,9 @@ func (s *Snapshot) with(puts []*Article, deletes []string) map[string]*Article {
 // snapshot's maps describe it: no write or swap happens meanwhile.
 func (s *Snapshot) Bleve() bleve.Index { return s.bleve }
 
+// Len returns the number of paragraphs.
+func (s *Snapshot) Len() int { return len(s.paragraphs) }
+
 // Paragraph returns the paragraph with this id.
 func (s *Snapshot) Paragraph(id string) (*Paragraph, bool) {
 	p, ok := s.paragraphs[id]
