@@ -82,7 +82,7 @@ func buildFacetTable(ctx context.Context, r bleveindex.IndexReader) (*facetTable
 		}
 		binary.BigEndian.PutUint32(order[int(doc)*orderBytes+at:], v)
 	}
-	keys, err := eachTerm(ctx, r, index.FieldFacet, func(k int, term string, doc uint64) {
+	keys, err := eachTerm(ctx, r, index.FieldFacet, nil, func(k int, term string, doc uint64) {
 		if doc >= uint64(len(t.ofDoc)) {
 			t.ofDoc = slices.Grow(t.ofDoc, int(doc+1)-len(t.ofDoc))[:doc+1]
 		}
@@ -97,15 +97,12 @@ func buildFacetTable(ctx context.Context, r bleveindex.IndexReader) (*facetTable
 	t.keys = append([]string{""}, keys...)
 	// Article ids come from the dictionary in order; paragraph numbers are
 	// the numeric field's full-precision terms (shift 0).
-	if _, err := eachTerm(ctx, r, index.FieldArticle, func(k int, _ string, doc uint64) {
+	if _, err := eachTerm(ctx, r, index.FieldArticle, nil, func(k int, _ string, doc uint64) {
 		setOrder(doc, 0, uint32(k))
 	}); err != nil {
 		return nil, err
 	}
-	if _, err := eachTerm(ctx, r, index.FieldN, func(_ int, term string, doc uint64) {
-		if shift, err := numeric.PrefixCoded(term).Shift(); err != nil || shift != 0 {
-			return
-		}
+	if _, err := eachTerm(ctx, r, index.FieldN, fullPrecision, func(_ int, term string, doc uint64) {
 		if i, err := numeric.PrefixCoded(term).Int64(); err == nil {
 			setOrder(doc, 4, uint32(numeric.Int64ToFloat64(i)))
 		}
@@ -116,9 +113,17 @@ func buildFacetTable(ctx context.Context, r bleveindex.IndexReader) (*facetTable
 	return t, nil
 }
 
-// eachTerm calls fn with every term of field (k counts them, in dictionary
-// order) and each live document number that has it.
-func eachTerm(ctx context.Context, r bleveindex.IndexReader, field string, fn func(k int, term string, doc uint64)) ([]string, error) {
+// fullPrecision reports whether a numeric field's term is a value itself,
+// not one of the coarser prefixes indexed for range queries.
+func fullPrecision(term string) bool {
+	shift, err := numeric.PrefixCoded(term).Shift()
+	return err == nil && shift == 0
+}
+
+// eachTerm calls fn with every term of field that keep accepts (all when
+// keep is nil; k counts them, in dictionary order) and each live document
+// number that has it.
+func eachTerm(ctx context.Context, r bleveindex.IndexReader, field string, keep func(string) bool, fn func(k int, term string, doc uint64)) ([]string, error) {
 	dict, err := r.FieldDict(field)
 	if err != nil {
 		return nil, err
@@ -133,7 +138,9 @@ func eachTerm(ctx context.Context, r bleveindex.IndexReader, field string, fn fu
 		if e == nil {
 			break
 		}
-		terms = append(terms, e.Term)
+		if keep == nil || keep(e.Term) {
+			terms = append(terms, e.Term)
+		}
 	}
 	if err := dict.Close(); err != nil {
 		return nil, err
