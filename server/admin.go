@@ -329,3 +329,14 @@ func bodyError(err error) error {
 	// of JSON.
 	return errorf(CodeInvalidBody, "the body is not a JSON article: %s", strings.TrimPrefix(err.Error(), "json: "))
 }
+
+// handleReadOnly answers every admin request of a read-only replica: 403
+// read_only, Cache-Control: no-store.
+func handleReadOnly(logger *slog.Logger) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		writeError(w, r, logger, errorf(CodeReadOnly,
+			"this server is a read-only replica of a published index: send %s %s to the writer, then publish again",
+			r.Method, r.URL.Path))
+	})
+}

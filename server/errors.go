@@ -24,6 +24,7 @@ const (
 	CodeRateLimited      = "rate_limited"       // the client spent its tokens (-rate, -burst)
 	CodeOverloaded       = "overloaded"         // every search slot stayed busy (-max-concurrent-searches)
 	CodeBodyTooLarge     = "body_too_large"     // a body past MaxBodyBytes
+	CodeReadOnly         = "read_only"          // a write sent to a read-only replica (WithReadOnly)
 )
 
 // StatusClientClosedRequest is the status logged when the client cancels
@@ -50,6 +51,7 @@ var statusByCode = map[string]int{
 	CodeInvalidBody:           http.StatusBadRequest,
 	CodeUnsupportedMediaType:  http.StatusUnsupportedMediaType,
 	CodeUnauthorized:          http.StatusUnauthorized,
+	CodeReadOnly:              http.StatusForbidden,
 }
 
 // Reasons a request is refused, the reason label of requests_rejected_total
@@ -63,6 +65,7 @@ const (
 	ReasonMethodNotAllowed = "method_not_allowed"
 	ReasonOriginNotAllowed = "origin_not_allowed"
 	ReasonUnauthorized     = "unauthorized" // an admin request without the token
+	ReasonReadOnly         = "read_only"    // a write sent to a read-only replica
 )
 
 // rejectionByCode says which error codes are refusals and why. A code not
@@ -81,6 +84,7 @@ var rejectionByCode = map[string]string{
 	CodeInvalidBody:           ReasonBadRequest,
 	CodeUnsupportedMediaType:  ReasonBadRequest,
 	CodeUnauthorized:          ReasonUnauthorized,
+	CodeReadOnly:              ReasonReadOnly,
 }
 
 // internalMessage is all a caller learns of an internal error.

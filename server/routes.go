@@ -28,6 +28,8 @@ type routes struct {
 	adminAuth    *adminAuth     // the token
 	adminClients *clientLimiter // the admin routes' own rate limit; nil: none
 	metricsSink  *Metrics       // where a reindex is counted
+
+	readOnly bool // a replica: the admin routes answer 403 read_only
 }
 
 // add is every route of the service, in one place. Everything but the admin
@@ -53,6 +55,9 @@ type routes struct {
 //     then limitBody(h, MaxBodyBytes) for the route that reads a body.
 //     Without WithAdmin these routes do not exist: PUT and DELETE on
 //     /api/articles/{id} are 405 like any method a path does not take.
+//   - on a read-only replica (WithReadOnly), the admin routes instead,
+//     with or without WithAdmin: 403 read_only to every request, before
+//     anything else, since there is nothing to protect or to spend.
 func (rt *routes) add() {
 	rt.probe("/healthz", handleHealthz(rt.logger, rt.s))
 	rt.probe("/readyz", handleReadyz(rt.logger, rt.s))
@@ -66,7 +71,12 @@ func (rt *routes) add() {
 	rt.api("/api/topics", true, topicsCacheKey, handleTopics(rt.logger, rt.s))
 	rt.api("/api/suggest", true, suggestCacheKey, handleSuggest(rt.logger, rt.s))
 
-	if rt.admin != nil {
+	switch {
+	case rt.readOnly:
+		refuse := handleReadOnly(rt.logger)
+		rt.handle("/api/articles/{id}", refuse, "PUT", "DELETE")
+		rt.handle("/api/admin/reindex", refuse, "POST")
+	case rt.admin != nil:
 		rt.adminRoute("/api/articles/{id}", limitBody(handlePutArticle(rt.logger, rt.admin), MaxBodyBytes), "PUT")
 		rt.adminRoute("/api/articles/{id}", handleDeleteArticle(rt.logger, rt.admin), "DELETE")
 		rt.adminRoute("/api/admin/reindex", handleReindex(rt.logger, rt.admin, rt.s, rt.metricsSink), "POST")

@@ -56,6 +56,7 @@ type config struct {
 	adminBurst   int
 	cacheBytes   int64 // 0: no response cache
 	cacheVersion func() uint64
+	readOnly     bool
 }
 
 // WithCORS sets which origins may read the read-only API from a browser; the
@@ -122,6 +123,15 @@ func WithAdminRateLimit(perSecond float64, burst int) Option {
 	return func(c *config) { c.adminRate, c.adminBurst = perSecond, burst }
 }
 
+// WithReadOnly serves a read-only replica: the admin routes (PUT and DELETE
+// /api/articles/{id}, POST /api/admin/reindex) exist, whatever WithAdmin
+// says, and answer every request 403 read_only, token or not, so that a
+// client learns that writes go to the writer rather than that the route is
+// missing.
+func WithReadOnly(readOnly bool) Option {
+	return func(c *config) { c.readOnly = readOnly }
+}
+
 // New returns the service's HTTP handler: every route of routes.go behind the
 // access log and metrics, the common headers and panic recovery, each route
 // with the limits of its kind. A nil logger discards.
@@ -168,7 +178,8 @@ func New(logger *slog.Logger, s Searcher, opts ...Option) http.Handler {
 	if cfg.metricsRoute {
 		rt.metrics = cfg.metrics.Handler()
 	}
-	if cfg.adminToken != "" {
+	rt.readOnly = cfg.readOnly
+	if cfg.adminToken != "" && !cfg.readOnly {
 		rt.admin = cfg.admin
 		rt.adminAuth = newAdminAuth(cfg.adminToken)
 		rt.adminClients = newClientLimiter(cfg.adminRate, cfg.adminBurst, MaxTrackedClients)
