@@ -352,3 +352,53 @@ func (c *adminClient) refusal(status int, body []byte) error {
 	}
 	return fmt.Errorf("%s answered %d", c.base, status)
 }
+
+// runPublish is "nmnsearch publish DEST": the data directory (-data), as
+// of its last write, copied into DEST, a new directory, for read-only
+// replicas (nmnsearch -read-only -data DEST). The data directory must be
+// free: a running writer holds it, and is stopped for the copy.
+func runPublish(name string, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet(name+" publish", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: %s publish [-data DIR] DEST\n\n"+
+			"Copies the data directory, as of its last write, into DEST, a directory that must not exist,\n"+
+			"for read-only replicas: %s -read-only -data DEST. Publish into a new directory each time.\n\n", name, name)
+		fs.PrintDefaults()
+	}
+	env := &envDefaults{getenv: getenv}
+	data := dataFlag(fs, env)
+	if err := parseCommand(fs, env, args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if fs.NArg() != 1 {
+		return errors.New("publish: name one destination directory, which must not exist")
+	}
+	if *data == "" {
+		return errors.New(`publish: -data is "": an index in memory lives only in its server; name the data directory`)
+	}
+	ix, err := index.Open(*data, seeds.FS)
+	if errors.Is(err, index.ErrLocked) {
+		return fmt.Errorf("publish: %w: a running server (or replicas) have %s open; stop the writer, publish, start it again",
+			err, dataLabel(*data))
+	}
+	if err != nil {
+		return fmt.Errorf("publish: open %s: %w", dataLabel(*data), err)
+	}
+	defer ix.Close()
+	printOpenInfo(stdout, *data, ix.OpenInfo())
+	p, err := ix.Publish(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if err := ix.Close(); err != nil {
+		return fmt.Errorf("publish: close the index: %w", err)
+	}
+	fmt.Fprintf(stdout, "published %s to %s: %d articles, write %d, %s, %.1f MB in %d ms\n",
+		dataLabel(*data), p.Dir, p.Articles, p.Seq, p.Index, float64(p.Bytes)/1e6, p.Took.Milliseconds())
+	fmt.Fprintf(stdout, "serve it with: %s -read-only -data %s\n", name, p.Dir)
+	return nil
+}

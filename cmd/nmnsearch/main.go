@@ -69,6 +69,7 @@ const (
 	cmdServe   = "serve"
 	cmdIngest  = "ingest"
 	cmdReindex = "reindex"
+	cmdPublish = "publish"
 )
 
 // run is the whole program: serve (the default), ingest or reindex, as the
@@ -82,10 +83,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	cmd := cmdServe
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		switch args[0] {
-		case cmdServe, cmdIngest, cmdReindex:
+		case cmdServe, cmdIngest, cmdReindex, cmdPublish:
 			cmd, args = args[0], args[1:]
 		default:
-			return fmt.Errorf("unexpected arguments: %q (commands: serve, ingest, reindex; %s -h for help)", args, name)
+			return fmt.Errorf("unexpected arguments: %q (commands: serve, ingest, reindex, publish; %s -h for help)", args, name)
 		}
 	}
 	switch cmd {
@@ -93,6 +94,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runIngest(ctx, name, args, getenv, stdout, stderr)
 	case cmdReindex:
 		return runReindex(ctx, name, args, getenv, stdout, stderr)
+	case cmdPublish:
+		return runPublish(name, args, getenv, stdout, stderr)
 	}
 	return serve(ctx, name, args, getenv, stdout, stderr)
 }
@@ -108,6 +111,8 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	addr := fs.String("addr", env.str("NMNSEARCH_ADDR", defaultAddr),
 		"listen address, host:port (env NMNSEARCH_ADDR)")
 	dataDir := dataFlag(fs, env)
+	readOnly := fs.Bool("read-only", env.bool("NMNSEARCH_READ_ONLY", false),
+		"serve -data as a read-only replica: a directory a writer published (nmnsearch publish), opened as it is, shared with other replicas; never rebuilt or seeded, admin writes refused 403 read_only (env NMNSEARCH_READ_ONLY)")
 	tokenFile := tokenFileFlag(fs, env)
 	corsOrigins := fs.String("cors-origins", env.str("NMNSEARCH_CORS_ORIGINS", defaultCORSOrigins),
 		"origins whose pages may read the read-only API, comma-separated, or * for any (env NMNSEARCH_CORS_ORIGINS)")
@@ -137,6 +142,9 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if *readOnly && *dataDir == "" {
+		return errors.New(`-read-only serves a data directory a writer published; -data is "" (in memory)`)
 	}
 	cors, err := server.ParseCORSOrigins(*corsOrigins)
 	if err != nil {
@@ -191,7 +199,7 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	}
 
 	metrics := server.NewMetrics()
-	ix, err := openIndex(*dataDir)
+	ix, err := openIndex(*dataDir, *readOnly)
 	if err != nil {
 		return err
 	}
@@ -203,6 +211,9 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		metrics.IndexBuilt(server.IndexOpen)
 	}
 	logOpenInfo(logger, *dataDir, info)
+	if *readOnly && token != "" {
+		logger.Warn("read-only: the admin token is ignored; the admin routes answer 403 read_only")
+	}
 	// Opening a data directory loads no dictionary; the first Japanese
 	// search or write would wait about a second for it. LoadDictionary is a
 	// sync.OnceValue: a search that needs it meanwhile waits for this load
@@ -226,6 +237,7 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		server.WithMetrics(metrics),
 		server.WithAdmin(token, svc),
 		server.WithCache(int64(cacheSize), svc.Version),
+		server.WithReadOnly(*readOnly),
 	}
 	servers := []*http.Server{server.NewHTTPServer(ln.Addr().String(), nil)}
 	if mln != nil {
@@ -240,7 +252,7 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		logger.Info("profiler listening", "addr", dln.Addr().String())
 	}
 	servers[0].Handler = server.New(logger, searcher, opts...)
-	logger.Info("listening", "addr", ln.Addr().String(), "data", dataLabel(*dataDir), "admin", token != "",
+	logger.Info("listening", "addr", ln.Addr().String(), "data", dataLabel(*dataDir), "read_only", *readOnly, "admin", token != "" && !*readOnly,
 		"cors_origins", cors.String(), "rate", *ratePerSec, "burst", *burst, "trust_proxy", *trustProxy,
 		"max_concurrent_searches", *maxSearches, "metrics_addr", cmp.Or(*metricsAddr, "(on addr)"))
 
@@ -296,6 +308,8 @@ func usage(fs *flag.FlagSet, name string) {
   %[1]s [serve] [flags]                 serve the search API, the box and the pages
   %[1]s ingest [-data DIR] FILE|DIR...  add or replace articles from files in the seeds' format
   %[1]s reindex [-data DIR]             rebuild the index from the stored articles
+  %[1]s publish [-data DIR] DEST        copy the data directory into DEST, a new directory, for
+                                        read-only replicas (%[1]s -read-only -data DEST)
 
 ingest and reindex work on the data directory, or, when a running server has
 it open, through that server's admin API (-addr, $NMNSEARCH_ADMIN_TOKEN).
@@ -347,12 +361,22 @@ func tokenSource(file string) string {
 	return "$NMNSEARCH_ADMIN_TOKEN"
 }
 
-// openIndex opens the index in dir ("" in memory) with the seeds, saying
-// what to do when another process has it.
-func openIndex(dir string) (*index.Index, error) {
-	ix, err := index.Open(dir, seeds.FS)
-	if errors.Is(err, index.ErrLocked) {
+// openIndex opens the index in dir ("" in memory) with the seeds, or, for
+// a replica, read-only as it is, saying what to do when another process has
+// it.
+func openIndex(dir string, readOnly bool) (*index.Index, error) {
+	var ix *index.Index
+	var err error
+	if readOnly {
+		ix, err = index.OpenReadOnly(dir)
+	} else {
+		ix, err = index.Open(dir, seeds.FS)
+	}
+	switch {
+	case errors.Is(err, index.ErrLocked) && !readOnly:
 		return nil, fmt.Errorf("%w: is another nmnsearch serving %s? Stop it, or give -data another directory", err, dir)
+	case errors.Is(err, index.ErrReadOnly):
+		return nil, fmt.Errorf("%w; to serve it as a replica, add -read-only", err)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open index in %s: %w", dataLabel(dir), err)
