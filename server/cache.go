@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"compress/gzip"
 	"container/list"
 	"crypto/sha256"
 	"encoding/base64"
@@ -94,10 +95,11 @@ type responseCache struct {
 }
 
 type cacheEntry struct {
-	key  string
-	body []byte
-	etag string
-	size int64
+	key     string
+	body    []byte
+	gzipped []byte // body compressed, or nil when short
+	etag    string
+	size    int64
 }
 
 // newResponseCache returns a cache of maxBytes, or nil (no cache) for 0.
@@ -127,8 +129,8 @@ func (c *responseCache) get(key string, v uint64) (*cacheEntry, bool) {
 // put files body under key at version v, evicting the least recently used
 // entries past the bound. An answer of an older version than the cache's is
 // dropped; one too big for the whole cache too.
-func (c *responseCache) put(key string, v uint64, body []byte, etag string) {
-	size := int64(len(key)+len(body)+len(etag)) + cacheEntryOverhead
+func (c *responseCache) put(key string, v uint64, body, gzipped []byte, etag string) {
+	size := int64(len(key)+len(body)+len(gzipped)+len(etag)) + cacheEntryOverhead
 	if size > c.max {
 		return
 	}
@@ -143,7 +145,7 @@ func (c *responseCache) put(key string, v uint64, body []byte, etag string) {
 	if el, ok := c.byKey[key]; ok {
 		c.remove(el)
 	}
-	c.byKey[key] = c.lru.PushFront(&cacheEntry{key: key, body: body, etag: etag, size: size})
+	c.byKey[key] = c.lru.PushFront(&cacheEntry{key: key, body: body, gzipped: gzipped, etag: etag, size: size})
 	c.bytes.Add(size)
 	for c.bytes.Load() > c.max {
 		c.remove(c.lru.Back())
@@ -242,7 +244,7 @@ func httpCache(c *responseCache, version func() uint64, m *Metrics, keyOf cacheK
 			if key, cacheable = keyOf(r); cacheable {
 				if e, ok := c.get(key, v); ok {
 					m.cacheRequests.WithLabelValues("hit").Inc()
-					writeCacheable(w, r, e.body, e.etag)
+					writeCacheable(w, r, e.body, e.gzipped, e.etag)
 					return
 				}
 				m.cacheRequests.WithLabelValues("miss").Inc()
@@ -258,10 +260,14 @@ func httpCache(c *responseCache, version func() uint64, m *Metrics, keyOf cacheK
 			return
 		}
 		etag := etagOf(buf.body)
+		var gz []byte
 		if cacheable {
-			c.put(key, v, buf.body, etag)
+			// Compressed once, sent many times: one packet instead of two
+			// for a typical search, a quarter of the bytes.
+			gz = gzipped(buf.body)
+			c.put(key, v, buf.body, gz, etag)
 		}
-		writeCacheable(w, r, buf.body, etag)
+		writeCacheable(w, r, buf.body, gz, etag)
 	})
 }
 
@@ -291,15 +297,41 @@ func etagOf(body []byte) string {
 	return weak + `"` + base64.RawURLEncoding.EncodeToString(h.Sum(sum[:0])[:16]) + `"`
 }
 
-// writeCacheable writes a 200 JSON body with its validators, or a 304 with
-// no body when the request's If-None-Match names etag.
-func writeCacheable(w http.ResponseWriter, r *http.Request, body []byte, etag string) {
+// minGzipBytes is the smallest answer worth compressing: below it the
+// answer and its headers fit one packet either way.
+const minGzipBytes = 1024
+
+// gzipped returns body compressed with gzip, or nil when it is shorter than
+// minGzipBytes.
+func gzipped(body []byte) []byte {
+	if len(body) < minGzipBytes {
+		return nil
+	}
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression) // a valid level: no error
+	zw.Write(body)
+	zw.Close()
+	return b.Bytes()
+}
+
+// writeCacheable writes a 200 JSON body with its validators, gz (body
+// compressed, or nil) instead when the client accepts gzip, or a 304 with no
+// body when the request's If-None-Match names the ETag of what it would get.
+// The compressed answer's ETag is the plain one's with -gz, as for the
+// static files: a cache must not take one for the other.
+func writeCacheable(w http.ResponseWriter, r *http.Request, body, gz []byte, etag string) {
 	h := w.Header()
+	h.Add("Vary", "Accept-Encoding")
+	if gz != nil && acceptsGzip(r.Header.Values("Accept-Encoding")) {
+		body, etag = gz, strings.TrimSuffix(etag, `"`)+`-gz"`
+		h.Set("Content-Encoding", "gzip")
+	}
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", cacheControl)
 	if noneMatch(r.Header.Values("If-None-Match"), etag) {
 		h.Del("Content-Type")
 		h.Del("Content-Length")
+		h.Del("Content-Encoding")
 		w.WriteHeader(http.StatusNotModified)
 		return
 	}

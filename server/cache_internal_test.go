@@ -45,12 +45,12 @@ func TestResponseCacheLRU(t *testing.T) {
 	body := []byte(strings.Repeat("x", 1000))
 	one := int64(len("k1")+len(body)+len(`"etag"`)) + cacheEntryOverhead
 	c := newResponseCache(2*one + one/2) // room for two entries, not three
-	c.put("k1", 1, body, `"etag"`)
-	c.put("k2", 1, body, `"etag"`)
+	c.put("k1", 1, body, nil, `"etag"`)
+	c.put("k2", 1, body, nil, `"etag"`)
 	if _, ok := c.get("k1", 1); !ok { // k1 now the most recent
 		t.Fatal("k1 missing with room for it")
 	}
-	c.put("k3", 1, body, `"etag"`)
+	c.put("k3", 1, body, nil, `"etag"`)
 	if _, ok := c.get("k2", 1); ok {
 		t.Error("k2, the least recently used, was not evicted")
 	}
@@ -63,12 +63,12 @@ func TestResponseCacheLRU(t *testing.T) {
 		t.Errorf("bytes = %d, want %d (bound %d)", got, 2*one, c.max)
 	}
 	// Replacing a key does not count it twice.
-	c.put("k3", 1, body, `"etag"`)
+	c.put("k3", 1, body, nil, `"etag"`)
 	if got := c.bytes.Load(); got != 2*one {
 		t.Errorf("bytes after replacing k3 = %d, want %d", got, 2*one)
 	}
 	// An answer bigger than the whole cache is not kept, and evicts nothing.
-	c.put("big", 1, make([]byte, c.max), `"etag"`)
+	c.put("big", 1, make([]byte, c.max), nil, `"etag"`)
 	if _, ok := c.get("big", 1); ok || c.lru.Len() != 2 {
 		t.Errorf("an answer over the bound was kept (%d entries)", c.lru.Len())
 	}
@@ -77,21 +77,21 @@ func TestResponseCacheLRU(t *testing.T) {
 // A new version empties the cache; an answer of an older one is dropped.
 func TestResponseCacheVersion(t *testing.T) {
 	c := newResponseCache(1 << 20)
-	c.put("k", 5, []byte("v5"), `"a"`)
+	c.put("k", 5, []byte("v5"), nil, `"a"`)
 	if _, ok := c.get("k", 6); ok {
 		t.Fatal("an entry of version 5 answered at version 6")
 	}
 	if c.lru.Len() != 0 || c.bytes.Load() != 0 {
 		t.Errorf("after version 6 was seen: %d entries, %d bytes; want none", c.lru.Len(), c.bytes.Load())
 	}
-	c.put("k", 5, []byte("v5"), `"a"`) // a search that began before the swap
+	c.put("k", 5, []byte("v5"), nil, `"a"`) // a search that began before the swap
 	if _, ok := c.get("k", 6); ok || c.lru.Len() != 0 {
 		t.Error("an answer of version 5 was kept at version 6")
 	}
 	if _, ok := c.get("k", 5); ok {
 		t.Error("a look-up of an old version was answered")
 	}
-	c.put("k", 6, []byte("v6"), `"b"`)
+	c.put("k", 6, []byte("v6"), nil, `"b"`)
 	if e, ok := c.get("k", 6); !ok || string(e.body) != "v6" {
 		t.Errorf("get(k, 6) = %v, %v; want v6 (a look-up of an old version must not empty the cache)", e, ok)
 	}

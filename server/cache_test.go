@@ -1,13 +1,17 @@
 package server_test
 
 import (
+	"compress/gzip"
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -348,5 +352,79 @@ func TestCacheConcurrentWrites(t *testing.T) {
 	rec := do(t, h, "GET", "/api/search?q=quokkafruit")
 	if res := decode[search.Result](t, rec); res.Total != 0 {
 		t.Errorf("after the last Delete quokkafruit has %d hits, want 0 (a stale cached answer)", res.Total)
+	}
+}
+
+// A cached answer goes out gzipped to a client that accepts gzip, under an
+// ETag of its own, and as it is to one that does not; both vary on
+// Accept-Encoding. Short answers are not compressed.
+func TestCacheGzip(t *testing.T) {
+	long := strings.Repeat("メラトニン melatonin ", 100)
+	f := &fakeSearcher{res: &search.Result{Query: "melatonin", Page: 1, Size: 10, Total: 1,
+		Hits: []search.Hit{{ID: "a-1", Text: long, Highlight: long}}}}
+	h, _ := newCachedHandler(f, 1<<20, fixedVersion)
+	gzipReq := func(target, ifNoneMatch string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest("GET", target, nil)
+		req.Header.Set("Accept-Encoding", "br;q=1, gzip;q=0.8")
+		if ifNoneMatch != "" {
+			req.Header.Set("If-None-Match", ifNoneMatch)
+		}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec
+	}
+	plain := do(t, h, "GET", "/api/search?q=melatonin")
+	for i, rec := range []*httptest.ResponseRecorder{gzipReq("/api/search?q=melatonin", ""), gzipReq("/api/search?q=melatonin", "")} {
+		if rec.Code != 200 || rec.Header().Get("Content-Encoding") != "gzip" {
+			t.Fatalf("request %d with gzip: %d, Content-Encoding %q", i, rec.Code, rec.Header().Get("Content-Encoding"))
+		}
+		sent := rec.Body.Len()
+		zr, err := gzip.NewReader(rec.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(body) != plain.Body.String() {
+			t.Errorf("gunzipped answer differs from the plain one:\n%.200s\n%.200s", body, plain.Body)
+		}
+		if n, _ := strconv.Atoi(rec.Header().Get("Content-Length")); n != sent || n*4 > plain.Body.Len() {
+			t.Errorf("Content-Length %s for %d gzipped bytes of %d plain", rec.Header().Get("Content-Length"), sent, plain.Body.Len())
+		}
+		if e, p := rec.Header().Get("ETag"), plain.Header().Get("ETag"); e == p || !strings.HasSuffix(e, `-gz"`) {
+			t.Errorf("gzipped ETag %s, plain %s; want the plain one with -gz", e, p)
+		}
+		if v := rec.Header().Values("Vary"); !slices.Contains(v, "Accept-Encoding") {
+			t.Errorf("gzipped answer Vary %q", v)
+		}
+	}
+	if plain.Header().Get("Content-Encoding") != "" || !slices.Contains(plain.Header().Values("Vary"), "Accept-Encoding") {
+		t.Errorf("plain answer: Content-Encoding %q, Vary %q", plain.Header().Get("Content-Encoding"), plain.Header().Values("Vary"))
+	}
+	if n := len(f.requests()); n != 1 {
+		t.Errorf("the searcher was asked %d times, want 1", n)
+	}
+	// Each representation revalidates with its own ETag only.
+	gzETag := gzipReq("/api/search?q=melatonin", "").Header().Get("ETag")
+	if rec := gzipReq("/api/search?q=melatonin", gzETag); rec.Code != http.StatusNotModified || rec.Header().Get("Content-Encoding") != "" {
+		t.Errorf("If-None-Match the gzipped ETag: %d, Content-Encoding %q; want 304 without", rec.Code, rec.Header().Get("Content-Encoding"))
+	}
+	if rec := gzipReq("/api/search?q=melatonin", plain.Header().Get("ETag")); rec.Code != 200 {
+		t.Errorf("If-None-Match the plain ETag, accepting gzip: %d, want 200", rec.Code)
+	}
+	// A short answer is sent as it is.
+	if rec := gzipReq("/api/topics", ""); rec.Code != 200 || rec.Header().Get("Content-Encoding") != "" {
+		t.Errorf("/api/topics with gzip: %d, Content-Encoding %q; want it plain", rec.Code, rec.Header().Get("Content-Encoding"))
+	}
+	// Without a cache, nothing is compressed.
+	off, _ := newCachedHandler(f, 0, fixedVersion)
+	req := httptest.NewRequest("GET", "/api/search?q=melatonin", nil)
+	req.Header.Set("Accept-Encoding", "gzip")
+	rec := httptest.NewRecorder()
+	off.ServeHTTP(rec, req)
+	if rec.Code != 200 || rec.Header().Get("Content-Encoding") != "" {
+		t.Errorf("cache off, with gzip: %d, Content-Encoding %q; want it plain", rec.Code, rec.Header().Get("Content-Encoding"))
 	}
 }
