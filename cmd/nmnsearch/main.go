@@ -251,7 +251,11 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		servers = append(servers, profilerServer(dln.Addr().String()))
 		logger.Info("profiler listening", "addr", dln.Addr().String())
 	}
-	servers[0].Handler = server.New(logger, searcher, opts...)
+	// The access log (and the server's errors) go through a buffer; the
+	// process's own lines above and below are written at once.
+	requestLog := newLogBuffer(stdout)
+	defer requestLog.Close()
+	servers[0].Handler = server.New(slog.New(slog.NewTextHandler(requestLog, nil)), searcher, opts...)
 	logger.Info("listening", "addr", ln.Addr().String(), "data", dataLabel(*dataDir), "read_only", *readOnly, "admin", token != "" && !*readOnly,
 		"cors_origins", cors.String(), "rate", *ratePerSec, "burst", *burst, "trust_proxy", *trustProxy,
 		"max_concurrent_searches", *maxSearches, "metrics_addr", cmp.Or(*metricsAddr, "(on addr)"))
@@ -279,6 +283,7 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 			failed = fmt.Errorf("shutdown: %w", err)
 		}
 	}
+	requestLog.Close() // every request answered is logged before "index closed"
 	// Close waits for a write still running (after a Shutdown timeout),
 	// then persists the index, so that the next start re-applies nothing.
 	began := time.Now()
