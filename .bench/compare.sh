@@ -24,6 +24,9 @@
 # Env: CORPORA ("seeds 100k"), ROUNDS (2), DURATION (10s), THREADS (2),
 #      CONNS (32), WRK_TIMEOUT (10s: wrk's default 2 s would drop the slowest
 #      answers from the latency figures and count them as socket errors),
+#      ACCEPT_ENCODING ("gzip, deflate, br", what a browser sends, to both
+#      engines: nmnsearch sends cached answers gzipped, Groonga ignores it;
+#      empty for none),
 #      OURS_PORT (18080), GROONGA_PORT (10041), PEERS (../shared/peers).
 set -euo pipefail
 
@@ -37,6 +40,7 @@ DURATION=${DURATION:-10s}
 THREADS=${THREADS:-2}
 CONNS=${CONNS:-32}
 WRK_TIMEOUT=${WRK_TIMEOUT:-10s}
+ACCEPT_ENCODING=${ACCEPT_ENCODING-gzip, deflate, br}
 OURS_PORT=${OURS_PORT:-18080}
 GROONGA_PORT=${GROONGA_PORT:-10041}
 export GROONGA_PORT
@@ -137,7 +141,7 @@ bench() {
   local raw=$OUT/wrk-$tag.txt
   { echo "# $corpus q=$q $engine cache=$cache round $round $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "# $url"
-    wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --timeout "$WRK_TIMEOUT" --latency "$url"; } >"$raw"
+    wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --timeout "$WRK_TIMEOUT" --latency -H "Accept-Encoding: $ACCEPT_ENCODING" "$url"; } >"$raw"
   printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$corpus" "$q" "$engine" "$cache" "$round" "$(awk '
       /Requests\/sec/ {rps=$2}
       /^ +50%/ {p50=$2} /^ +99%/ {p99=$2}
