@@ -726,7 +726,7 @@ func positionSlots(toks analysis.TokenStream) [][]string {
 // larger part of a search's time at 100,000 paragraphs.
 func slotsQuery(slots [][]string, field string) query.Query {
 	if len(slots) != 1 {
-		return query.NewMultiPhraseQuery(slots, field)
+		return newPhraseQuery(slots, field)
 	}
 	var alts []query.Query
 	for _, t := range slots[0] {

@@ -1,0 +1,205 @@
+package search
+
+import (
+	"context"
+	"math"
+	"slices"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+)
+
+// phraseQuery is bleve's multi-phrase query (each slot any of its terms, an
+// empty slot any term, positions in a row) with a leaner check of positions.
+// bleve's phrase searcher turns every candidate's positions into maps of
+// maps before looking for a path through them; a Japanese word is a phrase
+// of bigrams, and at 100,000 paragraphs that was 40% of a search for
+// メラトニン. Here the positions stay in the candidate's slice, sorted, and
+// the paths are found by binary search. Slops and fuzziness, which bleve's
+// query has and which nothing here uses, are not supported.
+type phraseQuery struct {
+	*query.MultiPhraseQuery // what it searches, and how it is shown as JSON
+}
+
+// maxPhraseSlots is the longest phrase phraseQuery checks itself (a slot
+// set is one bit of a uint64); longer ones go to bleve's searcher.
+const maxPhraseSlots = 64
+
+func newPhraseQuery(slots [][]string, field string) query.Query {
+	q := query.NewMultiPhraseQuery(slots, field)
+	if len(slots) > maxPhraseSlots {
+		return q
+	}
+	return &phraseQuery{q}
+}
+
+func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	opts.IncludeTermVectors = true
+	field := q.FieldVal
+	if field == "" {
+		field = m.DefaultSearchField()
+	}
+	s := &phraseSearcher{slotOf: map[string]uint64{}}
+	var subs []bsearch.Searcher
+	closeAll := func() {
+		for _, sub := range subs {
+			sub.Close()
+		}
+	}
+	for i, slot := range q.Terms {
+		var terms []bsearch.Searcher
+		for _, t := range slot {
+			if t == "" {
+				continue
+			}
+			s.slotOf[t] |= 1 << i
+			ts, err := searcher.NewTermSearcher(ctx, r, t, field, q.Boost(), opts)
+			if err != nil {
+				closeAll()
+				return nil, err
+			}
+			terms = append(terms, ts)
+		}
+		switch len(terms) {
+		case 0:
+			continue // any term stands here
+		case 1:
+			subs = append(subs, terms[0])
+		default:
+			d, err := searcher.NewDisjunctionSearcher(ctx, r, terms, 1, opts)
+			if err != nil {
+				closeAll()
+				return nil, err
+			}
+			subs = append(subs, d)
+		}
+		s.need = append(s.need, uint64(i))
+	}
+	if len(subs) == 0 {
+		return searcher.NewMatchNoneSearcher(r)
+	}
+	conj, err := searcher.NewConjunctionSearcher(ctx, r, subs, opts)
+	if err != nil {
+		closeAll()
+		return nil, err
+	}
+	// As bleve's phrase searcher does, so that scores are the same.
+	conj.SetQueryNorm(1 / math.Sqrt(conj.Weight()))
+	s.Searcher = conj
+	return s, nil
+}
+
+// phraseSearcher passes on the matches of a conjunction of the phrase's
+// slots whose positions line up, with only the positions on a path left
+// in them (those a highlight marks).
+type phraseSearcher struct {
+	bsearch.Searcher                   // the conjunction of the slots
+	slotOf           map[string]uint64 // slots each term stands in
+	need             []uint64          // the slots that are not empty, by index
+	at               []posSlots        // scratch: the candidate's positions
+	on               []bool            // scratch: FieldTermLocations on a path
+}
+
+type posSlots struct {
+	pos   uint64
+	slots uint64
+}
+
+func (s *phraseSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	dm, err := s.Searcher.Next(ctx)
+	return s.phrase(ctx, dm, err)
+}
+
+func (s *phraseSearcher) Advance(ctx *bsearch.SearchContext, id bleveindex.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	dm, err := s.Searcher.Advance(ctx, id)
+	return s.phrase(ctx, dm, err)
+}
+
+// phrase returns dm if its positions hold the phrase, else the next
+// candidate that does.
+func (s *phraseSearcher) phrase(ctx *bsearch.SearchContext, dm *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
+	for dm != nil && err == nil {
+		if s.keepPaths(dm) {
+			return dm, nil
+		}
+		ctx.DocumentMatchPool.Put(dm)
+		dm, err = s.Searcher.Next(ctx)
+	}
+	return dm, err
+}
+
+// keepPaths reports whether dm has the phrase, and leaves in its
+// FieldTermLocations only the positions on some path through it.
+func (s *phraseSearcher) keepPaths(dm *bsearch.DocumentMatch) bool {
+	ftls := dm.FieldTermLocations
+	s.at = s.at[:0]
+	for _, l := range ftls {
+		s.at = append(s.at, posSlots{l.Location.Pos, s.slotOf[l.Term]})
+	}
+	slices.SortFunc(s.at, func(a, b posSlots) int {
+		switch {
+		case a.pos < b.pos:
+			return -1
+		case a.pos > b.pos:
+			return 1
+		}
+		return 0
+	})
+	// slotsAt is every slot the terms at pos stand in.
+	slotsAt := func(pos uint64) uint64 {
+		i, _ := slices.BinarySearchFunc(s.at, pos, func(e posSlots, p uint64) int {
+			switch {
+			case e.pos < p:
+				return -1
+			case e.pos > p:
+				return 1
+			}
+			return 0
+		})
+		var m uint64
+		for ; i < len(s.at) && s.at[i].pos == pos; i++ {
+			m |= s.at[i].slots
+		}
+		return m
+	}
+	first := s.need[0]
+	s.on = slices.Grow(s.on[:0], len(ftls))[:len(ftls)]
+	clear(s.on)
+	found := false
+	for _, e := range s.at {
+		if e.slots&(1<<first) == 0 || e.pos < first {
+			continue
+		}
+		start := e.pos - first // the phrase's first position
+		ok := true
+		for _, i := range s.need[1:] {
+			if slotsAt(start+i)&(1<<i) == 0 {
+				ok = false
+				break
+			}
+		}
+		if !ok {
+			continue
+		}
+		found = true
+		for j, l := range ftls {
+			if p := l.Location.Pos; p >= start && p-start < 64 && s.slotOf[l.Term]&(1<<(p-start)) != 0 {
+				s.on[j] = true
+			}
+		}
+	}
+	if !found {
+		return false
+	}
+	kept := ftls[:0]
+	for j, l := range ftls {
+		if s.on[j] {
+			kept = append(kept, l)
+		}
+	}
+	dm.FieldTermLocations = kept
+	return true
+}

@@ -1,0 +1,127 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"nmnsearch/index"
+)
+
+// phraseQuery finds the paragraphs bleve's multi-phrase query finds, with
+// the same scores and the same positions to highlight, for phrases cut from
+// the seeds' own paragraphs (so that they match), the same with an extra
+// term in a slot, with a slot left empty, and with a word order swapped
+// (so that most do not match).
+func TestPhraseQueryAsBleve(t *testing.T) {
+	s := seedSearch(t)
+	rng := rand.New(rand.NewPCG(7, 7))
+	var paras []*index.Paragraph
+	for _, a := range s.Articles() {
+		for i := range a.Paragraphs {
+			paras = append(paras, &a.Paragraphs[i])
+		}
+	}
+	type phrase struct {
+		field string
+		slots [][]string
+	}
+	var phrases []phrase
+	for len(phrases) < 400 {
+		para := paras[rng.IntN(len(paras))]
+		text := []rune(para.Text)
+		if len(text) < 8 {
+			continue
+		}
+		start := rng.IntN(len(text) - 6)
+		cut := string(text[start : start+2+rng.IntN(min(12, len(text)-start-2))])
+		field, analyzer := index.FieldJA, index.AnalyzerJAQuery
+		if para.Lang == index.LangEN {
+			// Whole words.
+			field, analyzer = index.FieldEN, index.AnalyzerENQuery
+			words := strings.Fields(para.Text)
+			i := rng.IntN(len(words))
+			cut = strings.Join(words[i:min(len(words), i+2+rng.IntN(4))], " ")
+		}
+		slots := positionSlots(s.mapping.AnalyzerNamed(analyzer).Analyze([]byte(cut)))
+		// A character cut off from its neighbours is not indexed alone.
+		for len(slots) > 0 && utf8.RuneCountInString(slots[len(slots)-1][0]) == 1 && field == index.FieldJA {
+			slots = slots[:len(slots)-1]
+		}
+		if len(slots) < 2 {
+			continue
+		}
+		phrases = append(phrases, phrase{field, slots})
+		switch rng.IntN(4) {
+		case 0: // another term may stand in a slot
+			alt := slices.Clone(slots)
+			i := rng.IntN(len(alt))
+			alt[i] = append(slices.Clone(alt[i]), slots[rng.IntN(len(slots))]...)
+			phrases = append(phrases, phrase{field, alt})
+		case 1: // any term may stand in an inner slot
+			if len(slots) > 2 {
+				gap := slices.Clone(slots)
+				gap[1+rng.IntN(len(gap)-2)] = nil
+				phrases = append(phrases, phrase{field, gap})
+			}
+		case 2: // swapped: mostly no match
+			sw := slices.Clone(slots)
+			sw[0], sw[1] = sw[1], sw[0]
+			phrases = append(phrases, phrase{field, sw})
+		}
+	}
+	matched := 0
+	for _, p := range phrases {
+		ours := run(t, s, &phraseQuery{query.NewMultiPhraseQuery(p.slots, p.field)})
+		theirs := run(t, s, query.NewMultiPhraseQuery(p.slots, p.field))
+		if ours != theirs {
+			t.Errorf("phrase %q in %s:\n ours   %s\n bleve  %s", p.slots, p.field, ours, theirs)
+		}
+		if theirs != "" {
+			matched++
+		}
+	}
+	if matched < len(phrases)/2 {
+		t.Errorf("only %d of %d phrases matched anything: the test is not testing", matched, len(phrases))
+	}
+}
+
+// run returns the hits of q as text: id, score and the sorted positions
+// of each.
+func run(t *testing.T, s *Service, q query.Query) string {
+	t.Helper()
+	req := bleve.NewSearchRequestOptions(q, 1000, 0, false)
+	req.IncludeLocations = true
+	req.SortBy([]string{"_id"})
+	sr, err := s.ix.Bleve().SearchInContext(context.Background(), req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := ""
+	for _, h := range sr.Hits {
+		out += fmt.Sprintf("%s %.9f %v; ", h.ID, math.Round(h.Score*1e9)/1e9, locations(h))
+	}
+	return out
+}
+
+func locations(h *bsearch.DocumentMatch) []string {
+	var out []string
+	for field, terms := range h.Locations {
+		for term, locs := range terms {
+			for _, l := range locs {
+				out = append(out, fmt.Sprintf("%s:%s@%d[%d:%d]", field, term, l.Pos, l.Start, l.End))
+			}
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
