@@ -169,6 +169,7 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	}
 
 	logger := slog.New(slog.NewTextHandler(stdout, nil))
+	tuneGC(getenv)
 
 	// Bind first: a taken port fails before the data directory is locked,
 	// let alone rebuilt.
