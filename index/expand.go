@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"sync"
 	"unicode/utf8"
 
 	bindex "github.com/blevesearch/bleve_index_api"
@@ -19,10 +20,25 @@ type Expansion struct {
 // (FieldENWord, as written) within typos edits of word, its first letter
 // kept, and, when prefix, of those that start with word: at most max, the
 // word's own stem left out, in dictionary order.
+// The answer is kept per snapshot (see expansionCache): a typo automaton
+// for a nine-letter word costs some 800 KB to build, and people type the
+// same words.
 func (s *Snapshot) EnglishExpansions(word string, typos int, prefix bool, max int) ([]Expansion, error) {
 	if word == "" || (typos == 0 && !prefix) {
 		return nil, nil
 	}
+	key := expansionKey{word, typos, prefix, max}
+	if out, ok := s.expansions.get(key); ok {
+		return out, nil
+	}
+	out, err := s.englishExpansions(word, typos, prefix, max)
+	if err == nil {
+		s.expansions.put(key, out)
+	}
+	return out, err
+}
+
+func (s *Snapshot) englishExpansions(word string, typos int, prefix bool, max int) ([]Expansion, error) {
 	adv, err := s.bleve.Advanced()
 	if err != nil {
 		return nil, err
@@ -109,4 +125,38 @@ func termDocs(r bindex.IndexReader, term string) (int, error) {
 	}
 	defer tfr.Close()
 	return int(tfr.Count()), nil
+}
+
+// maxCachedExpansions bounds a snapshot's expansionCache; when it is full
+// it starts over, which costs one automaton per word until it fills again.
+const maxCachedExpansions = 4096
+
+type expansionKey struct {
+	word   string
+	typos  int
+	prefix bool
+	max    int
+}
+
+// expansionCache keeps EnglishExpansions' answers of one snapshot. Callers
+// must not change the slices it returns.
+type expansionCache struct {
+	mu sync.Mutex
+	m  map[expansionKey][]Expansion
+}
+
+func (c *expansionCache) get(k expansionKey) ([]Expansion, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out, ok := c.m[k]
+	return out, ok
+}
+
+func (c *expansionCache) put(k expansionKey, out []Expansion) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxCachedExpansions {
+		c.m = make(map[expansionKey][]Expansion)
+	}
+	c.m[k] = out
 }

@@ -23,6 +23,8 @@ type Snapshot struct {
 	// order. See BigramsEndingWith.
 	endings map[string][]string
 	stats   map[string]*bsearch.BM25Stats
+	// expansions keeps EnglishExpansions' answers.
+	expansions expansionCache
 	// users counts callers outside View reading bleve (see acquire): a
 	// Reindex closes the old index only once they are done.
 	users atomic.Int64

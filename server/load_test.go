@@ -183,6 +183,9 @@ func TestLoad(t *testing.T) {
 						var e errorJSON
 						json.Unmarshal(body, &e)
 						r.code = e.Error.Code
+						if r.code == "" && resp.StatusCode == http.StatusServiceUnavailable && resp.Header.Get("Retry-After") != "" {
+							r.code = "overloaded" // a page says so in HTML
+						}
 					} else if err == nil && resp.Header.Get("Content-Type") == "application/json; charset=utf-8" && !json.Valid(body) {
 						r.code = "invalid JSON"
 					}
