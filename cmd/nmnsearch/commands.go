@@ -109,8 +109,15 @@ func runIngest(ctx context.Context, name string, args []string, getenv func(stri
 		_, had := ix.Article(a.ID)
 		created[a.ID] = !had
 	}
-	if err := ix.Add(arts...); err != nil {
-		return fmt.Errorf("ingest: nothing written: %w", err)
+	// In writes of ingestBatch articles: one write of 100,000 paragraphs
+	// held all their analysis at once (3 GB resident).
+	for i := 0; i < len(arts); i += ingestBatch {
+		if err := ix.Add(arts[i:min(i+ingestBatch, len(arts))]...); err != nil {
+			if i == 0 {
+				return fmt.Errorf("ingest: nothing written: %w", err)
+			}
+			return fmt.Errorf("ingest: %d of %d articles written (%s … %s), then: %w", i, len(arts), arts[0].ID, arts[i-1].ID, err)
+		}
 	}
 	for _, a := range arts {
 		stored, _ := ix.Article(a.ID)
@@ -122,6 +129,10 @@ func runIngest(ctx context.Context, name string, args []string, getenv func(stri
 	fmt.Fprintf(stdout, "ingested %d articles into %s in %d ms\n", len(arts), dataLabel(*f.data), time.Since(began).Milliseconds())
 	return nil
 }
+
+// ingestBatch is how many articles ingest writes at once. Each write is
+// atomic and durable; an ingest of more is a series of them.
+const ingestBatch = 100
 
 func verb(created bool) string {
 	if created {

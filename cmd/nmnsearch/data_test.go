@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -483,5 +484,30 @@ func TestAdminClientRetries(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), `created 200-a: 3 paragraphs, "Quetzal notes"`) {
 		t.Errorf("output %q", out.String())
+	}
+}
+
+// An ingest of more articles than one write takes is written in several,
+// all of them.
+func TestIngestInBatches(t *testing.T) {
+	data := t.TempDir()
+	n := 2*ingestBatch + 1
+	files := map[string]string{}
+	for i := range n {
+		files[fmt.Sprintf("300_n%03d.txt", i)] = fmt.Sprintf("Batch note %d\n\nThe batchword%d paragraph.\n", i, i)
+	}
+	out, err := runCmd(t, nil, "ingest", "-data", data, writeArticles(t, files))
+	if err != nil || !strings.Contains(out, fmt.Sprintf("ingested %d articles", n)) || strings.Count(out, "created 300-n") != n {
+		t.Fatalf("ingest of %d: %v\n%.500s", n, err, out)
+	}
+	p := startProc(t, []string{"nmnsearch", "-addr", "127.0.0.1:0", "-data", data}, nil)
+	waitReady(t, p.base)
+	if got := openedLine(t, p.stdout.String()); got.rebuilt || got.reapplied != 0 || got.articles != 3+n {
+		t.Errorf("serve after ingest: %+v; want opened, %d articles", got, 3+n)
+	}
+	for _, i := range []int{0, ingestBatch - 1, ingestBatch, n - 1} {
+		if hits := hitIDs(t, p.base, fmt.Sprintf("batchword%d", i)); len(hits) != 1 {
+			t.Errorf("batchword%d: %v, want 1 hit", i, hits)
+		}
 	}
 }
