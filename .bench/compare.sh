@@ -18,6 +18,10 @@
 # (top 10 by -_score,_id, highlight_html(text), drilldown=topic); cache off is
 # cache=no plus `cache_limit max=0`.
 #
+# For nmnsearch the table also gives the latency its access log measured
+# (dur_ms: from the request read to the answer written): wrk's latency adds
+# the time a request waits while wrk and the server share 2 cores.
+#
 # Outputs in .bench/out/: wrk-*.txt (raw wrk output), results.tsv, table.md,
 # ingest-100k.log/.time, rss-*.txt, the generated corpus and article files, data-100k/.
 #
@@ -96,8 +100,9 @@ fi
 # start_ours DATA CACHE_SIZE: serve DATA ("" = in memory) on OURS_PORT.
 start_ours() {
   stop_ours
+  OURS_LOG=$OUT/nmnsearch-$corpus-cache$2.log
   "$BIN" -data "$1" -addr "127.0.0.1:$OURS_PORT" -cache-size "$2" \
-    -rate 0 -max-concurrent-searches 0 >"$OUT/nmnsearch-$corpus-cache$2.log" 2>&1 &
+    -rate 0 -max-concurrent-searches 0 >"$OURS_LOG" 2>&1 &
   ours_pid=$!
   for _ in $(seq 1 600); do
     if curl -fsS "$OURS/readyz" >/dev/null 2>&1; then return 0; fi
@@ -131,14 +136,24 @@ hits_ours() { curl -fsS "$1" | python3 -c 'import json,sys; r=json.load(sys.stdi
 hits_groonga() { curl -fsS "$1" | python3 -c 'import json,sys; r=json.load(sys.stdin); assert r[0][0]==0, r[0]; print(r[1][0][0][0])'; }
 
 RESULTS=$OUT/results.tsv
-printf 'corpus\tquery\tengine\tcache\tround\treqs\tp50\tp99\terrors\thits\n' >"$RESULTS"
+printf 'corpus\tquery\tengine\tcache\tround\treqs\tp50\tp99\terrors\thits\tserver_p50\tserver_p99\n' >"$RESULTS"
+
+# server_latency FROM: p50 and p99 of dur_ms (request in to answer out, as
+# nmnsearch's access log times it) over the log lines after line FROM; wrk's
+# figures add the time a request waits for the CPU wrk and the server share.
+server_latency() {
+  sleep 0.5   # the access log is flushed every 200 ms
+  tail -n +"$(($1 + 1))" "$OURS_LOG" | grep -o 'msg=request .*dur_ms=[0-9.]*' | sed 's/.*dur_ms=//' | sort -n |
+    awk '{a[NR]=$1} END {if (NR) printf "%.2fms\t%.2fms", a[int((NR-1)*0.5)+1], a[int((NR-1)*0.99)+1]; else printf "\t"}'
+}
 
 # bench CORPUS QUERY ENGINE CACHE ROUND HITS URL: one wrk run, raw output kept.
 bench() {
   local corpus=$1 q=$2 engine=$3 cache=$4 round=$5 hits=$6 url=$7
   local tag
   tag=$(printf '%s-%s-%s-cache%s-r%s' "$corpus" "$(printf '%s' "$q" | md5sum | cut -c1-6)" "$engine" "$cache" "$round")
-  local raw=$OUT/wrk-$tag.txt
+  local raw=$OUT/wrk-$tag.txt from=0 server="\t"
+  [ "$engine" = groonga ] || from=$(wc -l <"$OURS_LOG")
   { echo "# $corpus q=$q $engine cache=$cache round $round $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "# $url"
     wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --timeout "$WRK_TIMEOUT" --latency -H "Accept-Encoding: $ACCEPT_ENCODING" "$url"; } >"$raw"
@@ -147,7 +162,9 @@ bench() {
       /^ +50%/ {p50=$2} /^ +99%/ {p99=$2}
       /Non-2xx/ {bad=$NF}
       /Socket errors/ {gsub(",", ""); sock=$4+$6+$8+$10}
-      END {printf "%s\t%s\t%s\t%s", rps, p50, p99, (bad ? bad : 0) + sock}' "$raw")" | sed "s/\$/\t$hits/" >>"$RESULTS"
+      END {printf "%s\t%s\t%s\t%s", rps, p50, p99, (bad ? bad : 0) + sock}' "$raw")" | sed "s/\$/\t$hits/" | tr -d '\n' >>"$RESULTS"
+  [ "$engine" = groonga ] || server=$(server_latency "$from")
+  printf '\t%b\n' "$server" >>"$RESULTS"
   tail -1 "$RESULTS"
 }
 
@@ -257,8 +274,8 @@ def ms(s):  # wrk prints 812.00us, 1.20ms, 2.01s
         if s.endswith(suf):
             return float(s[:-len(suf)]) * f
     return float("nan")
-print("| corpus | query | engine | cache | round | hits | req/s | p50 | p99 | errors (non-2xx + socket) | ours/peer req/s |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
+print("| corpus | query | engine | cache | round | hits | req/s | p50 | p99 | server p50 / p99 | errors (non-2xx + socket) | ours/peer req/s |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 peer = {}
 for r in rows:
     key = (r["corpus"], r["query"], r["cache"], r["round"])
@@ -273,9 +290,10 @@ for r in rows:
         s = peer.get(("suggest",) + key[:1] + key[2:])
         if s:
             ratio = "suggest/search %.2f×" % (s / float(r["reqs"]))
-    print("| %s | %s | %s | %s | %s | %s | %.0f | %.2f ms | %.2f ms | %s | %s |" % (
+    server = "%.2f / %.2f ms" % (ms(r["server_p50"]), ms(r["server_p99"])) if r.get("server_p50") else ""
+    print("| %s | %s | %s | %s | %s | %s | %.0f | %.2f ms | %.2f ms | %s | %s | %s |" % (
         r["corpus"], r["query"], r["engine"], r["cache"], r["round"], r["hits"],
-        float(r["reqs"]), ms(r["p50"]), ms(r["p99"]), r["errors"], ratio))
+        float(r["reqs"]), ms(r["p50"]), ms(r["p99"]), server, r["errors"], ratio))
 PY
 echo
 echo "=== results ($(date -u +%F), $(nproc) cores; raw wrk output in .bench/out/wrk-*.txt)"
