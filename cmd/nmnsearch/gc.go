@@ -11,7 +11,7 @@ import "runtime/debug"
 // collects as often as it must. GOGC and GOMEMLIMIT, when set, win.
 const (
 	defaultGCPercent   = 400
-	defaultMemoryLimit = 768 << 20
+	defaultMemoryLimit = 512 << 20
 )
 
 // tuneGC applies the defaults that getenv does not override.
