@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -70,8 +71,8 @@ func docNum(id bleveindex.IndexInternalID) (uint64, bool) {
 }
 
 // maxFacetKeys bounds the distinct FieldFacet keys (topic sets × languages:
-// 16 today), so that a key index fits a uint16 with room to spare.
-const maxFacetKeys = 1000
+// 16 today): a key's index is a uint16, 0 for none.
+const maxFacetKeys = math.MaxUint16
 
 func buildFacetTable(ctx context.Context, r bleveindex.IndexReader) (*facetTable, error) {
 	t := &facetTable{reader: r}
@@ -174,27 +175,49 @@ func eachTerm(ctx context.Context, r bleveindex.IndexReader, field string, keep 
 	return terms, nil
 }
 
-// facetTables keeps the table of the snapshot searches see now; a new
-// snapshot (a write, a segment merge) replaces it on first use.
+// facetTablesKept is how many snapshots' tables facetTables keeps: a write
+// makes several snapshots in a row (the write itself, scorch persisting and
+// merging it), and searches still running on one must not evict the table
+// of the next.
+const facetTablesKept = 4
+
+// facetTables keeps the tables of the snapshots searched last, newest
+// first. A table holds its reader, so a reader's address is never reused
+// while it is kept.
 type facetTables struct {
-	cur atomic.Pointer[facetTable]
-	mu  sync.Mutex // one build at a time
+	cur atomic.Pointer[[]*facetTable] // read without mu
+	mu  sync.Mutex                    // one build at a time
+}
+
+func (c *facetTables) find(r bleveindex.IndexReader) *facetTable {
+	if ts := c.cur.Load(); ts != nil {
+		for _, t := range *ts {
+			if t.reader == r {
+				return t
+			}
+		}
+	}
+	return nil
 }
 
 func (c *facetTables) get(ctx context.Context, r bleveindex.IndexReader) (*facetTable, error) {
-	if t := c.cur.Load(); t != nil && t.reader == r {
+	if t := c.find(r); t != nil {
 		return t, nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if t := c.cur.Load(); t != nil && t.reader == r {
+	if t := c.find(r); t != nil {
 		return t, nil
 	}
 	t, err := buildFacetTable(ctx, r)
 	if err != nil {
 		return nil, fmt.Errorf("facet table: %w", err)
 	}
-	c.cur.Store(t)
+	ts := []*facetTable{t}
+	if old := c.cur.Load(); old != nil {
+		ts = append(ts, (*old)[:min(len(*old), facetTablesKept-1)]...)
+	}
+	c.cur.Store(&ts)
 	return t, nil
 }
 
@@ -248,38 +271,12 @@ func (q *facetQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 	for k, key := range t.keys {
 		keep[k] = fc.keep == nil || (k > 0 && fc.keep(index.ParseFacetKey(key)))
 	}
-	return &facetSearcher{Searcher: inner, table: t, n: fc.n, keep: keep}, nil
-}
-
-type facetSearcher struct {
-	bsearch.Searcher
-	table *facetTable
-	n     []int
-	keep  []bool
-}
-
-func (s *facetSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
-	dm, err := s.Searcher.Next(ctx)
-	return s.pass(ctx, dm, err)
-}
-
-func (s *facetSearcher) Advance(ctx *bsearch.SearchContext, id bleveindex.IndexInternalID) (*bsearch.DocumentMatch, error) {
-	dm, err := s.Searcher.Advance(ctx, id)
-	return s.pass(ctx, dm, err)
-}
-
-// pass counts dm and returns it, or the next hit s keeps.
-func (s *facetSearcher) pass(ctx *bsearch.SearchContext, dm *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
-	for dm != nil && err == nil {
-		k := s.table.key(dm.IndexInternalID)
-		s.n[k]++
-		if s.keep[k] {
-			return dm, nil
-		}
-		ctx.DocumentMatchPool.Put(dm)
-		dm, err = s.Searcher.Next(ctx)
-	}
-	return dm, err
+	n := fc.n
+	return &filterSearcher{Searcher: inner, keep: func(dm *bsearch.DocumentMatch) bool {
+		k := t.key(dm.IndexInternalID)
+		n[k]++
+		return keep[k]
+	}}, nil
 }
 
 // paragraphOrder is a sort key, (article, paragraph number), read from the

@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"testing"
+
+	bleveindex "github.com/blevesearch/bleve_index_api"
 )
 
 // Highlights are the same whether the positions of matches come with the
@@ -44,5 +46,41 @@ func TestLocateApart(t *testing.T) {
 				t.Errorf("%+v: facets differ", r)
 			}
 		}
+	}
+}
+
+// The facet tables of the last few snapshots are kept: a search on an older
+// one does not make the newer one's table be built again.
+func TestFacetTablesKept(t *testing.T) {
+	a := serviceOver(t, "700_a.txt", "Table A", "", "The alphaword paragraph.")
+	b := serviceOver(t, "701_b.txt", "Table B", "", "The betaword paragraph.")
+	reader := func(s *Service) bleveindex.IndexReader {
+		adv, err := s.ix.Bleve().Advanced()
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { r.Close() })
+		return r
+	}
+	ra, rb := reader(a), reader(b)
+	var c facetTables
+	ctx := context.Background()
+	ta, err := c.get(ctx, ra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, _ := c.get(ctx, rb)
+	if again, _ := c.get(ctx, ra); again != ta {
+		t.Error("A's table was built again after B's")
+	}
+	if again, _ := c.get(ctx, rb); again != tb {
+		t.Error("B's table was built again")
+	}
+	if ta == tb || len(ta.keys) < 2 || len(ta.ofDoc) == 0 {
+		t.Errorf("tables: A %+v, B %+v", ta, tb)
 	}
 }

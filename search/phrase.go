@@ -88,47 +88,23 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 	}
 	// As bleve's phrase searcher does, so that scores are the same.
 	conj.SetQueryNorm(1 / math.Sqrt(conj.Weight()))
-	s.Searcher = conj
-	return s, nil
+	return &filterSearcher{Searcher: conj, keep: s.keepPaths}, nil
 }
 
-// phraseSearcher passes on the matches of a conjunction of the phrase's
-// slots whose positions line up, with only the positions on a path left
-// in them (those a highlight marks).
+// phraseSearcher holds what keepPaths needs to check a candidate of the
+// conjunction of the phrase's slots (a filterSearcher passes on those it
+// keeps, with only the positions on a path left in them: those a highlight
+// marks). Its scratch slices are one search's.
 type phraseSearcher struct {
-	bsearch.Searcher                   // the conjunction of the slots
-	slotOf           map[string]uint64 // slots each term stands in
-	need             []uint64          // the slots that are not empty, by index
-	at               []posSlots        // scratch: the candidate's positions
-	on               []bool            // scratch: FieldTermLocations on a path
+	slotOf map[string]uint64 // slots each term stands in
+	need   []uint64          // the slots that are not empty, by index
+	at     []posSlots        // scratch: the candidate's positions
+	on     []bool            // scratch: FieldTermLocations on a path
 }
 
 type posSlots struct {
 	pos   uint64
 	slots uint64
-}
-
-func (s *phraseSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
-	dm, err := s.Searcher.Next(ctx)
-	return s.phrase(ctx, dm, err)
-}
-
-func (s *phraseSearcher) Advance(ctx *bsearch.SearchContext, id bleveindex.IndexInternalID) (*bsearch.DocumentMatch, error) {
-	dm, err := s.Searcher.Advance(ctx, id)
-	return s.phrase(ctx, dm, err)
-}
-
-// phrase returns dm if its positions hold the phrase, else the next
-// candidate that does.
-func (s *phraseSearcher) phrase(ctx *bsearch.SearchContext, dm *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
-	for dm != nil && err == nil {
-		if s.keepPaths(dm) {
-			return dm, nil
-		}
-		ctx.DocumentMatchPool.Put(dm)
-		dm, err = s.Searcher.Next(ctx)
-	}
-	return dm, err
 }
 
 // keepPaths reports whether dm has the phrase, and leaves in its

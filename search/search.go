@@ -185,8 +185,8 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 	// One pass over the hits scores them, counts them by facet key and
 	// drops those the topic and lang filters exclude (see facetQuery), and
 	// no field of a hit is read: ties in score go in reading order through
-	// the same table (paragraphOrder), and positions of matches are read for
-	// the hits returned only, by highlights.
+	// the same table (paragraphOrder). Positions of matches, for highlights,
+	// come with the hits in a small index, or from locate in a large one.
 	fc := &facetCount{tables: &s.facets, keep: facetFilter(r)}
 	main := bleve.NewSearchRequestOptions(&facetQuery{withFilter(text, filters(r)), fc}, r.Size, (r.Page-1)*r.Size, false)
 	if r.Q == "" {
@@ -611,17 +611,16 @@ const baseFormBoost = 0.3
 // is the English analyzer's call: a stop word such as "of" is ignored, not
 // required.
 func (s *Service) termQuery(text string, mk *marks) query.Query {
-	enTokens := len(s.mapping.AnalyzerNamed(index.AnalyzerENQuery).Analyze([]byte(text)))
-	if enTokens == 0 && !strings.ContainsFunc(text, index.IsJapanese) {
+	enToks := s.mapping.AnalyzerNamed(index.AnalyzerENQuery).Analyze([]byte(text))
+	if len(enToks) == 0 && !strings.ContainsFunc(text, index.IsJapanese) {
 		return nil
 	}
 	var alts []query.Query
 	if q := s.jaPhrase(text, mk); q != nil {
 		alts = append(alts, q)
 	}
-	if enTokens > 0 {
-		toks := s.mapping.AnalyzerNamed(index.AnalyzerENQuery).Analyze([]byte(text))
-		alts = append(alts, s.onField(index.FieldEN, slotsQuery(positionSlots(toks), index.FieldEN)))
+	if len(enToks) > 0 {
+		alts = append(alts, s.onField(index.FieldEN, slotsQuery(positionSlots(enToks), index.FieldEN)))
 	}
 	switch len(alts) {
 	case 0:
@@ -700,7 +699,7 @@ func (s *Service) baseFormQuery(text string) query.Query {
 		return nil
 	}
 	q := slotsQuery(positionSlots(toks), index.FieldJABase)
-	q.(query.BoostableQuery).SetBoost(baseFormBoost)
+	boostLeaves(q, baseFormBoost)
 	return q
 }
 
@@ -711,8 +710,11 @@ func positionSlots(toks analysis.TokenStream) [][]string {
 	if len(toks) == 0 {
 		return nil
 	}
-	first := toks[0].Position
-	slots := make([][]string, toks[len(toks)-1].Position-first+1)
+	first, last := toks[0].Position, toks[0].Position
+	for _, tok := range toks {
+		first, last = min(first, tok.Position), max(last, tok.Position)
+	}
+	slots := make([][]string, last-first+1)
 	for _, tok := range toks {
 		i := tok.Position - first
 		slots[i] = append(slots[i], string(tok.Term))

@@ -5,6 +5,11 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"nmnsearch/index"
 )
 
 func mustSearch(t *testing.T, r Request) *Result {
@@ -40,11 +45,17 @@ func TestFacetsAreDisjunctive(t *testing.T) {
 		{Topics: []string{"depression"}},
 	} {
 		res := mustSearch(t, r)
+		if want := plainTotal(t, r); res.Total != want {
+			t.Errorf("%+v: total %d, but bleve's own filters give %d", r, res.Total, want)
+		}
 		for _, f := range res.Facets.Topic {
 			alt := r
 			alt.Topics = []string{f.Value}
 			if want := mustSearch(t, alt).Total; uint64(f.Count) != want {
 				t.Errorf("%+v: topic %s count %d, but choosing it gives %d", r, f.Value, f.Count, want)
+			}
+			if want := plainTotal(t, alt); uint64(f.Count) != want {
+				t.Errorf("%+v: topic %s count %d, but bleve's own filters give %d", r, f.Value, f.Count, want)
 			}
 		}
 		for _, f := range res.Facets.Lang {
@@ -52,6 +63,9 @@ func TestFacetsAreDisjunctive(t *testing.T) {
 			alt.Lang = f.Value
 			if want := mustSearch(t, alt).Total; uint64(f.Count) != want {
 				t.Errorf("%+v: lang %s count %d, but choosing it gives %d", r, f.Value, f.Count, want)
+			}
+			if want := plainTotal(t, alt); uint64(f.Count) != want {
+				t.Errorf("%+v: lang %s count %d, but bleve's own filters give %d", r, f.Value, f.Count, want)
 			}
 		}
 	}
@@ -68,6 +82,38 @@ func TestFacetsAreDisjunctive(t *testing.T) {
 	if res.Total != 7 || res.Facets.Lang[0] != (FacetValue{"ja", 3}) || res.Facets.Lang[1] != (FacetValue{"en", 4}) {
 		t.Errorf("total %d, lang facets %v", res.Total, res.Facets.Lang)
 	}
+}
+
+// plainTotal counts the hits of r with bleve's term queries on the topic,
+// lang and article fields, not through the facet table Search uses.
+func plainTotal(t *testing.T, r Request) uint64 {
+	t.Helper()
+	s := seedSearch(t)
+	q, _, _ := s.textQuery(Parse(r.Q))
+	all := []query.Query{q}
+	term := func(field, value string) query.Query {
+		tq := bleve.NewTermQuery(value)
+		tq.SetField(field)
+		return tq
+	}
+	if len(r.Topics) > 0 {
+		var any []query.Query
+		for _, topic := range r.Topics {
+			any = append(any, term(index.FieldTopic, topic))
+		}
+		all = append(all, bleve.NewDisjunctionQuery(any...))
+	}
+	if r.Lang != "" {
+		all = append(all, term(index.FieldLang, r.Lang))
+	}
+	if r.Article != "" {
+		all = append(all, term(index.FieldArticle, r.Article))
+	}
+	sr, err := s.ix.Bleve().Search(bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(all...), 0, 0, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sr.Total
 }
 
 func TestSearchSymbolsAndWholeWords(t *testing.T) {

@@ -1,0 +1,36 @@
+package search
+
+import (
+	bsearch "github.com/blevesearch/bleve/v2/search"
+	bleveindex "github.com/blevesearch/bleve_index_api"
+)
+
+// filterSearcher passes on the matches of the searcher it wraps that keep
+// accepts, and gives the others back to the pool. keep may change a match
+// (facet counting, phrase positions).
+type filterSearcher struct {
+	bsearch.Searcher
+	keep func(*bsearch.DocumentMatch) bool
+}
+
+func (s *filterSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	dm, err := s.Searcher.Next(ctx)
+	return s.filter(ctx, dm, err)
+}
+
+func (s *filterSearcher) Advance(ctx *bsearch.SearchContext, id bleveindex.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	dm, err := s.Searcher.Advance(ctx, id)
+	return s.filter(ctx, dm, err)
+}
+
+// filter returns dm if keep accepts it, else the next match it accepts.
+func (s *filterSearcher) filter(ctx *bsearch.SearchContext, dm *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
+	for dm != nil && err == nil {
+		if s.keep(dm) {
+			return dm, nil
+		}
+		ctx.DocumentMatchPool.Put(dm)
+		dm, err = s.Searcher.Next(ctx)
+	}
+	return dm, err
+}
