@@ -301,6 +301,10 @@ func etagOf(body []byte) string {
 // answer and its headers fit one packet either way.
 const minGzipBytes = 1024
 
+// gzipWriters are reused: a new gzip.Writer allocates some 800 KB of
+// tables, more than the search whose answer it compresses.
+var gzipWriters = sync.Pool{New: func() any { return gzip.NewWriter(nil) }}
+
 // gzipped returns body compressed with gzip, or nil when it is shorter than
 // minGzipBytes.
 func gzipped(body []byte) []byte {
@@ -308,9 +312,12 @@ func gzipped(body []byte) []byte {
 		return nil
 	}
 	var b bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression) // a valid level: no error
-	zw.Write(body)
+	b.Grow(len(body) / 3)
+	zw := gzipWriters.Get().(*gzip.Writer)
+	zw.Reset(&b)
+	zw.Write(body) // a bytes.Buffer does not fail
 	zw.Close()
+	gzipWriters.Put(zw)
 	return b.Bytes()
 }
 
