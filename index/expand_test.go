@@ -7,7 +7,7 @@ import (
 )
 
 // Typos and prefixes reach the stems of indexed words; the answer is kept
-// per snapshot, a new snapshot starts afresh, and the cache stays bounded.
+// in the snapshot, and the cache stays bounded.
 func TestEnglishExpansions(t *testing.T) {
 	ix, err := Build(os.DirFS("testdata"))
 	if err != nil {

@@ -112,7 +112,11 @@ func runIngest(ctx context.Context, name string, args []string, getenv func(stri
 	// In writes of ingestBatch articles: one write of 100,000 paragraphs
 	// held all their analysis at once (3 GB resident).
 	for i := 0; i < len(arts); i += ingestBatch {
-		if err := ix.Add(arts[i:min(i+ingestBatch, len(arts))]...); err != nil {
+		err := ctx.Err() // Ctrl-C stops between writes
+		if err == nil {
+			err = ix.Add(arts[i:min(i+ingestBatch, len(arts))]...)
+		}
+		if err != nil {
 			if i == 0 {
 				return fmt.Errorf("ingest: nothing written: %w", err)
 			}

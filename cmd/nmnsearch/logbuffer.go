@@ -17,11 +17,12 @@ const accessLogFlushInterval = 200 * time.Millisecond
 // logBuffer is an io.Writer that buffers lines for w and flushes them
 // every accessLogFlushInterval, when the buffer fills, and on Close.
 type logBuffer struct {
-	mu   sync.Mutex
-	w    *bufio.Writer
-	stop chan struct{}
-	done chan struct{}
-	once sync.Once
+	mu     sync.Mutex
+	w      *bufio.Writer
+	stop   chan struct{}
+	done   chan struct{}
+	once   sync.Once
+	closed bool // under mu: write through
 }
 
 func newLogBuffer(w io.Writer) *logBuffer {
@@ -46,7 +47,11 @@ func newLogBuffer(w io.Writer) *logBuffer {
 func (b *logBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.w.Write(p)
+	n, err := b.w.Write(p)
+	if b.closed && err == nil {
+		err = b.w.Flush()
+	}
+	return n, err
 }
 
 func (b *logBuffer) flush() {
@@ -56,9 +61,13 @@ func (b *logBuffer) flush() {
 }
 
 // Close flushes what is buffered and stops the flusher; writes after it
-// still go to the buffer, and are flushed only when it fills. Closing
-// twice is closing once.
+// (a request that outlived the shutdown's wait) go through at once.
+// Closing twice is closing once.
 func (b *logBuffer) Close() {
 	b.once.Do(func() { close(b.stop) })
 	<-b.done
+	b.mu.Lock()
+	b.closed = true
+	b.w.Flush()
+	b.mu.Unlock()
 }

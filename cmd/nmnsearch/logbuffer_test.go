@@ -28,4 +28,8 @@ func TestLogBuffer(t *testing.T) {
 	if got := out.String(); got != "one\ntwo\n" {
 		t.Errorf("log after Close = %q", got)
 	}
+	b.Write([]byte("three\n")) // a request that ends after the shutdown
+	if got := out.String(); got != "one\ntwo\nthree\n" {
+		t.Errorf("a line written after Close: log = %q", got)
+	}
 }

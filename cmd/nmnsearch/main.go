@@ -157,6 +157,8 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		return fmt.Errorf("-burst %d: want at least 1 (or -rate 0 for no limit)", *burst)
 	case *maxSearches < 0:
 		return fmt.Errorf("-max-concurrent-searches %d: want 0 (no cap) or more", *maxSearches)
+	case *debugAddr != "" && !isLoopback(*debugAddr):
+		return fmt.Errorf("-debug-addr %s: the profiler shows the process's memory and command line; give a loopback address (127.0.0.1:6060, [::1]:6060, localhost:6060)", *debugAddr)
 	}
 	token, err := adminToken(getenv, *tokenFile)
 	if err != nil {
@@ -248,12 +250,14 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		opts = append(opts, server.WithoutMetricsRoute())
 		logger.Info("metrics listening", "addr", mln.Addr().String())
 	}
+	var profiler *http.Server
 	if dln != nil {
-		servers = append(servers, profilerServer(dln.Addr().String()))
+		profiler = profilerServer(dln.Addr().String())
+		servers = append(servers, profiler)
 		logger.Info("profiler listening", "addr", dln.Addr().String())
 	}
-	// The access log (and the server's errors) go through a buffer; the
-	// process's own lines above and below are written at once.
+	// The access log goes through a buffer; the process's own lines and
+	// net/http's errors (srv.ErrorLog below) are written at once.
 	requestLog := newLogBuffer(stdout)
 	defer requestLog.Close()
 	servers[0].Handler = server.New(slog.New(slog.NewTextHandler(requestLog, nil)), searcher, opts...)
@@ -280,11 +284,17 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	for _, srv := range servers {
+		if srv == profiler {
+			srv.Close() // a profile being taken (up to minutes) is not worth waiting for
+			continue
+		}
 		if err := srv.Shutdown(sctx); err != nil && failed == nil {
 			failed = fmt.Errorf("shutdown: %w", err)
 		}
 	}
-	requestLog.Close() // every request answered is logged before "index closed"
+	// Lines of requests answered before here are in the log now; a request
+	// still running after a Shutdown timeout is logged as it ends.
+	requestLog.Close()
 	// Close waits for a write still running (after a Shutdown timeout),
 	// then persists the index, so that the next start re-applies nothing.
 	began := time.Now()

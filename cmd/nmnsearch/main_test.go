@@ -266,6 +266,9 @@ func TestRunErrors(t *testing.T) {
 		{[]string{"nmnsearch", "-trust-proxy=maybe"}, "invalid boolean", ""},
 		{[]string{"nmnsearch", "-cache-size", "lots"}, "invalid value", "-cache-size"},
 		{[]string{"nmnsearch", "-cache-size", "-1"}, "invalid value", ""},
+		{[]string{"nmnsearch", "-debug-addr", ":6060"}, "-debug-addr :6060: the profiler", ""},
+		{[]string{"nmnsearch", "-debug-addr", "0.0.0.0:6060"}, "give a loopback address", ""},
+		{[]string{"nmnsearch", "-debug-addr", "10.0.0.1:6060"}, "give a loopback address", ""},
 	} {
 		var stderr bytes.Buffer
 		err := run(context.Background(), tc.args, fakeEnv(nil), io.Discard, &stderr)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"net"
 	"net/http"
 	"net/http/pprof"
 	"time"
@@ -27,4 +28,17 @@ func profilerServer(addr string) *http.Server {
 	srv := server.NewHTTPServer(addr, mux)
 	srv.WriteTimeout = (maxProfileSeconds + 10) * time.Second
 	return srv
+}
+
+// isLoopback reports whether addr (host:port) names a loopback interface.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
