@@ -53,23 +53,9 @@ GROONGA=http://127.0.0.1:$GROONGA_PORT
 mkdir -p "$OUT"
 
 # --- packages -----------------------------------------------------------------
-packages="wrk groonga-bin groonga-tokenizer-mecab"
-missing=""
-for p in $packages; do
-  dpkg -s "$p" 2>/dev/null | grep -x 'Status: install ok installed' >/dev/null || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then
-    if ! sudo -n true 2>/dev/null; then
-      echo "missing:$missing; installing them needs root or sudo without a password" >&2
-      exit 1
-    fi
-    sudo="sudo -n"
-  fi
-  $sudo apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
-fi
+# shellcheck source=packages.sh
+. "$ROOT/.bench/packages.sh"
+need_packages wrk groonga-bin groonga-tokenizer-mecab
 
 # --- processes and cleanup ------------------------------------------------------
 ours_pid=""

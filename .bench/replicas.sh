@@ -50,26 +50,12 @@ R1=$((PORT_BASE + 1)) R2=$((PORT_BASE + 2))
 NG_ONE=$((PORT_BASE + 10)) NG_BAL=$((PORT_BASE + 11)) NG_CACHE=$((PORT_BASE + 12))
 mkdir -p "$OUT"
 
-# --- packages (as .bench/compare.sh) ---------------------------------------------
+# --- packages --------------------------------------------------------------------
 # On a Debian host that starts services on install, installing nginx also
 # starts the system's nginx on port 80; this script runs its own.
-packages="wrk nginx"
-missing=""
-for p in $packages; do
-  dpkg -s "$p" 2>/dev/null | grep -x 'Status: install ok installed' >/dev/null || missing="$missing $p"
-done
-if [ -n "$missing" ]; then
-  sudo=""
-  if [ "$(id -u)" -ne 0 ]; then
-    if ! sudo -n true 2>/dev/null; then
-      echo "missing:$missing; installing them needs root or sudo without a password" >&2
-      exit 1
-    fi
-    sudo="sudo -n"
-  fi
-  $sudo apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
-fi
+# shellcheck source=packages.sh
+. "$ROOT/.bench/packages.sh"
+need_packages wrk nginx
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 # --- processes and cleanup ---------------------------------------------------------
