@@ -37,7 +37,12 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 OUT=$ROOT/.bench/out
-PEERS=${PEERS:-$(cd "$ROOT/../shared/peers" && pwd)}
+PEERS=${PEERS:-$ROOT/../shared/peers}
+if [ ! -x "$PEERS/groonga/setup.sh" ]; then
+  echo "no Groonga harness at $PEERS (../shared/peers beside the project): set PEERS=/path/to/shared/peers" >&2
+  exit 1
+fi
+PEERS=$(cd "$PEERS" && pwd)
 CORPORA=${CORPORA:-seeds 100k}
 ROUNDS=${ROUNDS:-2}
 DURATION=${DURATION:-10s}
