@@ -125,3 +125,22 @@ func locations(h *bsearch.DocumentMatch) []string {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// A paragraph that holds every bigram of a word, but apart, does not match
+// the word, whether positions come with the search or from locate.
+func TestPhraseBigramsApart(t *testing.T) {
+	s := serviceOver(t, "800_apart.txt", "バラバラ", "",
+		"カメラを見た。ラトビアの首都。トニックを飲む。ニンジンを食べる。",
+		"",
+		"メラトニンは睡眠のホルモンです。")
+	for _, apart := range []int{locateApartAbove, -1} {
+		s.locateApartAbove = apart
+		res, err := s.Search(context.Background(), Request{Q: "メラトニン"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != 1 || len(res.Hits) != 1 || !strings.Contains(res.Hits[0].Highlight, "<mark>メラトニン</mark>") {
+			t.Errorf("locateApartAbove %d: %d hits %+v; want the one paragraph that says メラトニン, marked", apart, res.Total, res.Hits)
+		}
+	}
+}
