@@ -62,35 +62,35 @@ func TestTextQuery(t *testing.T) {
 	tests := []struct{ in, want string }{
 		// Japanese: the bigrams in a row, or (scored lower) the dictionary
 		// forms in a row; English: the analyzed phrase.
-		{"メラトニン", `must(or(or(phrase(text_ja:メラ ラト トニ ニン),term(text_ja_base:メラトニン)^0.3),term(text_en:メラトニン)))`},
-		{"改善され", `must(or(or(or(phrase(text_ja:改善 善さ され),phrase(text_ja_base:改善 する)^0.3),phrase(text_en:改 善 さ れ)),or(or(term(text_ja:改善)^0.05,term(text_ja_base:改善)^0.015),phrase(text_en:改 善)^0.05)))`},
+		{"メラトニン", `or(or(phrase(text_ja:メラ ラト トニ ニン),term(text_ja_base:メラトニン)^0.3),term(text_en:メラトニン))`},
+		{"改善され", `or(or(or(phrase(text_ja:改善 善さ され),phrase(text_ja_base:改善 する)^0.3),phrase(text_en:改 善 さ れ)),or(or(term(text_ja:改善)^0.05,term(text_ja_base:改善)^0.015),phrase(text_en:改 善)^0.05))`},
 		// Only endings: no dictionary form to search.
-		{"について", `must(or(phrase(text_ja:につ つい いて),phrase(text_en:に つ い て)))`},
+		{"について", `or(phrase(text_ja:につ つい いて),phrase(text_en:に つ い て))`},
 		{"NAD+ -cortisol", `must(or(term(text_ja:nad+),term(text_en:nad+))) not(or(term(text_ja:cortisol),term(text_en:cortisol)))`},
 		{"-cortisol", `must(all) not(or(term(text_ja:cortisol),term(text_en:cortisol)))`},
-		{"NAD + *", `must(or(term(text_ja:nad),term(text_en:nad)))`},
-		{"NAD+:x", `must(or(phrase(text_ja:nad+ x),phrase(text_en:nad+ x)))`},
+		{"NAD + *", `or(term(text_ja:nad),term(text_en:nad))`},
+		{"NAD+:x", `or(phrase(text_ja:nad+ x),phrase(text_en:nad+ x))`},
 		{"* + - \\", `unsearchable`},
 		// A stop word is ignored, not required in the Japanese field.
-		{"melatonin of", `must(or(term(text_ja:melatonin),term(text_en:melatonin)))`},
+		{"melatonin of", `or(term(text_ja:melatonin),term(text_en:melatonin))`},
 		// An English word: exact, or the stems of the indexed words one typo
 		// away from 5 letters (two from 9), or (the last word) that start
 		// with it: none for parasympathetic, melatonin for mela. Two terms:
 		// both, or (scored lower) either.
-		{"cortisol mela", `must(or(and(or(term(text_ja:cortisol),term(text_en:cortisol)),or(or(term(text_ja:mela),term(text_en:mela)),term(text_en:melatonin)^0.5)),or(term(text_ja:cortisol)^0.05,term(text_en:cortisol)^0.05),or(or(term(text_ja:mela)^0.05,term(text_en:mela)^0.05),term(text_en:melatonin)^0.025)))`},
-		{"parasympathetic", `must(or(term(text_ja:parasympathetic),term(text_en:parasympathet)))`},
-		{"melatonn", `must(or(or(term(text_ja:melatonn),term(text_en:melatonn)),term(text_en:melatonin)^0.3))`},
+		{"cortisol mela", `or(and(or(term(text_ja:cortisol),term(text_en:cortisol)),or(or(term(text_ja:mela),term(text_en:mela)),term(text_en:melatonin)^0.5)),or(term(text_ja:cortisol)^0.05,term(text_en:cortisol)^0.05),or(or(term(text_ja:mela)^0.05,term(text_en:mela)^0.05),term(text_en:melatonin)^0.025))`},
+		{"parasympathetic", `or(term(text_ja:parasympathetic),term(text_en:parasympathet))`},
+		{"melatonn", `or(or(term(text_ja:melatonn),term(text_en:melatonn)),term(text_en:melatonin)^0.3)`},
 		// One Japanese compound: the whole, or (scored lower) any of its words.
-		{"入眠困難", `must(or(or(or(phrase(text_ja:入眠 眠困 困難),phrase(text_ja_base:入 眠い 困難)^0.3),phrase(text_en:入 眠 困 難)),or(or(term(text_ja:入眠)^0.05,phrase(text_ja_base:入 眠)^0.015),phrase(text_en:入 眠)^0.05),or(or(term(text_ja:困難)^0.05,term(text_ja_base:困難)^0.015),phrase(text_en:困 難)^0.05)))`},
+		{"入眠困難", `or(or(or(phrase(text_ja:入眠 眠困 困難),phrase(text_ja_base:入 眠い 困難)^0.3),phrase(text_en:入 眠 困 難)),or(or(term(text_ja:入眠)^0.05,phrase(text_ja_base:入 眠)^0.015),phrase(text_en:入 眠)^0.05),or(or(term(text_ja:困難)^0.05,term(text_ja_base:困難)^0.015),phrase(text_en:困 難)^0.05))`},
 		// ...but not a word the dictionary holds whole.
-		{"睡眠薬", `must(or(or(phrase(text_ja:睡眠 眠薬),term(text_ja_base:睡眠薬)^0.3),phrase(text_en:睡 眠 薬)))`},
-		{`"cortisol"`, `must(or(term(text_ja:cortisol),term(text_en:cortisol)))`},
-		{"SIRT1", `must(or(term(text_ja:sirt1),term(text_en:sirt1)))`},
+		{"睡眠薬", `or(or(phrase(text_ja:睡眠 眠薬),term(text_ja_base:睡眠薬)^0.3),phrase(text_en:睡 眠 薬))`},
+		{`"cortisol"`, `or(term(text_ja:cortisol),term(text_en:cortisol))`},
+		{"SIRT1", `or(term(text_ja:sirt1),term(text_en:sirt1))`},
 		{"the", `unsearchable`},
 		// A lone kanji is predictive: itself, the indexed bigrams it starts,
 		// or (standing alone) those it ends. Latin or digits: no base forms.
-		{"脳", `must(or(or(term(text_ja:脳),term(text_ja:脳が),term(text_ja:脳の),term(text_ja:脳へ),term(text_ja:脳や),term(text_ja:脳内),term(text_ja:に脳),term(text_ja:や脳),term(text_ja:る脳)),term(text_en:脳)))`},
-		{"2024年", `must(or(phrase(text_ja:2024 年|年ア|年齢),phrase(text_en:2024 年)))`},
+		{"脳", `or(or(term(text_ja:脳),term(text_ja:脳が),term(text_ja:脳の),term(text_ja:脳へ),term(text_ja:脳や),term(text_ja:脳内),term(text_ja:に脳),term(text_ja:や脳),term(text_ja:る脳)),term(text_en:脳))`},
+		{"2024年", `or(phrase(text_ja:2024 年|年ア|年齢),phrase(text_en:2024 年))`},
 	}
 	for _, tt := range tests {
 		q, ok, _ := s.textQuery(Parse(Normalize(tt.in)))
@@ -197,11 +197,11 @@ func TestGlossaryQuery(t *testing.T) {
 		// The typed name, or the concept's other names scored lower: 0.1 in
 		// the same language, 0.01 in the other.
 		// (A base-form leaf of another name is scored lower still.)
-		{`"cortisol"`, `must(or(or(term(text_ja:cortisol),term(text_en:cortisol)),or(or(phrase(text_ja:コル ルチ チゾ ゾー ール)^0.01,term(text_ja_base:コルチゾール)^0.003),term(text_en:コルチゾール)^0.01)))`},
+		{`"cortisol"`, `or(or(term(text_ja:cortisol),term(text_en:cortisol)),or(or(phrase(text_ja:コル ルチ チゾ ゾー ール)^0.01,term(text_ja_base:コルチゾール)^0.003),term(text_en:コルチゾール)^0.01))`},
 		// A run of terms that names a concept is one unit; each term still required.
-		{`"blood" "sugar"`, `must(or(and(or(term(text_ja:blood),term(text_en:blood)),or(term(text_ja:sugar),term(text_en:sugar))),or(or(term(text_ja:血糖)^0.01,term(text_ja_base:血糖)^0.003),phrase(text_en:血 糖)^0.01),or(or(phrase(text_ja:血糖 糖値)^0.01,phrase(text_ja_base:血糖 値)^0.003),phrase(text_en:血 糖 値)^0.01),or(phrase(text_ja:blood glucose)^0.1,phrase(text_en:blood glucos)^0.1)))`},
+		{`"blood" "sugar"`, `or(and(or(term(text_ja:blood),term(text_en:blood)),or(term(text_ja:sugar),term(text_en:sugar))),or(or(term(text_ja:血糖)^0.01,term(text_ja_base:血糖)^0.003),phrase(text_en:血 糖)^0.01),or(or(phrase(text_ja:血糖 糖値)^0.01,phrase(text_ja_base:血糖 値)^0.003),phrase(text_en:血 糖 値)^0.01),or(phrase(text_ja:blood glucose)^0.1,phrase(text_en:blood glucos)^0.1))`},
 		// No entry: as before.
-		{`"troglitazone"`, `must(or(term(text_ja:troglitazone),term(text_en:troglitazon)))`},
+		{`"troglitazone"`, `or(term(text_ja:troglitazone),term(text_en:troglitazon))`},
 	}
 	for _, tt := range tests {
 		q, _, _ := s.textQuery(Parse(Normalize(tt.in)))

@@ -287,6 +287,11 @@ func (s *Service) textQuery(terms []Term) (q query.Query, searchable bool, mk *m
 	if len(must) == 0 && len(mustNot) == 0 {
 		return bleve.NewMatchAllQuery(), false, mk
 	}
+	if len(mustNot) == 0 {
+		// No boolean around it: one conjunction of one query was one more
+		// searcher for every hit to pass through.
+		return s.relaxed(must, terms, units, mk), true, mk
+	}
 	b := bleve.NewBooleanQuery()
 	if len(must) > 0 {
 		b.AddMust(s.relaxed(must, terms, units, mk))
