@@ -37,12 +37,15 @@ func newPhraseQuery(slots [][]string, field string) query.Query {
 }
 
 func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	// The check needs positions; the caller may not (the main search of a
+	// large index), and then the candidate leaves without them, so that
+	// nothing above merges them.
+	s := &phraseSearcher{locations: opts.IncludeTermVectors}
 	opts.IncludeTermVectors = true
 	field := q.FieldVal
 	if field == "" {
 		field = m.DefaultSearchField()
 	}
-	s := &phraseSearcher{slotOf: map[string]uint64{}}
 	var subs []bsearch.Searcher
 	closeAll := func() {
 		for _, sub := range subs {
@@ -55,7 +58,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 			if t == "" {
 				continue
 			}
-			s.slotOf[t] |= 1 << i
+			s.addSlot(t, i)
 			ts, err := searcher.NewTermSearcher(ctx, r, t, field, q.Boost(), opts)
 			if err != nil {
 				closeAll()
@@ -96,15 +99,42 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 // keeps, with only the positions on a path left in them: those a highlight
 // marks). Its scratch slices are one search's.
 type phraseSearcher struct {
-	slotOf map[string]uint64 // slots each term stands in
-	need   []uint64          // the slots that are not empty, by index
-	at     []posSlots        // scratch: the candidate's positions
-	on     []bool            // scratch: FieldTermLocations on a path
+	terms []termSlots // the phrase's terms: a handful, a slice beats a map
+	need  []uint64    // the slots that are not empty, by index
+	// locations: the caller wants the positions on a path in the match.
+	locations bool
+	at        []posSlots // scratch: the candidate's positions
+	on        []bool     // scratch: FieldTermLocations on a path
 }
 
 type posSlots struct {
 	pos   uint64
 	slots uint64
+}
+
+type termSlots struct {
+	term  string
+	slots uint64 // a bit for each slot the term stands in
+}
+
+func (s *phraseSearcher) addSlot(term string, slot int) {
+	for i := range s.terms {
+		if s.terms[i].term == term {
+			s.terms[i].slots |= 1 << slot
+			return
+		}
+	}
+	s.terms = append(s.terms, termSlots{term, 1 << slot})
+}
+
+// slotOf returns the slots term stands in.
+func (s *phraseSearcher) slotOf(term string) uint64 {
+	for _, t := range s.terms {
+		if t.term == term {
+			return t.slots
+		}
+	}
+	return 0
 }
 
 // keepPaths reports whether dm has the phrase, and leaves in its
@@ -113,7 +143,7 @@ func (s *phraseSearcher) keepPaths(dm *bsearch.DocumentMatch) bool {
 	ftls := dm.FieldTermLocations
 	s.at = s.at[:0]
 	for _, l := range ftls {
-		s.at = append(s.at, posSlots{l.Location.Pos, s.slotOf[l.Term]})
+		s.at = append(s.at, posSlots{l.Location.Pos, s.slotOf(l.Term)})
 	}
 	slices.SortFunc(s.at, func(a, b posSlots) int {
 		switch {
@@ -161,8 +191,12 @@ func (s *phraseSearcher) keepPaths(dm *bsearch.DocumentMatch) bool {
 			continue
 		}
 		found = true
+		if !s.locations {
+			dm.FieldTermLocations = ftls[:0]
+			return true
+		}
 		for j, l := range ftls {
-			if p := l.Location.Pos; p >= start && p-start < 64 && s.slotOf[l.Term]&(1<<(p-start)) != 0 {
+			if p := l.Location.Pos; p >= start && p-start < 64 && s.slotOf(l.Term)&(1<<(p-start)) != 0 {
 				s.on[j] = true
 			}
 		}
