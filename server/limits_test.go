@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -321,8 +322,8 @@ func TestSearchCapOff(t *testing.T) {
 }
 
 func TestDefaultMaxConcurrentSearches(t *testing.T) {
-	if n := server.DefaultMaxConcurrentSearches(); n < 4 {
-		t.Errorf("DefaultMaxConcurrentSearches() = %d, want 4 per CPU", n)
+	if n := server.DefaultMaxConcurrentSearches(); n != 2*runtime.GOMAXPROCS(0) {
+		t.Errorf("DefaultMaxConcurrentSearches() = %d, want 2 per CPU", n)
 	}
 	// New caps searches by default.
 	const n = 64
