@@ -48,12 +48,19 @@ func newOfflineFlags(fs *flag.FlagSet, env *envDefaults) offlineFlags {
 	}
 }
 
-// parseCommand parses the flags of a command.
-func parseCommand(fs *flag.FlagSet, env *envDefaults, args []string) error {
+// parseCommand parses the flags of a command: ok is false when the command
+// is to stop, with err, or with nil after -h printed the usage.
+func parseCommand(fs *flag.FlagSet, env *envDefaults, args []string) (ok bool, err error) {
 	if env.err != nil {
-		return env.err
+		return false, env.err
 	}
-	return fs.Parse(args)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return false, nil
+		}
+		return false, err
+	}
+	return true, nil
 }
 
 // runIngest is "nmnsearch ingest FILE|DIR...": every file is parsed first,
@@ -72,10 +79,7 @@ func runIngest(ctx context.Context, name string, args []string, getenv func(stri
 	}
 	env := &envDefaults{getenv: getenv}
 	f := newOfflineFlags(fs, env)
-	if err := parseCommand(fs, env, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	if ok, err := parseCommand(fs, env, args); !ok {
 		return err
 	}
 	if fs.NArg() == 0 {
@@ -153,10 +157,7 @@ func runReindex(ctx context.Context, name string, args []string, getenv func(str
 	fs.SetOutput(stderr)
 	env := &envDefaults{getenv: getenv}
 	f := newOfflineFlags(fs, env)
-	if err := parseCommand(fs, env, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	if ok, err := parseCommand(fs, env, args); !ok {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -383,10 +384,7 @@ func runPublish(name string, args []string, getenv func(string) string, stdout, 
 	}
 	env := &envDefaults{getenv: getenv}
 	data := dataFlag(fs, env)
-	if err := parseCommand(fs, env, args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	if ok, err := parseCommand(fs, env, args); !ok {
 		return err
 	}
 	if fs.NArg() != 1 {

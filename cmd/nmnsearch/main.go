@@ -131,13 +131,7 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	cacheSize := byteSize(envParse(env, "NMNSEARCH_CACHE_SIZE", int64(server.DefaultCacheBytes), server.ParseByteSize))
 	fs.Var(&cacheSize, "cache-size",
 		"bytes of search, suggest and topics answers kept in memory, e.g. 64MiB or 1048576; 0 for no response cache (env NMNSEARCH_CACHE_SIZE)")
-	if env.err != nil {
-		return env.err
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
+	if ok, err := parseCommand(fs, env, args); !ok {
 		return err
 	}
 	if fs.NArg() > 0 {
