@@ -208,10 +208,7 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 		var located map[string]*bsearch.DocumentMatch
 		switch {
 		case main.IncludeLocations:
-			located = make(map[string]*bsearch.DocumentMatch, len(sr.Hits))
-			for _, h := range sr.Hits {
-				located[h.ID] = h
-			}
+			located = byID(sr.Hits)
 		case r.Q != "":
 			if located, err = s.locate(ctx, v, text, sr.Hits); err != nil {
 				return err
@@ -898,11 +895,16 @@ func (s *Service) locate(ctx context.Context, v *index.Snapshot, text query.Quer
 	if err != nil {
 		return nil, fmt.Errorf("highlight search: %w", err)
 	}
-	located := make(map[string]*bsearch.DocumentMatch, len(sr.Hits))
-	for _, h := range sr.Hits {
-		located[h.ID] = h
+	return byID(sr.Hits), nil
+}
+
+// byID maps hits by document id.
+func byID(hits bsearch.DocumentMatchCollection) map[string]*bsearch.DocumentMatch {
+	m := make(map[string]*bsearch.DocumentMatch, len(hits))
+	for _, h := range hits {
+		m[h.ID] = h
 	}
-	return located, nil
+	return m
 }
 
 // withFilter adds filter clauses that restrict q without changing scores.

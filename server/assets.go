@@ -181,7 +181,7 @@ func serveAsset(w http.ResponseWriter, r *http.Request, as *asset, cacheControl 
 	if as.gzipped != nil {
 		h.Add("Vary", "Accept-Encoding")
 		if acceptsGzip(r.Header.Values("Accept-Encoding")) {
-			body, etag = as.gzipped, strings.TrimSuffix(as.etag, `"`)+`-gz"`
+			body, etag = as.gzipped, gzipETag(as.etag)
 			h.Set("Content-Encoding", "gzip")
 		}
 	}

@@ -321,6 +321,10 @@ func gzipped(body []byte) []byte {
 	return b.Bytes()
 }
 
+// gzipETag is the ETag of the gzipped form of what etag names: a cache
+// must not take one representation for the other.
+func gzipETag(etag string) string { return strings.TrimSuffix(etag, `"`) + `-gz"` }
+
 // writeCacheable writes a 200 JSON body with its validators, gz (body
 // compressed, or nil) instead when the client accepts gzip, or a 304 with no
 // body when the request's If-None-Match names the ETag of what it would get.
@@ -330,7 +334,7 @@ func writeCacheable(w http.ResponseWriter, r *http.Request, body, gz []byte, eta
 	h := w.Header()
 	h.Add("Vary", "Accept-Encoding")
 	if gz != nil && acceptsGzip(r.Header.Values("Accept-Encoding")) {
-		body, etag = gz, strings.TrimSuffix(etag, `"`)+`-gz"`
+		body, etag = gz, gzipETag(etag)
 		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("ETag", etag)
