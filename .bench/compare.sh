@@ -58,8 +58,8 @@ GROONGA=http://127.0.0.1:$GROONGA_PORT
 mkdir -p "$OUT"
 
 # --- packages -----------------------------------------------------------------
-# shellcheck source=packages.sh
-. "$ROOT/.bench/packages.sh"
+# shellcheck source=lib.sh
+. "$ROOT/.bench/lib.sh"
 need_packages wrk groonga-bin groonga-tokenizer-mecab
 
 # --- processes and cleanup ------------------------------------------------------
@@ -95,13 +95,7 @@ start_ours() {
   "$BIN" -data "$1" -addr "127.0.0.1:$OURS_PORT" -cache-size "$2" \
     -rate 0 >"$OURS_LOG" 2>&1 &
   ours_pid=$!
-  for _ in $(seq 1 600); do
-    if curl -fsS "$OURS/readyz" >/dev/null 2>&1; then return 0; fi
-    kill -0 "$ours_pid" 2>/dev/null || { cat "$OUT/nmnsearch-$corpus-cache$2.log" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "nmnsearch did not become ready; see $OUT/nmnsearch-$corpus-cache$2.log" >&2
-  exit 1
+  wait_ready "$OURS/readyz" "$ours_pid" "$OURS_LOG"
 }
 
 urlenc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
@@ -257,14 +251,11 @@ for c in $CORPORA; do
 done
 
 # --- table ------------------------------------------------------------------------
-python3 - "$RESULTS" >"$OUT/table.md" <<'PY'
+python3 -B - "$RESULTS" "$ROOT/.bench" >"$OUT/table.md" <<'PY'
 import csv, sys
+sys.path.insert(0, sys.argv[2])
+from wrk import ms
 rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8"), delimiter="\t"))
-def ms(s):  # wrk prints 812.00us, 1.20ms, 2.01s
-    for suf, f in (("us", 1e-3), ("ms", 1.0), ("s", 1e3)):
-        if s.endswith(suf):
-            return float(s[:-len(suf)]) * f
-    return float("nan")
 print("| corpus | query | engine | cache | round | hits | req/s | p50 | p99 | server p50 / p99 | errors (non-2xx + socket) | ours/peer req/s |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|")
 peer = {}

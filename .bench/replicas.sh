@@ -53,8 +53,8 @@ mkdir -p "$OUT"
 # --- packages --------------------------------------------------------------------
 # On a Debian host that starts services on install, installing nginx also
 # starts the system's nginx on port 80; this script runs its own.
-# shellcheck source=packages.sh
-. "$ROOT/.bench/packages.sh"
+# shellcheck source=lib.sh
+. "$ROOT/.bench/lib.sh"
 need_packages wrk nginx
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
@@ -110,16 +110,6 @@ start_replica() {
   "$BIN" -read-only -data "$PUB" -addr "127.0.0.1:$1" -cache-size "$2" \
     -rate 0 -max-concurrent-searches 0 -trust-proxy >"$OUT/replica-$1-cache$2.log" 2>&1 &
   last_pid=$!
-}
-
-wait_ready() {  # wait_ready PORT PID LOG
-  for _ in $(seq 1 600); do
-    if curl -fsS "http://127.0.0.1:$1/readyz" >/dev/null 2>&1; then return 0; fi
-    kill -0 "$2" 2>/dev/null || { cat "$3" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "no /readyz on $1; see $3" >&2
-  exit 1
 }
 
 # --- nginx -------------------------------------------------------------------------
@@ -191,13 +181,7 @@ start_nginx() {
   "$NGINX" -t -q -p "$NG" -e "$NG/error.log" -c "$NG/nginx.conf"
   "$NGINX" -p "$NG" -e "$NG/error.log" -c "$NG/nginx.conf" &
   nginx_pid=$!
-  for _ in $(seq 1 100); do
-    if curl -fsS "http://127.0.0.1:$NG_CACHE/readyz" >/dev/null 2>&1; then return 0; fi
-    kill -0 "$nginx_pid" 2>/dev/null || { cat "$NG/error.log" >&2; exit 1; }
-    sleep 0.1
-  done
-  echo "nginx did not answer; see $NG/error.log" >&2
-  exit 1
+  wait_ready "http://127.0.0.1:$NG_CACHE/readyz" "$nginx_pid" "$NG/error.log" 100
 }
 
 # --- load --------------------------------------------------------------------------
@@ -250,8 +234,8 @@ for cache in 0 32MiB; do
   stop_replicas
   start_replica "$R1" "$cache"; r1_pid=$last_pid
   start_replica "$R2" "$cache"; r2_pid=$last_pid
-  wait_ready "$R1" "$r1_pid" "$OUT/replica-$R1-cache$cache.log"
-  wait_ready "$R2" "$r2_pid" "$OUT/replica-$R2-cache$cache.log"
+  wait_ready "http://127.0.0.1:$R1/readyz" "$r1_pid" "$OUT/replica-$R1-cache$cache.log"
+  wait_ready "http://127.0.0.1:$R2/readyz" "$r2_pid" "$OUT/replica-$R2-cache$cache.log"
   start_nginx
   # Warm both replicas (kagome's dictionary, the response cache when on),
   # and check that the paths answer alike and that writes are refused.
@@ -283,14 +267,11 @@ stop_nginx
 stop_replicas
 
 # --- table -------------------------------------------------------------------------
-python3 - "$RESULTS" >"$OUT/table.md" <<'PY'
+python3 -B - "$RESULTS" "$ROOT/.bench" >"$OUT/table.md" <<'PY'
 import csv, statistics, sys
+sys.path.insert(0, sys.argv[2])
+from wrk import ms
 rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8"), delimiter="\t"))
-def ms(s):  # wrk prints 812.00us, 1.20ms, 2.01s
-    for suf, f in (("us", 1e-3), ("ms", 1.0), ("s", 1e3)):
-        if s.endswith(suf):
-            return float(s[:-len(suf)]) * f
-    return float("nan")
 names = {
     "replica": "one replica, directly",
     "nginx-one": "nginx → one replica",
