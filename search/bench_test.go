@@ -210,6 +210,7 @@ func benchSearchRequest(b *testing.B, s *Service, name string, req Request) {
 //
 //	go test ./search -run '^$' -bench Scale -benchtime 20x
 //	NMNSEARCH_BENCH_PARAGRAPHS=100000 go test ./search -run '^$' -bench Scale -benchtime 20x -timeout 30m
+//	NMNSEARCH_BENCH_DATA=$PWD/.bench/out/data-100k go test ./search -run '^$' -bench Scale -benchtime 200x
 //
 // The corpus is the one .bench/compare.sh serves (see scaleCorpus), so the
 // figures can be set beside the HTTP ones of that script.
@@ -243,6 +244,10 @@ const (
 	scaleRandomSeed    = 42 // corpus.py's default --random-seed
 	scaleMinPool       = 8  // corpus.py's MIN_POOL
 	scalePerArticle    = 50 // paragraphs to an article file, as .bench/compare.sh
+	// scaleDataEnv names a data directory to search instead, opened
+	// read-only: the one .bench/compare.sh ingested (.bench/out/data-100k)
+	// saves building 100,000 paragraphs in memory for each run.
+	scaleDataEnv = "NMNSEARCH_BENCH_DATA"
 )
 
 var (
@@ -256,6 +261,15 @@ var (
 func scaleSearch(b *testing.B) *Service {
 	b.Helper()
 	scaleOnce.Do(func() {
+		if dir := os.Getenv(scaleDataEnv); dir != "" {
+			ix, err := index.OpenReadOnly(dir)
+			if err != nil {
+				scaleErr = fmt.Errorf("%s=%q: %v", scaleDataEnv, dir, err)
+				return
+			}
+			scaleService = New(ix)
+			return
+		}
 		n := scaleParagraphs
 		if v := os.Getenv(scaleParagraphsEnv); v != "" {
 			if n, scaleErr = strconv.Atoi(v); scaleErr == nil && n < 1 {

@@ -54,12 +54,15 @@ const (
 )
 
 // DefaultMaxConcurrentSearches is the cap on searches running at once
-// (-max-concurrent-searches): 2 per CPU. A search is CPU work; more at once
-// than the cores can run only makes each slower, and the scheduler shares
-// them unfairly. Measured over 100,000 paragraphs with 32 clients on 2
-// cores: without a cap 280 req/s and a p99 of 540 ms in the server; with 2
-// or 4 slots and this queue 350 req/s and 155 ms.
-func DefaultMaxConcurrentSearches() int { return 2 * runtime.GOMAXPROCS(0) }
+// (-max-concurrent-searches): one more than the CPUs (GOMAXPROCS), so that
+// a core does not idle while one search waits for a page of the index or
+// for the OS. A search is CPU work; more at once than the cores can run
+// only makes each slower, and the scheduler shares them unfairly. Measured
+// over 100,000 paragraphs with 32 clients on 2 cores: without a cap 280
+// req/s and a p99 of 540 ms in the server; with a cap and this queue 350
+// req/s and 155 ms. Call it before raising GOMAXPROCS (nmnsearch serve
+// gives the server twice as many Ps as searches: see cmd/nmnsearch).
+func DefaultMaxConcurrentSearches() int { return runtime.GOMAXPROCS(0) + 1 }
 
 // clientIP is the address of the client: the peer's, or with trustProxy the
 // last one of X-Forwarded-For, which is the peer of the proxy in front of

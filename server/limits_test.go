@@ -322,8 +322,8 @@ func TestSearchCapOff(t *testing.T) {
 }
 
 func TestDefaultMaxConcurrentSearches(t *testing.T) {
-	if n := server.DefaultMaxConcurrentSearches(); n != 2*runtime.GOMAXPROCS(0) {
-		t.Errorf("DefaultMaxConcurrentSearches() = %d, want 2 per CPU", n)
+	if n := server.DefaultMaxConcurrentSearches(); n != runtime.GOMAXPROCS(0)+1 {
+		t.Errorf("DefaultMaxConcurrentSearches() = %d, want one more than the CPUs (%d)", n, runtime.GOMAXPROCS(0))
 	}
 	// New caps searches by default.
 	const n = 64

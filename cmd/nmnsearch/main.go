@@ -166,6 +166,7 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 
 	logger := slog.New(slog.NewTextHandler(stdout, nil))
 	tuneGC(getenv)
+	tuneProcessors(getenv, *maxSearches)
 
 	// Bind first: a taken port fails before the data directory is locked,
 	// let alone rebuilt.
