@@ -13,10 +13,16 @@
 #
 # nmnsearch runs with -rate 0 (its per-client rate limit, 20/s burst 40 by
 # default, would answer 429 to wrk, which comes from one address), its search
-# cap as shipped (2 per CPU, a queue of up to 500 ms), and -cache-size 0 for
+# cap and GOMAXPROCS as shipped (one search more than the CPUs at once, a
+# queue of up to 500 ms, twice as many Ps as searches), and -cache-size 0 for
 # the cache-off runs. Groonga's select URL is the one bench_groonga.sh times
 # (top 10 by -_score,_id, highlight_html(text), drilldown=topic); cache off is
 # cache=no plus `cache_limit max=0`.
+#
+# nmnsearch's メラトニン also finds the English paragraphs that say melatonin
+# (its glossary), twice Groonga's hits at 100,000 paragraphs; so with the
+# cache off Groonga is also asked that question, "メラトニン" OR "melatonin"
+# (engine groonga-same-hits), as a second yardstick beside the first.
 #
 # For nmnsearch the table also gives the latency its access log measured
 # (dur_ms: from the request read to the answer written): wrk's latency adds
@@ -100,14 +106,15 @@ start_ours() {
 
 urlenc() { python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
 
-# groonga_url Q MODE: the select bench_groonga.sh times (MODE off adds cache=no).
+# groonga_url Q MODE [RAW]: the select bench_groonga.sh times, for the phrase
+# Q (MODE off adds cache=no); with RAW, Q is a Groonga query as it is.
 groonga_url() {
-  python3 - "$GROONGA" "$1" "$2" <<'PY'
+  python3 - "$GROONGA" "$1" "$2" "${3:-}" <<'PY'
 import sys, urllib.parse
-base, q, mode = sys.argv[1:]
+base, q, mode, raw = sys.argv[1:]
 params = {
     "table": "Paragraphs", "match_columns": "text",
-    "query": '"' + q.replace("\\", "\\\\").replace('"', '\\"') + '"',
+    "query": q if raw else '"' + q.replace("\\", "\\\\").replace('"', '\\"') + '"',
     "output_columns": "_key,_score,topic,lang,highlight_html(text)",
     "drilldown": "topic", "sort_keys": "-_score,_id", "limit": "10",
 }
@@ -138,7 +145,7 @@ bench() {
   local tag
   tag=$(printf '%s-%s-%s-cache%s-r%s' "$corpus" "$(printf '%s' "$q" | md5sum | cut -c1-6)" "$engine" "$cache" "$round")
   local raw=$OUT/wrk-$tag.txt from=0 server="\t"
-  [ "$engine" = groonga ] || from=$(wc -l <"$OURS_LOG")
+  [[ "$engine" = groonga* ]] || from=$(wc -l <"$OURS_LOG")
   { echo "# $corpus q=$q $engine cache=$cache round $round $(date -u +%FT%TZ) load $(cut -d' ' -f1-3 /proc/loadavg)"
     echo "# $url"
     wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --timeout "$WRK_TIMEOUT" --latency -H "Accept-Encoding: $ACCEPT_ENCODING" "$url"; } >"$raw"
@@ -148,7 +155,7 @@ bench() {
       /Non-2xx/ {bad=$NF}
       /Socket errors/ {gsub(",", ""); sock=$4+$6+$8+$10}
       END {printf "%s\t%s\t%s\t%s", rps, p50, p99, (bad ? bad : 0) + sock}' "$raw")" | sed "s/\$/\t$hits/" | tr -d '\n' >>"$RESULTS"
-  [ "$engine" = groonga ] || server=$(server_latency "$from")
+  [[ "$engine" = groonga* ]] || server=$(server_latency "$from")
   printf '\t%b\n' "$server" >>"$RESULTS"
   tail -1 "$RESULTS"
 }
@@ -221,9 +228,16 @@ run_corpus() {
       gurl=$(groonga_url "$q" "$cache")
       gh=$(hits_groonga "$gurl"); oh=$(hits_ours "$ourl")   # also warms the caches
       echo "--- $corpus q=$q cache $cache: groonga $gh hits, nmnsearch $oh hits"
+      local surl_g="" sh=""
+      if [ "$q" = "メラトニン" ] && [ "$cache" = off ]; then
+        surl_g=$(groonga_url '"メラトニン" OR "melatonin"' "$cache" raw)
+        sh=$(hits_groonga "$surl_g")
+        echo "--- $corpus groonga \"メラトニン\" OR \"melatonin\": $sh hits"
+      fi
       for round in $(seq 1 "$ROUNDS"); do
         bench "$corpus" "$q" groonga "$cache" "$round" "$gh" "$gurl"
         bench "$corpus" "$q" nmnsearch "$cache" "$round" "$oh" "$ourl"
+        [ -z "$surl_g" ] || bench "$corpus" "$q" groonga-same-hits "$cache" "$round" "$sh" "$surl_g"
       done
     done
     # suggest against a search, interleaved, same server and cache mode
@@ -258,14 +272,18 @@ from wrk import ms
 rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8"), delimiter="\t"))
 print("| corpus | query | engine | cache | round | hits | req/s | p50 | p99 | server p50 / p99 | errors (non-2xx + socket) | ours/peer req/s |")
 print("|---|---|---|---|---|---|---|---|---|---|---|---|")
-peer = {}
+peer, ours = {}, {}
 for r in rows:
     key = (r["corpus"], r["query"], r["cache"], r["round"])
     ratio = ""
     if r["engine"] == "groonga":
         peer[key] = float(r["reqs"])
-    elif r["engine"] == "nmnsearch" and key in peer:
-        ratio = "%.2f×" % (float(r["reqs"]) / peer[key])
+    elif r["engine"] == "nmnsearch":
+        ours[key] = float(r["reqs"])
+        if key in peer:
+            ratio = "%.2f×" % (float(r["reqs"]) / peer[key])
+    elif r["engine"] == "groonga-same-hits" and key in ours:
+        ratio = "ours/this %.2f×" % (ours[key] / float(r["reqs"]))
     elif r["engine"] == "nmnsearch-suggest":
         peer[("suggest",) + key[:1] + key[2:]] = float(r["reqs"])
     elif r["engine"] == "nmnsearch-search":
