@@ -112,7 +112,7 @@ func TestLoad(t *testing.T) {
 	t.Cleanup(func() { srv.Close() })
 	base := "http://" + ln.Addr().String()
 
-	workers := 4 * server.DefaultMaxConcurrentSearches() // 16 readers on 2 cores
+	workers := 4 * server.DefaultMaxConcurrentSearches() // 12 readers on 2 cores
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers}, Timeout: 10 * time.Second}
 	t.Cleanup(client.CloseIdleConnections)
 
