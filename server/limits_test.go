@@ -325,6 +325,12 @@ func TestDefaultMaxConcurrentSearches(t *testing.T) {
 	if n := server.DefaultMaxConcurrentSearches(); n != runtime.GOMAXPROCS(0)+1 {
 		t.Errorf("DefaultMaxConcurrentSearches() = %d, want one more than the CPUs (%d)", n, runtime.GOMAXPROCS(0))
 	}
+	// Raising GOMAXPROCS, as nmnsearch serve does, does not raise the cap.
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	runtime.GOMAXPROCS(4 * server.StartProcs)
+	if n := server.DefaultMaxConcurrentSearches(); n != server.StartProcs+1 {
+		t.Errorf("with GOMAXPROCS raised, DefaultMaxConcurrentSearches() = %d, want %d", n, server.StartProcs+1)
+	}
 	// New caps searches by default.
 	const n = 64
 	entered, release := make(chan string, n), make(chan struct{})

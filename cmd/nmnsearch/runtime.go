@@ -3,6 +3,8 @@ package main
 import (
 	"runtime"
 	"runtime/debug"
+
+	"nmnsearch/server"
 )
 
 // The server's live heap is mostly what stays (kagome's dictionary, the
@@ -39,13 +41,14 @@ func tuneGC(getenv func(string) string) {
 const processorsPerSearch = 2
 
 // tuneProcessors sets GOMAXPROCS to processorsPerSearch times the search
-// cap (searches 0, no cap: left as it is), unless $GOMAXPROCS is set, and
-// to no more than 4 per core the runtime found, so that a large cap does
-// not multiply the collector's workers.
+// cap (searches 0, no cap: the CPUs), unless $GOMAXPROCS is set, and to no
+// more than 4 per CPU, so that a large cap does not multiply the
+// collector's workers. The CPUs are those the runtime found at start
+// (server.StartProcs), so that calling it again sets the same.
 func tuneProcessors(getenv func(string) string, searches int) {
-	if getenv("GOMAXPROCS") != "" || searches <= 0 {
+	if getenv("GOMAXPROCS") != "" {
 		return
 	}
-	cores := runtime.GOMAXPROCS(0)
-	runtime.GOMAXPROCS(max(cores, min(processorsPerSearch*searches, 4*cores)))
+	cpus := server.StartProcs
+	runtime.GOMAXPROCS(max(cpus, min(processorsPerSearch*searches, 4*cpus)))
 }

@@ -5,6 +5,8 @@ import (
 	"runtime"
 	"runtime/debug"
 	"testing"
+
+	"nmnsearch/server"
 )
 
 func TestTuneGC(t *testing.T) {
@@ -34,24 +36,29 @@ func TestTuneGC(t *testing.T) {
 }
 
 func TestTuneProcessors(t *testing.T) {
-	cores := runtime.GOMAXPROCS(0)
-	t.Cleanup(func() { runtime.GOMAXPROCS(cores) })
+	procs := runtime.GOMAXPROCS(0)
+	t.Cleanup(func() { runtime.GOMAXPROCS(procs) })
+	cpus := server.StartProcs
 	for _, tc := range []struct {
 		name     string
 		env      map[string]string
 		searches int
 		want     int
 	}{
-		{"default cap", nil, cores + 1, min(2*(cores+1), 4*cores)},
-		{"cap of 1", nil, 1, max(cores, 2)},
-		{"large cap", nil, 100 * cores, 4 * cores},
-		{"no cap", nil, 0, cores},
-		{"GOMAXPROCS set", map[string]string{"GOMAXPROCS": "1"}, cores + 1, cores},
+		{"default cap", nil, cpus + 1, min(2*(cpus+1), 4*cpus)},
+		{"again", nil, cpus + 1, min(2*(cpus+1), 4*cpus)}, // not raised from the last
+		{"cap of 1", nil, 1, max(cpus, 2)},
+		{"large cap", nil, 100 * cpus, 4 * cpus},
+		{"no cap", nil, 0, cpus},
+		{"GOMAXPROCS set", map[string]string{"GOMAXPROCS": "1"}, cpus + 1, 1},
 	} {
-		runtime.GOMAXPROCS(cores)
+		runtime.GOMAXPROCS(1)
+		if tc.env == nil {
+			runtime.GOMAXPROCS(7 * cpus) // what an earlier serve in this process may have left
+		}
 		tuneProcessors(fakeEnv(tc.env), tc.searches)
 		if got := runtime.GOMAXPROCS(0); got != tc.want {
-			t.Errorf("%s: GOMAXPROCS = %d, want %d (%d cores, %d searches)", tc.name, got, tc.want, cores, tc.searches)
+			t.Errorf("%s: GOMAXPROCS = %d, want %d (%d CPUs, %d searches)", tc.name, got, tc.want, cpus, tc.searches)
 		}
 	}
 }
