@@ -54,19 +54,22 @@ const (
 )
 
 // DefaultMaxConcurrentSearches is the cap on searches running at once
-// (-max-concurrent-searches): one more than the CPUs (GOMAXPROCS), so that
+// (-max-concurrent-searches): one more than the CPUs (StartProcs), so that
 // a core does not idle while one search waits for a page of the index or
 // for the OS. A search is CPU work; more at once than the cores can run
 // only makes each slower, and the scheduler shares them unfairly. Measured
 // over 100,000 paragraphs with 32 clients on 2 cores: without a cap 280
 // req/s and a p99 of 540 ms in the server; with a cap and this queue 350
-// req/s and 155 ms. It counts the CPUs as StartProcs, not GOMAXPROCS,
-// which nmnsearch serve raises to twice the cap (see cmd/nmnsearch).
-func DefaultMaxConcurrentSearches() int { return StartProcs + 1 }
+// req/s and 155 ms.
+func DefaultMaxConcurrentSearches() int { return StartProcs() + 1 }
 
 // StartProcs is GOMAXPROCS as the runtime set it when the process started
-// (the CPUs, or the container's CPU limit), before anything raised it.
-var StartProcs = runtime.GOMAXPROCS(0)
+// (the CPUs, or the container's CPU limit): nmnsearch serve raises
+// GOMAXPROCS to twice the search cap (see cmd/nmnsearch), and the cap must
+// not follow.
+func StartProcs() int { return startProcs }
+
+var startProcs = runtime.GOMAXPROCS(0)
 
 // clientIP is the address of the client: the peer's, or with trustProxy the
 // last one of X-Forwarded-For, which is the peer of the proxy in front of

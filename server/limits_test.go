@@ -327,9 +327,9 @@ func TestDefaultMaxConcurrentSearches(t *testing.T) {
 	}
 	// Raising GOMAXPROCS, as nmnsearch serve does, does not raise the cap.
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
-	runtime.GOMAXPROCS(4 * server.StartProcs)
-	if n := server.DefaultMaxConcurrentSearches(); n != server.StartProcs+1 {
-		t.Errorf("with GOMAXPROCS raised, DefaultMaxConcurrentSearches() = %d, want %d", n, server.StartProcs+1)
+	runtime.GOMAXPROCS(4 * server.StartProcs())
+	if n := server.DefaultMaxConcurrentSearches(); n != server.StartProcs()+1 {
+		t.Errorf("with GOMAXPROCS raised, DefaultMaxConcurrentSearches() = %d, want %d", n, server.StartProcs()+1)
 	}
 	// New caps searches by default.
 	const n = 64

@@ -49,6 +49,6 @@ func tuneProcessors(getenv func(string) string, searches int) {
 	if getenv("GOMAXPROCS") != "" {
 		return
 	}
-	cpus := server.StartProcs
+	cpus := server.StartProcs()
 	runtime.GOMAXPROCS(max(cpus, min(processorsPerSearch*searches, 4*cpus)))
 }

@@ -38,7 +38,7 @@ func TestTuneGC(t *testing.T) {
 func TestTuneProcessors(t *testing.T) {
 	procs := runtime.GOMAXPROCS(0)
 	t.Cleanup(func() { runtime.GOMAXPROCS(procs) })
-	cpus := server.StartProcs
+	cpus := server.StartProcs()
 	for _, tc := range []struct {
 		name     string
 		env      map[string]string
