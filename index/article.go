@@ -42,6 +42,19 @@ type Paragraph struct {
 	// lengths holds the token count of each of textFields, -1 where the
 	// paragraph does not have the field; set when it is indexed.
 	lengths [len(textFields)]int32
+	// folded is Text in NFKC where that differs from Text, "" where not;
+	// set with lengths. See Folded.
+	folded string
+}
+
+// Folded returns the paragraph's text in NFKC, as the analyzers see it
+// before they split it into tokens: a phrase of bigrams is in FieldJA
+// exactly where its characters stand in a row in the Folded text.
+func (p *Paragraph) Folded() string {
+	if p.folded != "" {
+		return p.folded
+	}
+	return p.Text
 }
 
 // maxHeadingRunes bounds what may count as a heading: titles of this blog run

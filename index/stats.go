@@ -3,6 +3,7 @@ package index
 import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
+	"golang.org/x/text/unicode/norm"
 )
 
 // textFields are the fields searched with BM25, in the order of
@@ -19,7 +20,9 @@ type fieldLength struct{ docs, tokens int }
 
 // measure records in p how many tokens each of its text fields has, which
 // is the length bleve gives the field (one token per analyzed term).
+// It also sets what Folded returns.
 func measure(m mapping.IndexMapping, p *Paragraph) {
+	fold(p)
 	doc := document(p)
 	for i, f := range textFields {
 		text, ok := doc[f.field].(string)
@@ -66,3 +69,11 @@ func statsFromLengths(lengths map[string]fieldLength) map[string]*bsearch.BM25St
 // BM25Stats returns the statistics of field for bleve's BM25 in the
 // current snapshot (see Snapshot.BM25Stats).
 func (ix *Index) BM25Stats(field string) *bsearch.BM25Stats { return ix.snap().BM25Stats(field) }
+
+// fold sets p.folded, the NFKC form of p.Text where that differs.
+func fold(p *Paragraph) {
+	p.folded = ""
+	if !norm.NFKC.IsNormalString(p.Text) {
+		p.folded = norm.NFKC.String(p.Text)
+	}
+}

@@ -82,6 +82,7 @@ func (r *record) article() *Article {
 	a := r.Article
 	for i := range a.Paragraphs {
 		a.Paragraphs[i].lengths = r.Lengths[i]
+		fold(&a.Paragraphs[i])
 	}
 	src := r.Source.clone()
 	a.src = &src

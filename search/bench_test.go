@@ -161,7 +161,7 @@ func benchFacets(b *testing.B, s *Service) {
 			defer r.Close()
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := buildFacetTable(ctx, r); err != nil {
+				if _, err := buildFacetTable(ctx, r, v); err != nil {
 					return err
 				}
 			}

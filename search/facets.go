@@ -30,8 +30,8 @@ import (
 // the request filters out is counted, then dropped), so disjunctive facets
 // need no second search.
 
-// facetTable is the FieldFacet key and the paragraph order of every live
-// document of one index reader (a scorch snapshot).
+// facetTable is the FieldFacet key, the paragraph order and the Japanese
+// text of every live document of one index reader (a scorch snapshot).
 type facetTable struct {
 	reader bleveindex.IndexReader // the snapshot it describes; compared, never used
 	keys   []string               // keys[0] is "" for documents without one
@@ -40,6 +40,10 @@ type facetTable struct {
 	// the article ids, then its paragraph number, both big-endian, so that
 	// comparing two substrings compares (article, n).
 	order string
+	// texts holds the Folded text of each Japanese paragraph by document
+	// number ("" for the others), for phraseSearcher to check a phrase on;
+	// nil when the table was built without the snapshot.
+	texts []string
 }
 
 const orderBytes = 8
@@ -63,6 +67,15 @@ func (t *facetTable) orderOf(id bleveindex.IndexInternalID) string {
 	return "\xff\xff\xff\xff\xff\xff\xff\xff"
 }
 
+// textOf returns the Folded Japanese text of the document with this
+// internal id, "" if it has none.
+func (t *facetTable) textOf(id bleveindex.IndexInternalID) string {
+	if n, ok := docNum(id); ok && n < uint64(len(t.texts)) {
+		return t.texts[n]
+	}
+	return ""
+}
+
 func docNum(id bleveindex.IndexInternalID) (uint64, bool) {
 	if len(id) != 8 {
 		return 0, false
@@ -74,7 +87,9 @@ func docNum(id bleveindex.IndexInternalID) (uint64, bool) {
 // 16 today): a key's index is a uint16, 0 for none.
 const maxFacetKeys = math.MaxUint16
 
-func buildFacetTable(ctx context.Context, r bleveindex.IndexReader) (*facetTable, error) {
+// buildFacetTable builds the table of r, with texts when snap, the
+// snapshot r was opened on, is given.
+func buildFacetTable(ctx context.Context, r bleveindex.IndexReader, snap *index.Snapshot) (*facetTable, error) {
 	t := &facetTable{reader: r}
 	var order []byte
 	setOrder := func(doc uint64, at int, v uint32) {
@@ -98,9 +113,10 @@ func buildFacetTable(ctx context.Context, r bleveindex.IndexReader) (*facetTable
 	t.keys = append([]string{""}, keys...)
 	// Article ids come from the dictionary in order; paragraph numbers are
 	// the numeric field's full-precision terms (shift 0).
-	if _, err := eachTerm(ctx, r, index.FieldArticle, nil, func(k int, _ string, doc uint64) {
+	articles, err := eachTerm(ctx, r, index.FieldArticle, nil, func(k int, _ string, doc uint64) {
 		setOrder(doc, 0, uint32(k))
-	}); err != nil {
+	})
+	if err != nil {
 		return nil, err
 	}
 	if _, err := eachTerm(ctx, r, index.FieldN, fullPrecision, func(_ int, term string, doc uint64) {
@@ -111,6 +127,23 @@ func buildFacetTable(ctx context.Context, r bleveindex.IndexReader) (*facetTable
 		return nil, err
 	}
 	t.order = string(order)
+	if snap != nil {
+		t.texts = make([]string, len(order)/orderBytes)
+		for doc := range t.texts {
+			at := order[doc*orderBytes:]
+			k, n := binary.BigEndian.Uint32(at), int(binary.BigEndian.Uint32(at[4:]))
+			if int(k) >= len(articles) {
+				continue
+			}
+			a, ok := snap.Article(articles[k])
+			if !ok || n < 1 || n > len(a.Paragraphs) {
+				continue
+			}
+			if p := &a.Paragraphs[n-1]; p.Lang == index.LangJA {
+				t.texts[doc] = p.Folded()
+			}
+		}
+	}
 	return t, nil
 }
 
@@ -200,16 +233,24 @@ func (c *facetTables) find(r bleveindex.IndexReader) *facetTable {
 	return nil
 }
 
-func (c *facetTables) get(ctx context.Context, r bleveindex.IndexReader) (*facetTable, error) {
-	if t := c.find(r); t != nil {
+// get returns the table of r, building it if need be; snap, when given,
+// is the snapshot r was opened on, and the table then has texts.
+func (c *facetTables) get(ctx context.Context, r bleveindex.IndexReader, snap *index.Snapshot) (*facetTable, error) {
+	found := func() *facetTable {
+		if t := c.find(r); t != nil && (snap == nil || t.texts != nil) {
+			return t
+		}
+		return nil
+	}
+	if t := found(); t != nil {
 		return t, nil
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if t := c.find(r); t != nil {
+	if t := found(); t != nil {
 		return t, nil
 	}
-	t, err := buildFacetTable(ctx, r)
+	t, err := buildFacetTable(ctx, r, snap)
 	if err != nil {
 		return nil, fmt.Errorf("facet table: %w", err)
 	}
@@ -226,6 +267,7 @@ func (c *facetTables) get(ctx context.Context, r bleveindex.IndexReader) (*facet
 type facetCount struct {
 	tables *facetTables
 	keep   func(topics []string, lang string) bool // nil keeps every hit
+	snap   *index.Snapshot                         // the snapshot searched, if known
 
 	table *facetTable
 	n     []int // hits by key index, filtered out or not
@@ -256,11 +298,11 @@ type facetQuery struct {
 func (q *facetQuery) MarshalJSON() ([]byte, error) { return json.Marshal(q.Query) }
 
 func (q *facetQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	t, err := q.fc.tables.get(ctx, r)
+	t, err := q.fc.tables.get(ctx, r, q.fc.snap)
 	if err != nil {
 		return nil, err
 	}
-	inner, err := q.Query.Searcher(ctx, r, m, opts)
+	inner, err := q.Query.Searcher(context.WithValue(ctx, tableKey{}, t), r, m, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -278,6 +320,10 @@ func (q *facetQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 		return keep[k]
 	}}, nil
 }
+
+// tableKey is the context key under which facetQuery hands its table to
+// the searchers below it (see phraseQuery).
+type tableKey struct{}
 
 // paragraphOrder is a sort key, (article, paragraph number), read from the
 // facet table rather than from each hit's doc values. After the score it

@@ -69,15 +69,15 @@ func TestFacetTablesKept(t *testing.T) {
 	ra, rb := reader(a), reader(b)
 	var c facetTables
 	ctx := context.Background()
-	ta, err := c.get(ctx, ra)
+	ta, err := c.get(ctx, ra, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tb, _ := c.get(ctx, rb)
-	if again, _ := c.get(ctx, ra); again != ta {
+	tb, _ := c.get(ctx, rb, nil)
+	if again, _ := c.get(ctx, ra, nil); again != ta {
 		t.Error("A's table was built again after B's")
 	}
-	if again, _ := c.get(ctx, rb); again != tb {
+	if again, _ := c.get(ctx, rb, nil); again != tb {
 		t.Error("B's table was built again")
 	}
 	if ta == tb || len(ta.keys) < 2 || len(ta.ofDoc) == 0 {

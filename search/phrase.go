@@ -4,12 +4,16 @@ import (
 	"context"
 	"math"
 	"slices"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"nmnsearch/index"
 )
 
 // phraseQuery is bleve's multi-phrase query (each slot any of its terms, an
@@ -20,8 +24,19 @@ import (
 // メラトニン. Here the positions stay in the candidate's slice, sorted, and
 // the paths are found by binary search. Slops and fuzziness, which bleve's
 // query has and which nothing here uses, are not supported.
+//
+// A Japanese word needs no positions at all when the caller wants none (the
+// main search of a large index): its bigrams stand in a row in FieldJA
+// exactly where the word stands in the paragraph's Folded text, so the
+// candidates that have every bigram are checked on that text, as zoekt
+// checks its trigram candidates on the file's content. Positions were most
+// of the phrase's cost: reading them, not checking them.
 type phraseQuery struct {
 	*query.MultiPhraseQuery // what it searches, and how it is shown as JSON
+	// word is the text the bigrams spell when they are all of FieldJA,
+	// one to a slot, each overlapping the next (メラ ラト トニ ニン:
+	// メラトニン); "" for any other phrase.
+	word string
 }
 
 // maxPhraseSlots is the longest phrase phraseQuery checks itself (a slot
@@ -33,7 +48,31 @@ func newPhraseQuery(slots [][]string, field string) query.Query {
 	if len(slots) > maxPhraseSlots {
 		return q
 	}
-	return &phraseQuery{q}
+	return &phraseQuery{MultiPhraseQuery: q, word: bigramWord(slots, field)}
+}
+
+// bigramWord returns the word the slots spell, if they are bigrams of
+// FieldJA one to a slot, each starting with the last character of the one
+// before; else "".
+func bigramWord(slots [][]string, field string) string {
+	if field != index.FieldJA {
+		return ""
+	}
+	var word []rune
+	for i, slot := range slots {
+		if len(slot) != 1 {
+			return ""
+		}
+		r := []rune(slot[0])
+		if len(r) != 2 || i > 0 && r[0] != word[len(word)-1] {
+			return ""
+		}
+		if i == 0 {
+			word = append(word, r[0])
+		}
+		word = append(word, r[1])
+	}
+	return string(word)
 }
 
 func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
@@ -41,7 +80,9 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 	// large index), and then the candidate leaves without them, so that
 	// nothing above merges them.
 	s := &phraseSearcher{locations: opts.IncludeTermVectors}
-	opts.IncludeTermVectors = true
+	table, _ := ctx.Value(tableKey{}).(*facetTable)
+	inText := q.word != "" && !opts.IncludeTermVectors && table != nil && table.texts != nil
+	opts.IncludeTermVectors = !inText
 	field := q.FieldVal
 	if field == "" {
 		field = m.DefaultSearchField()
@@ -91,7 +132,34 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 	}
 	// As bleve's phrase searcher does, so that scores are the same.
 	conj.SetQueryNorm(1 / math.Sqrt(conj.Weight()))
+	if inText {
+		return &filterSearcher{Searcher: conj, keep: func(dm *bsearch.DocumentMatch) bool {
+			return containsWord(table.textOf(dm.IndexInternalID), q.word)
+		}}, nil
+	}
 	return &filterSearcher{Searcher: conj, keep: s.keepPaths}, nil
+}
+
+// containsWord is strings.Contains(text, word) for a word in Japanese
+// script, faster: strings.Index skips ahead to the first byte of the word,
+// and in UTF-8 most Japanese characters start with the same byte (E3), so
+// this looks for the word from the last byte of its first character, which
+// tells characters apart, and then checks the bytes before.
+func containsWord(text, word string) bool {
+	_, size := utf8.DecodeRuneInString(word)
+	k := size - 1 // bytes of the first character before its last
+	for off := k; off <= len(text); {
+		i := strings.Index(text[off:], word[k:])
+		if i < 0 {
+			return false
+		}
+		i += off
+		if text[i-k:i] == word[:k] {
+			return true
+		}
+		off = i + 1
+	}
+	return false
 }
 
 // phraseSearcher holds what keepPaths needs to check a candidate of the

@@ -81,13 +81,13 @@ func TestPhraseQueryAsBleve(t *testing.T) {
 	}
 	matched := 0
 	for _, p := range phrases {
-		ours := run(t, s, &phraseQuery{query.NewMultiPhraseQuery(p.slots, p.field)}, true)
+		ours := run(t, s, newPhraseQuery(p.slots, p.field), true)
 		theirs := run(t, s, query.NewMultiPhraseQuery(p.slots, p.field), true)
 		if ours != theirs {
 			t.Errorf("phrase %q in %s:\n ours   %s\n bleve  %s", p.slots, p.field, ours, theirs)
 		}
 		// Without positions asked for, as the main search of a large index.
-		ours = run(t, s, &phraseQuery{query.NewMultiPhraseQuery(p.slots, p.field)}, false)
+		ours = run(t, s, newPhraseQuery(p.slots, p.field), false)
 		theirs = run(t, s, query.NewMultiPhraseQuery(p.slots, p.field), false)
 		if ours != theirs {
 			t.Errorf("phrase %q in %s, no positions:\n ours   %s\n bleve  %s", p.slots, p.field, ours, theirs)
@@ -102,13 +102,19 @@ func TestPhraseQueryAsBleve(t *testing.T) {
 }
 
 // run returns the hits of q as text: id, score and, with locations, the
-// sorted positions of each.
+// sorted positions of each. It searches as Search does, under a facetQuery
+// that knows the snapshot (so a phraseQuery may check words on the text).
 func run(t *testing.T, s *Service, q query.Query, withLocations bool) string {
 	t.Helper()
-	req := bleve.NewSearchRequestOptions(q, 1000, 0, false)
-	req.IncludeLocations = withLocations
-	req.SortBy([]string{"_id"})
-	sr, err := s.ix.Bleve().SearchInContext(context.Background(), req)
+	var sr *bleve.SearchResult
+	err := s.ix.View(func(v *index.Snapshot) error {
+		req := bleve.NewSearchRequestOptions(&facetQuery{q, &facetCount{tables: &s.facets, snap: v}}, 1000, 0, false)
+		req.IncludeLocations = withLocations
+		req.SortBy([]string{"_id"})
+		var err error
+		sr, err = v.Bleve().SearchInContext(context.Background(), req)
+		return err
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,5 +158,43 @@ func TestPhraseBigramsApart(t *testing.T) {
 		if res.Total != 1 || len(res.Hits) != 1 || !strings.Contains(res.Hits[0].Highlight, "<mark>メラトニン</mark>") {
 			t.Errorf("locateApartAbove %d: %d hits %+v; want the one paragraph that says メラトニン, marked", apart, res.Total, res.Hits)
 		}
+	}
+}
+
+func TestContainsWord(t *testing.T) {
+	for _, c := range []struct {
+		text, word string
+		want       bool
+	}{
+		{"メラトニンは睡眠のホルモン", "メラトニン", true},
+		{"睡眠のホルモン、メラトニン", "メラトニン", true},
+		{"メラトニ", "メラトニン", false},
+		{"ラトニン", "メラトニン", false},
+		{"カメラトニン", "メラトニン", true},
+		{"ァラトニン", "メラトニン", false},      // ァ ends in the byte メ ends in (A1)
+		{"ァラトニン、メラトニン", "メラトニン", true}, // so the search goes on past it
+		{"", "メラ", false},
+		{"睡眠", "睡眠", true},
+		{"a睡眠", "睡眠", true},
+	} {
+		if got := containsWord(c.text, c.word); got != c.want || got != strings.Contains(c.text, c.word) {
+			t.Errorf("containsWord(%q, %q) = %v, want %v", c.text, c.word, got, c.want)
+		}
+	}
+}
+
+// A word is found on the text as the analyzers see it (NFKC), when the
+// search asks for no positions and checks the word on the text: half-width
+// ﾒﾗﾄﾆﾝ is メラトニン.
+func TestPhraseOnFoldedText(t *testing.T) {
+	s := serviceOver(t, "900_folded.txt", "半角の記事", "", "ﾒﾗﾄﾆﾝの話です。", "", "メラトニンの話です。", "", "メラ、トニンの話です。")
+	slots := positionSlots(s.mapping.AnalyzerNamed(index.AnalyzerJAQuery).Analyze([]byte("メラトニン")))
+	q := newPhraseQuery(slots, index.FieldJA)
+	if w := q.(*phraseQuery).word; w != "メラトニン" {
+		t.Fatalf("word %q, want メラトニン: the search would not check the text", w)
+	}
+	ours, theirs := run(t, s, q, false), run(t, s, query.NewMultiPhraseQuery(slots, index.FieldJA), false)
+	if ours != theirs || strings.Count(ours, ";") != 2 {
+		t.Errorf("ours %s, bleve %s: want the same two paragraphs", ours, theirs)
 	}
 }

@@ -200,6 +200,7 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 		// In a small index, reading every hit's positions costs less than
 		// running the query again for the returned ones.
 		main.IncludeLocations = r.Q != "" && v.Len() <= s.locateApartAbove
+		fc.snap = v
 		sr, err := v.Bleve().SearchInContext(ctx, main)
 		if err != nil {
 			return fmt.Errorf("search: %w", err)

@@ -30,17 +30,22 @@ func TestWidthAndFormFolding(t *testing.T) {
 		{"ゴ", "<mark>ｺﾞ</mark>ﾏ"},
 		{"株式会社", "<mark>㍿</mark>"},
 	}
-	for _, tt := range tests {
-		res, err := s.Search(context.Background(), Request{Q: tt.q})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if res.Total != 1 {
-			t.Errorf("%s: %d hits, want 1", tt.q, res.Total)
-			continue
-		}
-		if !strings.Contains(res.Hits[0].Highlight, tt.mark) {
-			t.Errorf("%s: highlight %s lacks %s", tt.q, res.Hits[0].Highlight, tt.mark)
+	// Positions read with the hits, as in a small index, and not, as in a
+	// large one (where a word is checked on the folded text instead).
+	for _, apart := range []int{locateApartAbove, -1} {
+		s.locateApartAbove = apart
+		for _, tt := range tests {
+			res, err := s.Search(context.Background(), Request{Q: tt.q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Total != 1 {
+				t.Errorf("%s (locate apart above %d): %d hits, want 1", tt.q, apart, res.Total)
+				continue
+			}
+			if !strings.Contains(res.Hits[0].Highlight, tt.mark) {
+				t.Errorf("%s (locate apart above %d): highlight %s lacks %s", tt.q, apart, res.Hits[0].Highlight, tt.mark)
+			}
 		}
 	}
 }
