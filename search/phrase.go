@@ -5,7 +5,6 @@ import (
 	"math"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -134,32 +133,10 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 	conj.SetQueryNorm(1 / math.Sqrt(conj.Weight()))
 	if inText {
 		return &filterSearcher{Searcher: conj, keep: func(dm *bsearch.DocumentMatch) bool {
-			return containsWord(table.textOf(dm.IndexInternalID), q.word)
+			return strings.Contains(table.textOf(dm.IndexInternalID), q.word)
 		}}, nil
 	}
 	return &filterSearcher{Searcher: conj, keep: s.keepPaths}, nil
-}
-
-// containsWord is strings.Contains(text, word) for a word in Japanese
-// script, faster: strings.Index skips ahead to the first byte of the word,
-// and in UTF-8 most Japanese characters start with the same byte (E3), so
-// this looks for the word from the last byte of its first character, which
-// tells characters apart, and then checks the bytes before.
-func containsWord(text, word string) bool {
-	_, size := utf8.DecodeRuneInString(word)
-	k := size - 1 // bytes of the first character before its last
-	for off := k; off <= len(text); {
-		i := strings.Index(text[off:], word[k:])
-		if i < 0 {
-			return false
-		}
-		i += off
-		if text[i-k:i] == word[:k] {
-			return true
-		}
-		off = i + 1
-	}
-	return false
 }
 
 // phraseSearcher holds what keepPaths needs to check a candidate of the

@@ -161,28 +161,6 @@ func TestPhraseBigramsApart(t *testing.T) {
 	}
 }
 
-func TestContainsWord(t *testing.T) {
-	for _, c := range []struct {
-		text, word string
-		want       bool
-	}{
-		{"メラトニンは睡眠のホルモン", "メラトニン", true},
-		{"睡眠のホルモン、メラトニン", "メラトニン", true},
-		{"メラトニ", "メラトニン", false},
-		{"ラトニン", "メラトニン", false},
-		{"カメラトニン", "メラトニン", true},
-		{"ァラトニン", "メラトニン", false},      // ァ ends in the byte メ ends in (A1)
-		{"ァラトニン、メラトニン", "メラトニン", true}, // so the search goes on past it
-		{"", "メラ", false},
-		{"睡眠", "睡眠", true},
-		{"a睡眠", "睡眠", true},
-	} {
-		if got := containsWord(c.text, c.word); got != c.want || got != strings.Contains(c.text, c.word) {
-			t.Errorf("containsWord(%q, %q) = %v, want %v", c.text, c.word, got, c.want)
-		}
-	}
-}
-
 // A word is found on the text as the analyzers see it (NFKC), when the
 // search asks for no positions and checks the word on the text: half-width
 // ﾒﾗﾄﾆﾝ is メラトニン.
