@@ -7,6 +7,9 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
 	"nmnsearch/index"
 )
 
@@ -201,4 +204,67 @@ func seedText(t *testing.T) string {
 		b.WriteByte('\n')
 	}
 	return b.String()
+}
+
+// A word that is its own dictionary form and cannot conjugate (メラトニン,
+// 睡眠) is searched without its dictionary-form field: checked over every
+// such word the seeds hold, that field finds no paragraph the word's
+// bigrams miss.
+func TestUnconjugatedWordNeedsNoBaseForm(t *testing.T) {
+	s := seedSearch(t)
+	dict, err := s.ix.Bleve().FieldDict(index.FieldJABase)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dict.Close()
+	checked := 0
+	for {
+		e, err := dict.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e == nil {
+			break
+		}
+		word := e.Term
+		toks := s.baseForms(word, nil)
+		if len(toks) == 0 || !onlyItself(word, toks) {
+			continue
+		}
+		if s.baseFormQuery(word, nil) != nil {
+			t.Errorf("%s: base-form query made for a word that is only itself", word)
+		}
+		base := query.NewTermQuery(word)
+		base.SetField(index.FieldJABase)
+		inBase, inPhrase := docIDs(t, s, base), docIDs(t, s, s.jaPhrase(word, nil))
+		for id := range inBase {
+			if !inPhrase[id] {
+				t.Errorf("%s: %s has it as a dictionary form, but the bigram phrase misses it", word, id)
+			}
+		}
+		checked++
+	}
+	if checked < 100 {
+		t.Errorf("only %d words checked; the seeds have hundreds", checked)
+	}
+	for _, w := range []string{"飲む", "高い", "改善され", "入眠困難", "NAD"} {
+		if toks := s.baseForms(w, nil); len(toks) > 0 && onlyItself(w, toks) {
+			t.Errorf("%s taken for an unconjugated word: %v", w, toks)
+		}
+	}
+}
+
+// docIDs returns the ids of every paragraph q matches in s.
+func docIDs(t *testing.T, s *Service, q query.Query) map[string]bool {
+	t.Helper()
+	req := bleve.NewSearchRequestOptions(q, 10000, 0, false)
+	sr, err := s.ix.Bleve().Search(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make(map[string]bool, len(sr.Hits))
+	for _, h := range sr.Hits {
+		ids[h.ID] = true
+	}
+	return ids
 }
