@@ -41,7 +41,7 @@ type facetTable struct {
 	// comparing two substrings compares (article, n).
 	order string
 	// texts holds the Folded text of each Japanese paragraph by document
-	// number ("" for the others), for phraseSearcher to check a phrase on;
+	// number ("" for the others), for wordSearcher to check a word on;
 	// nil when the table was built without the snapshot.
 	texts []string
 }
@@ -314,7 +314,7 @@ func (q *facetQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 		keep[k] = fc.keep == nil || (k > 0 && fc.keep(index.ParseFacetKey(key)))
 	}
 	n := fc.n
-	return &filterSearcher{Searcher: inner, keep: func(dm *bsearch.DocumentMatch) bool {
+	return &filterSearcher{Searcher: inner, keep: func(_ *bsearch.SearchContext, dm *bsearch.DocumentMatch) bool {
 		k := t.key(dm.IndexInternalID)
 		n[k]++
 		return keep[k]

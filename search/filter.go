@@ -10,7 +10,7 @@ import (
 // (facet counting, phrase positions).
 type filterSearcher struct {
 	bsearch.Searcher
-	keep func(*bsearch.DocumentMatch) bool
+	keep func(*bsearch.SearchContext, *bsearch.DocumentMatch) bool
 }
 
 func (s *filterSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
@@ -26,7 +26,7 @@ func (s *filterSearcher) Advance(ctx *bsearch.SearchContext, id bleveindex.Index
 // filter returns dm if keep accepts it, else the next match it accepts.
 func (s *filterSearcher) filter(ctx *bsearch.SearchContext, dm *bsearch.DocumentMatch, err error) (*bsearch.DocumentMatch, error) {
 	for dm != nil && err == nil {
-		if s.keep(dm) {
+		if s.keep(ctx, dm) {
 			return dm, nil
 		}
 		ctx.DocumentMatchPool.Put(dm)

@@ -2,9 +2,9 @@ package search
 
 import (
 	"context"
+	"errors"
 	"math"
 	"slices"
-	"strings"
 
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -24,19 +24,25 @@ import (
 // the paths are found by binary search. Slops and fuzziness, which bleve's
 // query has and which nothing here uses, are not supported.
 //
-// A Japanese word needs no positions at all when the caller wants none (the
-// main search of a large index): its bigrams stand in a row in FieldJA
-// exactly where the word stands in the paragraph's Folded text, so the
-// candidates that have every bigram are checked on that text, as zoekt
-// checks its trigram candidates on the file's content. Reading positions
-// was a third of the phrase's cost at 100,000 paragraphs; the text check
-// costs less (a cache miss per candidate's text).
+// A Japanese word (bigramWord) needs no positions at all when the caller
+// wants none (the main search of a large index): wordSearcher reads one of
+// its bigrams and checks the paragraph's text. Either way a word's matches
+// score by how often the word stands in the paragraph (wordScorer).
 type phraseQuery struct {
 	*query.MultiPhraseQuery // what it searches, and how it is shown as JSON
 	// word is the text the bigrams spell when they are all of FieldJA,
 	// one to a slot, each overlapping the next (メラ ラト トニ ニン:
 	// メラトニン); "" for any other phrase.
 	word string
+}
+
+// bigrams returns the terms of a word's phrase, one to a slot.
+func (q *phraseQuery) bigrams() []string {
+	terms := make([]string, len(q.Terms))
+	for i, slot := range q.Terms {
+		terms[i] = slot[0]
+	}
+	return terms
 }
 
 // maxPhraseSlots is the longest phrase phraseQuery checks itself (a slot
@@ -76,17 +82,23 @@ func bigramWord(slots [][]string, field string) string {
 }
 
 func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	// The check needs positions; the caller may not (the main search of a
-	// large index), and then the candidate leaves without them, so that
-	// nothing above merges them.
-	s := &phraseSearcher{locations: opts.IncludeTermVectors}
-	table, _ := ctx.Value(tableKey{}).(*facetTable)
-	inText := q.word != "" && !opts.IncludeTermVectors && table != nil && table.texts != nil
-	opts.IncludeTermVectors = !inText
 	field := q.FieldVal
 	if field == "" {
 		field = m.DefaultSearchField()
 	}
+	// The check needs positions; the caller may not (the main search of a
+	// large index), and then the candidate leaves without them, so that
+	// nothing above merges them.
+	s := &phraseSearcher{locations: opts.IncludeTermVectors}
+	word := q.word != "" && opts.Score != "none"
+	if table, _ := ctx.Value(tableKey{}).(*facetTable); word && !opts.IncludeTermVectors && table != nil && table.texts != nil {
+		w, err := newWordScorer(ctx, r, q.bigrams(), nil, field, q.Boost(), opts)
+		if err != nil {
+			return nil, err
+		}
+		return &wordSearcher{wordScorer: w, word: q.word, texts: table}, nil
+	}
+	opts.IncludeTermVectors = true
 	var subs []bsearch.Searcher
 	closeAll := func() {
 		for _, sub := range subs {
@@ -123,6 +135,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 		s.need = append(s.need, uint64(i))
 	}
 	if len(subs) == 0 {
+		closeAll()
 		return searcher.NewMatchNoneSearcher(r)
 	}
 	conj, err := searcher.NewConjunctionSearcher(ctx, r, subs, opts)
@@ -130,14 +143,36 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 		closeAll()
 		return nil, err
 	}
+	f := &filterSearcher{Searcher: conj, keep: s.keepPaths}
+	if word {
+		docFreqs := make([]uint64, len(subs))
+		for i, sub := range subs {
+			docFreqs[i] = sub.Count()
+		}
+		if s.word, err = newWordScorer(ctx, r, q.bigrams(), docFreqs, field, q.Boost(), opts); err != nil {
+			f.Close()
+			return nil, err
+		}
+		return &rescoredSearcher{filterSearcher: f, word: s.word}, nil
+	}
 	// As bleve's phrase searcher does, so that scores are the same.
 	conj.SetQueryNorm(1 / math.Sqrt(conj.Weight()))
-	if inText {
-		return &filterSearcher{Searcher: conj, keep: func(dm *bsearch.DocumentMatch) bool {
-			return strings.Contains(table.textOf(dm.IndexInternalID), q.word)
-		}}, nil
-	}
-	return &filterSearcher{Searcher: conj, keep: s.keepPaths}, nil
+	return f, nil
+}
+
+// rescoredSearcher is the conjunction of a word's bigrams, with positions,
+// whose matches keepPaths scores as wordSearcher scores them without: the
+// weights are the word's.
+type rescoredSearcher struct {
+	*filterSearcher
+	word *wordScorer
+}
+
+func (s *rescoredSearcher) Weight() float64         { return s.word.Weight() }
+func (s *rescoredSearcher) SetQueryNorm(qn float64) { s.word.SetQueryNorm(qn) }
+
+func (s *rescoredSearcher) Close() error {
+	return errors.Join(s.filterSearcher.Close(), s.word.Close())
 }
 
 // phraseSearcher holds what keepPaths needs to check a candidate of the
@@ -149,8 +184,11 @@ type phraseSearcher struct {
 	need  []uint64    // the slots that are not empty, by index
 	// locations: the caller wants the positions on a path in the match.
 	locations bool
-	at        []posSlots // scratch: the candidate's positions
-	on        []bool     // scratch: FieldTermLocations on a path
+	// word scores a Japanese word's matches by how often it occurs, as
+	// wordSearcher does; nil for other phrases, which keep bleve's scores.
+	word *wordScorer
+	at   []posSlots // scratch: the candidate's positions
+	on   []bool     // scratch: FieldTermLocations on a path
 }
 
 type posSlots struct {
@@ -185,7 +223,7 @@ func (s *phraseSearcher) slotOf(term string) uint64 {
 
 // keepPaths reports whether dm has the phrase, and leaves in its
 // FieldTermLocations only the positions on some path through it.
-func (s *phraseSearcher) keepPaths(dm *bsearch.DocumentMatch) bool {
+func (s *phraseSearcher) keepPaths(ctx *bsearch.SearchContext, dm *bsearch.DocumentMatch) bool {
 	ftls := dm.FieldTermLocations
 	s.at = s.at[:0]
 	for _, l := range ftls {
@@ -220,7 +258,7 @@ func (s *phraseSearcher) keepPaths(dm *bsearch.DocumentMatch) bool {
 	first := s.need[0]
 	s.on = slices.Grow(s.on[:0], len(ftls))[:len(ftls)]
 	clear(s.on)
-	found := false
+	paths := 0
 	for _, e := range s.at {
 		if e.slots&(1<<first) == 0 || e.pos < first {
 			continue
@@ -236,8 +274,11 @@ func (s *phraseSearcher) keepPaths(dm *bsearch.DocumentMatch) bool {
 		if !ok {
 			continue
 		}
-		found = true
+		paths++
 		if !s.locations {
+			if s.word != nil {
+				continue // counting them
+			}
 			dm.FieldTermLocations = ftls[:0]
 			return true
 		}
@@ -247,8 +288,13 @@ func (s *phraseSearcher) keepPaths(dm *bsearch.DocumentMatch) bool {
 			}
 		}
 	}
-	if !found {
+	if paths == 0 {
 		return false
+	}
+	if s.word != nil {
+		if norm, ok := s.word.norm(dm.IndexInternalID); ok {
+			dm.Score = s.word.score(ctx, dm.IndexInternalID, paths, norm)
+		}
 	}
 	kept := ftls[:0]
 	for j, l := range ftls {

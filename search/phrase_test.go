@@ -79,32 +79,82 @@ func TestPhraseQueryAsBleve(t *testing.T) {
 			phrases = append(phrases, phrase{field, sw})
 		}
 	}
-	matched := 0
+	matched, below := 0, 0
 	for _, p := range phrases {
-		ours := run(t, s, newPhraseQuery(p.slots, p.field), true)
-		theirs := run(t, s, query.NewMultiPhraseQuery(p.slots, p.field), true)
-		if ours != theirs {
-			t.Errorf("phrase %q in %s:\n ours   %s\n bleve  %s", p.slots, p.field, ours, theirs)
+		q := newPhraseQuery(p.slots, p.field)
+		pq, _ := q.(*phraseQuery)
+		word := pq != nil && pq.word != ""
+		var scores [2]string
+		for i, withLocations := range []bool{true, false} {
+			// Without positions asked for, as the main search of a large index.
+			ours := run(t, s, newPhraseQuery(p.slots, p.field), withLocations)
+			theirs := run(t, s, query.NewMultiPhraseQuery(p.slots, p.field), withLocations)
+			// A word scores by its own frequency (wordScorer), at most what
+			// bleve's conjunction of its bigrams gives.
+			if show(ours, !word) != show(theirs, !word) {
+				t.Errorf("phrase %q in %s, positions %v:\n ours   %s\n bleve  %s", p.slots, p.field, withLocations, show(ours, true), show(theirs, true))
+				continue
+			}
+			for j := range ours {
+				if word && ours[j].score > theirs[j].score+1e-9 {
+					t.Errorf("word %q: %s scores %f, above bleve's %f", pq.word, ours[j].id, ours[j].score, theirs[j].score)
+				}
+				if ours[j].score < theirs[j].score-1e-9 {
+					below++
+				}
+			}
+			scores[i] = show(withoutLocations(ours), true)
+			if len(theirs) > 0 {
+				matched++
+			}
 		}
-		// Without positions asked for, as the main search of a large index.
-		ours = run(t, s, newPhraseQuery(p.slots, p.field), false)
-		theirs = run(t, s, query.NewMultiPhraseQuery(p.slots, p.field), false)
-		if ours != theirs {
-			t.Errorf("phrase %q in %s, no positions:\n ours   %s\n bleve  %s", p.slots, p.field, ours, theirs)
-		}
-		if theirs != "" {
-			matched++
+		if scores[0] != scores[1] {
+			t.Errorf("phrase %q: with positions %s, without %s", p.slots, scores[0], scores[1])
 		}
 	}
-	if matched < len(phrases)/2 {
-		t.Errorf("only %d of %d phrases matched anything: the test is not testing", matched, len(phrases))
+	if matched < len(phrases) {
+		t.Errorf("only %d of %d phrases matched anything: the test is not testing", matched/2, len(phrases))
+	}
+	if below == 0 {
+		t.Error("no word scored below bleve's conjunction: no bigram stood outside its word")
 	}
 }
 
-// run returns the hits of q as text: id, score and, with locations, the
+// hitRow is a hit as run returns it.
+type hitRow struct {
+	id    string
+	score float64
+	locs  []string // sorted, when asked for
+}
+
+// show prints rows, with their scores or not.
+func show(rows []hitRow, scores bool) string {
+	out := ""
+	for _, r := range rows {
+		out += r.id
+		if scores {
+			out += fmt.Sprintf(" %.9f", math.Round(r.score*1e9)/1e9)
+		}
+		if r.locs != nil {
+			out += fmt.Sprint(" ", r.locs)
+		}
+		out += "; "
+	}
+	return out
+}
+
+func withoutLocations(rows []hitRow) []hitRow {
+	out := slices.Clone(rows)
+	for i := range out {
+		out[i].locs = nil
+	}
+	return out
+}
+
+// run returns the hits of q by id: id, score and, with locations, the
 // sorted positions of each. It searches as Search does, under a facetQuery
 // that knows the snapshot (so a phraseQuery may check words on the text).
-func run(t *testing.T, s *Service, q query.Query, withLocations bool) string {
+func run(t *testing.T, s *Service, q query.Query, withLocations bool) []hitRow {
 	t.Helper()
 	var sr *bleve.SearchResult
 	err := s.ix.View(func(v *index.Snapshot) error {
@@ -118,19 +168,19 @@ func run(t *testing.T, s *Service, q query.Query, withLocations bool) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := ""
+	var out []hitRow
 	for _, h := range sr.Hits {
-		out += fmt.Sprintf("%s %.9f", h.ID, math.Round(h.Score*1e9)/1e9)
+		r := hitRow{id: h.ID, score: h.Score}
 		if withLocations { // bleve's phrase searcher gives them unasked
-			out += fmt.Sprint(" ", locations(h))
+			r.locs = locations(h)
 		}
-		out += "; "
+		out = append(out, r)
 	}
 	return out
 }
 
 func locations(h *bsearch.DocumentMatch) []string {
-	var out []string
+	out := []string{}
 	for field, terms := range h.Locations {
 		for term, locs := range terms {
 			for _, l := range locs {
@@ -140,6 +190,47 @@ func locations(h *bsearch.DocumentMatch) []string {
 	}
 	slices.Sort(out)
 	return slices.Compact(out)
+}
+
+// A word scores by how often it stands in the paragraph, not by how often
+// its bigrams do: メラニン's メラ and ニン add nothing to メラトニン, and a
+// paragraph that says it twice ranks above one that says it once, at the
+// same length; whether positions come with the search or from locate.
+func TestWordScoresByItsFrequency(t *testing.T) {
+	s := serviceOver(t, "800_word.txt", "語の頻度", "",
+		"メラトニンの話。メラニン。", "", // A
+		"メラトニンの話。ケラチン。", "", // B: as long, no メラ or ニン besides
+		"メラトニンとメラトニン。", "", // C: twice
+		"メラトニンとケラチンの。") // D: as long as C, once
+	var byMode []map[string]float64
+	for _, apart := range []int{locateApartAbove, -1} {
+		s.locateApartAbove = apart
+		res, err := s.Search(context.Background(), Request{Q: "メラトニン"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		score := map[string]float64{}
+		for _, h := range res.Hits {
+			score[h.Text] = h.Score
+		}
+		if len(score) != 4 {
+			t.Fatalf("locateApartAbove %d: %d hits, want the 4 paragraphs: %+v", apart, len(score), res.Hits)
+		}
+		a, b := score["メラトニンの話。メラニン。"], score["メラトニンの話。ケラチン。"]
+		c, d := score["メラトニンとメラトニン。"], score["メラトニンとケラチンの。"]
+		if math.Abs(a-b) > 1e-9 {
+			t.Errorf("locateApartAbove %d: with メラニン %f, without %f: want the same", apart, a, b)
+		}
+		if c <= d {
+			t.Errorf("locateApartAbove %d: twice %f, once %f: want twice above", apart, c, d)
+		}
+		byMode = append(byMode, score)
+	}
+	for text, sc := range byMode[0] {
+		if math.Abs(sc-byMode[1][text]) > 1e-9 {
+			t.Errorf("%s: %f with positions, %f without", text, sc, byMode[1][text])
+		}
+	}
 }
 
 // A paragraph that holds every bigram of a word, but apart, does not match
@@ -171,7 +262,7 @@ func TestPhraseOnFoldedText(t *testing.T) {
 	if w := q.(*phraseQuery).word; w != "メラトニン" {
 		t.Fatalf("word %q, want メラトニン: the search would not check the text", w)
 	}
-	ours, theirs := run(t, s, q, false), run(t, s, query.NewMultiPhraseQuery(slots, index.FieldJA), false)
+	ours, theirs := show(run(t, s, q, false), false), show(run(t, s, query.NewMultiPhraseQuery(slots, index.FieldJA), false), false)
 	if ours != theirs || strings.Count(ours, ";") != 2 {
 		t.Errorf("ours %s, bleve %s: want the same two paragraphs", ours, theirs)
 	}
