@@ -189,7 +189,9 @@ func (s *wordSearcher) Advance(ctx *bsearch.SearchContext, id bleveindex.IndexIn
 // match returns the scored match of the candidate tfd, or nil when its
 // text does not have the word.
 func (s *wordSearcher) match(ctx *bsearch.SearchContext, tfd *bleveindex.TermFieldDoc) *bsearch.DocumentMatch {
-	n := countOverlapping(s.texts.textOf(tfd.ID), s.word)
+	// The word stands no more often than any of its bigrams: the scan
+	// stops at the last occurrence the rarest bigram's frequency allows.
+	n := countOverlapping(s.texts.textOf(tfd.ID), s.word, int(tfd.Freq))
 	if n == 0 {
 		return nil
 	}
@@ -200,10 +202,10 @@ func (s *wordSearcher) match(ctx *bsearch.SearchContext, tfd *bleveindex.TermFie
 }
 
 // countOverlapping counts the occurrences of word in text, overlapping ones
-// too (ああ twice in あああ), as positions count them.
-func countOverlapping(text, word string) int {
+// too (ああ twice in あああ), as positions count them, up to most.
+func countOverlapping(text, word string, most int) int {
 	n := 0
-	for {
+	for n < most {
 		i := strings.Index(text, word)
 		if i < 0 {
 			return n
@@ -212,6 +214,7 @@ func countOverlapping(text, word string) int {
 		_, size := utf8.DecodeRuneInString(text[i:])
 		text = text[i+size:]
 	}
+	return n
 }
 
 func (s *wordSearcher) Count() uint64              { return s.reader.Count() }
