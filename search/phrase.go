@@ -293,7 +293,9 @@ func (s *phraseSearcher) keepPaths(ctx *bsearch.SearchContext, dm *bsearch.Docum
 	}
 	if s.word != nil {
 		if norm, ok := s.word.norm(dm.IndexInternalID); ok {
-			dm.Score = s.word.score(ctx, dm.IndexInternalID, paths, norm)
+			scored := s.word.match(ctx, dm.IndexInternalID, paths, norm)
+			dm.Score = scored.Score
+			ctx.DocumentMatchPool.Put(scored)
 		}
 	}
 	kept := ftls[:0]

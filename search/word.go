@@ -35,6 +35,7 @@ type wordScorer struct {
 	reader  bleveindex.TermFieldReader // the rarest bigram's postings, with norms
 	tfd     bleveindex.TermFieldDoc
 	scratch bleveindex.TermFieldDoc
+	scale   float64 // see match
 }
 
 // newWordScorer returns the scorer of the word whose bigrams are terms, in
@@ -77,23 +78,24 @@ func newWordScorer(ctx context.Context, r bleveindex.IndexReader, terms []string
 			return nil, err
 		}
 	}
+	w.scale = w.Weight() / w.scorers[0].Weight()
 	// As bleve's phrase searcher does for its conjunction; a disjunction
 	// above sets its own.
 	w.SetQueryNorm(1 / math.Sqrt(w.Weight()))
 	return w, nil
 }
 
-// score is the score of a paragraph with the word freq times, whose field
-// has this norm (as bleve stores it).
-func (w *wordScorer) score(ctx *bsearch.SearchContext, id bleveindex.IndexInternalID, freq int, norm float64) float64 {
+// match returns the match of paragraph id, which has the word freq times
+// and whose field has this norm (as bleve stores it). Its score is one
+// bigram's BM25 score times scale: at the same frequency and norm, each
+// bigram's score is the same factor times its idf squared, and its Weight
+// is (boost × idf)², so the sum over the bigrams is the first one's times
+// the sum of the weights over its own.
+func (w *wordScorer) match(ctx *bsearch.SearchContext, id bleveindex.IndexInternalID, freq int, norm float64) *bsearch.DocumentMatch {
 	w.scratch = bleveindex.TermFieldDoc{ID: id, Freq: uint64(freq), Norm: norm}
-	var sum float64
-	for _, sc := range w.scorers {
-		dm := sc.Score(ctx, &w.scratch)
-		sum += dm.Score
-		ctx.DocumentMatchPool.Put(dm)
-	}
-	return sum
+	dm := w.scorers[0].Score(ctx, &w.scratch)
+	dm.Score *= w.scale
+	return dm
 }
 
 // norm returns the norm of the paragraph id, which has the rarest bigram,
@@ -169,7 +171,7 @@ func (s *wordSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch,
 		if tfd == nil || err != nil {
 			return nil, err
 		}
-		if dm := s.match(ctx, tfd); dm != nil {
+		if dm := s.check(ctx, tfd); dm != nil {
 			return dm, nil
 		}
 	}
@@ -180,25 +182,22 @@ func (s *wordSearcher) Advance(ctx *bsearch.SearchContext, id bleveindex.IndexIn
 	if tfd == nil || err != nil {
 		return nil, err
 	}
-	if dm := s.match(ctx, tfd); dm != nil {
+	if dm := s.check(ctx, tfd); dm != nil {
 		return dm, nil
 	}
 	return s.Next(ctx)
 }
 
-// match returns the scored match of the candidate tfd, or nil when its
+// check returns the scored match of the candidate tfd, or nil when its
 // text does not have the word.
-func (s *wordSearcher) match(ctx *bsearch.SearchContext, tfd *bleveindex.TermFieldDoc) *bsearch.DocumentMatch {
+func (s *wordSearcher) check(ctx *bsearch.SearchContext, tfd *bleveindex.TermFieldDoc) *bsearch.DocumentMatch {
 	// The word stands no more often than any of its bigrams: the scan
 	// stops at the last occurrence the rarest bigram's frequency allows.
 	n := countOverlapping(s.texts.textOf(tfd.ID), s.word, int(tfd.Freq))
 	if n == 0 {
 		return nil
 	}
-	dm := ctx.DocumentMatchPool.Get()
-	dm.IndexInternalID = append(dm.IndexInternalID[:0], tfd.ID...)
-	dm.Score = s.score(ctx, tfd.ID, n, tfd.Norm)
-	return dm
+	return s.wordScorer.match(ctx, tfd.ID, n, tfd.Norm)
 }
 
 // countOverlapping counts the occurrences of word in text, overlapping ones
