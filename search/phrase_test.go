@@ -274,3 +274,25 @@ func TestPhraseOnFoldedText(t *testing.T) {
 		t.Errorf("ours %s, bleve %s: want the same two paragraphs", ours, theirs)
 	}
 }
+
+// countOverlapping counts as positions do: overlapping occurrences too,
+// none that only share the anchor byte, and no more than asked for.
+func TestCountOverlapping(t *testing.T) {
+	tests := []struct {
+		text, word string
+		most, want int
+	}{
+		{"あああ", "ああ", 9, 2},
+		{"メラトニンとメラトニン", "メラトニン", 9, 2},
+		{"メラトニンとメラトニン", "メラトニン", 1, 1},
+		{"メラニンとメラトニン", "メラトニン", 9, 1},
+		{"メ", "メラ", 9, 0},        // the anchor byte at the very end
+		{"ちラトニン", "メラトニン", 9, 0}, // ち ends in A1 as メ does
+		{"", "メラ", 9, 0},
+	}
+	for _, tt := range tests {
+		if got := countOverlapping(tt.text, tt.word, tt.most); got != tt.want {
+			t.Errorf("countOverlapping(%q, %q, %d) = %d, want %d", tt.text, tt.word, tt.most, got, tt.want)
+		}
+	}
+}

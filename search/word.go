@@ -203,15 +203,23 @@ func (s *wordSearcher) check(ctx *bsearch.SearchContext, tfd *bleveindex.TermFie
 // countOverlapping counts the occurrences of word in text, overlapping ones
 // too (ああ twice in あああ), as positions count them, up to most.
 func countOverlapping(text, word string, most int) int {
+	// Look for the last byte of word's first character, rarer than its
+	// lead byte (E3 starts nearly every kana and common kanji, so
+	// strings.Index stops at every character), then compare the word.
+	_, at := utf8.DecodeRuneInString(word)
+	at--
+	b := word[at]
 	n := 0
-	for n < most {
-		i := strings.Index(text, word)
+	for from := at; n < most && from < len(text); {
+		i := strings.IndexByte(text[from:], b)
 		if i < 0 {
-			return n
+			break
 		}
-		n++
-		_, size := utf8.DecodeRuneInString(text[i:])
-		text = text[i+size:]
+		start := from + i - at
+		if strings.HasPrefix(text[start:], word) {
+			n++
+		}
+		from += i + 1
 	}
 	return n
 }
