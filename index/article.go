@@ -57,6 +57,23 @@ func (p *Paragraph) Folded() string {
 	return p.Text
 }
 
+// Unfold maps spans of the Folded text (start and end byte offsets) to the
+// bytes of Text they came from, as the analyzers map token offsets, in
+// place: a word found in the folded text marks the characters it stands for
+// (ﾒﾗﾄﾆﾝ for メラトニン).
+func (p *Paragraph) Unfold(spans [][2]int) [][2]int {
+	if p.folded == "" {
+		return spans
+	}
+	_, starts, ends := nfkc([]byte(p.Text))
+	for i, sp := range spans {
+		if sp[0] < sp[1] && sp[1] <= len(starts) {
+			spans[i] = [2]int{starts[sp[0]], ends[sp[1]-1]}
+		}
+	}
+	return spans
+}
+
 // maxHeadingRunes bounds what may count as a heading: titles of this blog run
 // to about 150 characters in English, article sentences are longer or end in
 // punctuation.

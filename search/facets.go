@@ -273,6 +273,14 @@ type facetCount struct {
 	n     []int // hits by key index, filtered out or not
 }
 
+// reader returns the index reader the search ran on, nil before it ran.
+func (fc *facetCount) reader() bleveindex.IndexReader {
+	if fc.table == nil {
+		return nil
+	}
+	return fc.table.reader
+}
+
 // counts returns the hits counted by FieldFacet key.
 func (fc *facetCount) counts() map[string]int {
 	if fc.table == nil {

@@ -89,6 +89,9 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 	// The check needs positions; the caller may not (the main search of a
 	// large index), and then the candidate leaves without them, so that
 	// nothing above merges them.
+	if pg, ok := ctx.Value(pageKey{}).(*page); ok && pg.reader == r && q.word != "" && opts.IncludeTermVectors {
+		return &pageWordSearcher{word: q.word, field: field, term: q.Terms[0][0], hits: pg.hits}, nil
+	}
 	s := &phraseSearcher{locations: opts.IncludeTermVectors}
 	word := q.word != "" && opts.Score != "none"
 	if table, _ := ctx.Value(tableKey{}).(*facetTable); word && !opts.IncludeTermVectors && table != nil && table.texts != nil {

@@ -275,9 +275,9 @@ func TestPhraseOnFoldedText(t *testing.T) {
 	}
 }
 
-// countOverlapping counts as positions do: overlapping occurrences too,
+// occurrences counts as positions do: overlapping occurrences too,
 // none that only share the anchor byte, and no more than asked for.
-func TestCountOverlapping(t *testing.T) {
+func TestOccurrences(t *testing.T) {
 	tests := []struct {
 		text, word string
 		most, want int
@@ -291,8 +291,62 @@ func TestCountOverlapping(t *testing.T) {
 		{"", "メラ", 9, 0},
 	}
 	for _, tt := range tests {
-		if got := countOverlapping(tt.text, tt.word, tt.most); got != tt.want {
-			t.Errorf("countOverlapping(%q, %q, %d) = %d, want %d", tt.text, tt.word, tt.most, got, tt.want)
+		if got := occurrences(tt.text, tt.word, tt.most, nil); got != tt.want {
+			t.Errorf("occurrences(%q, %q, %d) = %d, want %d", tt.text, tt.word, tt.most, got, tt.want)
 		}
+	}
+}
+
+// locate finds a Japanese word's spans on the page's text when its search
+// reads the snapshot the main search read, and through the bigrams'
+// positions when not (a merge between the two renumbers documents): the
+// highlights are the same, half-width text included.
+func TestLocateWordOnText(t *testing.T) {
+	s := serviceOver(t, "900_locate.txt", "語の位置", "",
+		"ﾒﾗﾄﾆﾝの話。メラトニンとメラトニン。", "", "メラトニンの話です。", "", "睡眠の話です。")
+	text, _, mk := s.textQuery(Parse("メラトニン"))
+	err := s.ix.View(func(v *index.Snapshot) error {
+		fc := &facetCount{tables: &s.facets, snap: v}
+		sr, err := v.Bleve().SearchInContext(context.Background(), bleve.NewSearchRequestOptions(&facetQuery{text, fc}, 10, 0, false))
+		if err != nil {
+			return err
+		}
+		if len(sr.Hits) != 2 {
+			t.Fatalf("%d hits, want 2", len(sr.Hits))
+		}
+		onText, err := s.locate(context.Background(), v, fc.reader(), text, sr.Hits)
+		if err != nil {
+			return err
+		}
+		byPositions, err := s.locate(context.Background(), v, nil, text, sr.Hits)
+		if err != nil {
+			return err
+		}
+		for _, h := range sr.Hits {
+			p, _ := v.Paragraph(h.ID)
+			a, b := Highlight(p.Text, mk.spans(p.Text, onText[h.ID])), Highlight(p.Text, mk.spans(p.Text, byPositions[h.ID]))
+			if a != b || !strings.Contains(a, "<mark>") {
+				t.Errorf("%s: on the text %s, by positions %s", h.ID, a, b)
+			}
+			// pageWordSearcher gives no positions; bleve's start at 1.
+			for _, locs := range onText[h.ID].Locations[index.FieldJA] {
+				for _, l := range locs {
+					if l.Pos != 0 {
+						t.Errorf("%s: position %d: the word was not located on the text", h.ID, l.Pos)
+					}
+				}
+			}
+			for _, locs := range byPositions[h.ID].Locations[index.FieldJA] {
+				for _, l := range locs {
+					if l.Pos == 0 {
+						t.Errorf("%s: located on the text, for a search on another reader", h.ID)
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 	"golang.org/x/text/unicode/norm"
 
 	"nmnsearch/index"
@@ -211,7 +212,7 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 		case main.IncludeLocations:
 			located = byID(sr.Hits)
 		case r.Q != "":
-			if located, err = s.locate(ctx, v, text, sr.Hits); err != nil {
+			if located, err = s.locate(ctx, v, fc.reader(), text, sr.Hits); err != nil {
 				return err
 			}
 		}
@@ -925,8 +926,9 @@ const locateApartAbove = 10000
 
 // locate runs text again over the given hits only, with the positions of
 // what matched, for their highlights: positions for every hit of the main
-// search would be read and thrown away.
-func (s *Service) locate(ctx context.Context, v *index.Snapshot, text query.Query, hits bsearch.DocumentMatchCollection) (map[string]*bsearch.DocumentMatch, error) {
+// search would be read and thrown away. found is the reader that found the
+// hits.
+func (s *Service) locate(ctx context.Context, v *index.Snapshot, found bleveindex.IndexReader, text query.Query, hits bsearch.DocumentMatchCollection) (map[string]*bsearch.DocumentMatch, error) {
 	if len(hits) == 0 {
 		return nil, nil
 	}
@@ -934,6 +936,8 @@ func (s *Service) locate(ctx context.Context, v *index.Snapshot, text query.Quer
 	for i, h := range hits {
 		ids[i] = h.ID
 	}
+	// Japanese words are located on the hits' text (pageWordSearcher).
+	ctx = context.WithValue(ctx, pageKey{}, newPage(found, v, hits))
 	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(text, bleve.NewDocIDQuery(ids)), len(ids), 0, false)
 	req.IncludeLocations = true
 	req.Score = "none"

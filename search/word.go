@@ -3,12 +3,15 @@ package search
 import (
 	"context"
 	"math"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/scorer"
 	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"nmnsearch/index"
 )
 
 // wordSearcher finds a Japanese word (a phrase of overlapping bigrams, see
@@ -193,31 +196,34 @@ func (s *wordSearcher) Advance(ctx *bsearch.SearchContext, id bleveindex.IndexIn
 func (s *wordSearcher) check(ctx *bsearch.SearchContext, tfd *bleveindex.TermFieldDoc) *bsearch.DocumentMatch {
 	// The word stands no more often than any of its bigrams: the scan
 	// stops at the last occurrence the rarest bigram's frequency allows.
-	n := countOverlapping(s.texts.textOf(tfd.ID), s.word, int(tfd.Freq))
+	n := occurrences(s.texts.textOf(tfd.ID), s.word, int(tfd.Freq), nil)
 	if n == 0 {
 		return nil
 	}
 	return s.wordScorer.match(ctx, tfd.ID, n, tfd.Norm)
 }
 
-// countOverlapping counts the occurrences of word in text, overlapping ones
-// too (ああ twice in あああ), as positions count them, up to most.
-func countOverlapping(text, word string, most int) int {
+// occurrences counts the occurrences of word in text, overlapping ones too
+// (ああ twice in あああ), as positions count them, up to most, and calls at,
+// when not nil, with the start of each.
+func occurrences(text, word string, most int, at func(start int)) int {
 	// Look for the last byte of word's first character, rarer than its
 	// lead byte (E3 starts nearly every kana and common kanji, so
 	// strings.Index stops at every character), then compare the word.
-	_, at := utf8.DecodeRuneInString(word)
-	at--
-	b := word[at]
+	_, anchor := utf8.DecodeRuneInString(word)
+	anchor--
+	b := word[anchor]
 	n := 0
-	for from := at; n < most && from < len(text); {
+	for from := anchor; n < most && from < len(text); {
 		i := strings.IndexByte(text[from:], b)
 		if i < 0 {
 			break
 		}
-		start := from + i - at
-		if strings.HasPrefix(text[start:], word) {
+		if start := from + i - anchor; strings.HasPrefix(text[start:], word) {
 			n++
+			if at != nil {
+				at(start)
+			}
 		}
 		from += i + 1
 	}
@@ -228,3 +234,96 @@ func (s *wordSearcher) Count() uint64              { return s.reader.Count() }
 func (s *wordSearcher) Min() int                   { return 0 }
 func (s *wordSearcher) Size() int                  { return 0 }
 func (s *wordSearcher) DocumentMatchPoolSize() int { return 2 }
+
+// pageKey carries into locate's search the page's hits (a *page), for
+// pageWordSearcher.
+type pageKey struct{}
+
+// page is the hits locate highlights, by internal id in the reader of the
+// main search. A merge of segments between the two searches would renumber
+// documents: the ids hold only where locate's reader is that one.
+type page struct {
+	reader bleveindex.IndexReader
+	hits   []pageHit // by id
+}
+
+type pageHit struct {
+	id   bleveindex.IndexInternalID
+	para *index.Paragraph
+}
+
+// newPage returns the page of hits found by reader, paragraphs in v.
+func newPage(reader bleveindex.IndexReader, v *index.Snapshot, hits bsearch.DocumentMatchCollection) *page {
+	pg := &page{reader: reader}
+	for _, h := range hits {
+		if p, ok := v.Paragraph(h.ID); ok {
+			pg.hits = append(pg.hits, pageHit{h.IndexInternalID, p})
+		}
+	}
+	slices.SortFunc(pg.hits, func(a, b pageHit) int { return a.id.Compare(b.id) })
+	return pg
+}
+
+// pageWordSearcher finds a Japanese word in the page's hits, for locate,
+// from their text: the occurrences in the Folded text, mapped back to the
+// paragraph's own bytes, are the spans its bigrams' positions would mark
+// (they merge into one). Reading those positions for ten paragraphs meant
+// opening every bigram's postings with term vectors in every segment, 8%
+// of a search for メラトニン at 100,000 paragraphs.
+type pageWordSearcher struct {
+	word, field, term string    // term: the first bigram, under which the spans go
+	hits              []pageHit // by id
+	next              int
+	spans             [][2]int // scratch
+}
+
+func (s *pageWordSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
+	for s.next < len(s.hits) {
+		h := s.hits[s.next]
+		s.next++
+		if dm := s.locate(ctx, h); dm != nil {
+			return dm, nil
+		}
+	}
+	return nil, nil
+}
+
+func (s *pageWordSearcher) Advance(ctx *bsearch.SearchContext, id bleveindex.IndexInternalID) (*bsearch.DocumentMatch, error) {
+	for s.next < len(s.hits) && s.hits[s.next].id.Compare(id) < 0 {
+		s.next++
+	}
+	return s.Next(ctx)
+}
+
+// locate returns the match of h with the word's spans, or nil when h does
+// not have the word in FieldJA (which holds Japanese paragraphs only).
+func (s *pageWordSearcher) locate(ctx *bsearch.SearchContext, h pageHit) *bsearch.DocumentMatch {
+	if h.para.Lang != index.LangJA {
+		return nil
+	}
+	s.spans = s.spans[:0]
+	occurrences(h.para.Folded(), s.word, math.MaxInt, func(start int) {
+		s.spans = append(s.spans, [2]int{start, start + len(s.word)})
+	})
+	if len(s.spans) == 0 {
+		return nil
+	}
+	dm := ctx.DocumentMatchPool.Get()
+	dm.IndexInternalID = append(dm.IndexInternalID[:0], h.id...)
+	for _, sp := range h.para.Unfold(s.spans) {
+		dm.FieldTermLocations = append(dm.FieldTermLocations, bsearch.FieldTermLocation{
+			Field:    s.field,
+			Term:     s.term,
+			Location: bsearch.Location{Start: uint64(sp[0]), End: uint64(sp[1])},
+		})
+	}
+	return dm
+}
+
+func (s *pageWordSearcher) Weight() float64            { return 1 }
+func (s *pageWordSearcher) SetQueryNorm(float64)       {}
+func (s *pageWordSearcher) Count() uint64              { return uint64(len(s.hits)) }
+func (s *pageWordSearcher) Min() int                   { return 0 }
+func (s *pageWordSearcher) Size() int                  { return 0 }
+func (s *pageWordSearcher) DocumentMatchPoolSize() int { return 1 }
+func (s *pageWordSearcher) Close() error               { return nil }
