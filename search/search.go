@@ -373,7 +373,7 @@ func (s *Service) relaxed(must []query.Query, terms []Term, units [][2]int, mk *
 		boostLeaves(p, relaxedWeight)
 		alts = append(alts, p)
 	}
-	return bleve.NewDisjunctionQuery(alts...)
+	return newAnyOf(alts...)
 }
 
 // compoundWords returns the words of a term written in Japanese script
@@ -466,7 +466,7 @@ func (s *Service) unitQuery(terms []Term, i int, mk *marks) (query.Query, int) {
 		if tq != nil {
 			either = append([]query.Query{tq}, either...)
 		}
-		tq = bleve.NewDisjunctionQuery(either...)
+		tq = newAnyOf(either...)
 	}
 	return tq, n
 }
@@ -477,7 +477,7 @@ func (s *Service) unitQuery(terms []Term, i int, mk *marks) (query.Query, int) {
 // below that name's exact leaf.)
 func boostLeaves(q query.Query, b float64) {
 	switch q := q.(type) {
-	case *query.DisjunctionQuery:
+	case *anyOf:
 		for _, d := range q.Disjuncts {
 			boostLeaves(d, b)
 		}
@@ -565,7 +565,7 @@ func (s *Service) widenEnglish(exact query.Query, text string, last bool) query.
 		q.SetBoost(w * bm25IDF(st.DocCount, most) / bm25IDF(st.DocCount, e.Docs))
 		alts = append(alts, s.onField(index.FieldEN, q))
 	}
-	return bleve.NewDisjunctionQuery(alts...)
+	return newAnyOf(alts...)
 }
 
 // bm25IDF is bleve's BM25 idf of a term in docs of n documents.
@@ -629,7 +629,7 @@ func (s *Service) termQuery(text string, mk *marks) query.Query {
 	case 1:
 		return alts[0]
 	}
-	return bleve.NewDisjunctionQuery(alts...)
+	return newAnyOf(alts...)
 }
 
 // jaPhrase is the phrase of text's tokens in the Japanese field. A kanji or
@@ -679,7 +679,7 @@ func (s *Service) jaPhrase(text string, mk *marks) query.Query {
 		return q
 	}
 	if bq := s.baseFormQuery(text, mk); bq != nil {
-		q = bleve.NewDisjunctionQuery(q, s.onField(index.FieldJABase, bq))
+		q = newAnyOf(q, s.onField(index.FieldJABase, bq))
 	}
 	return q
 }
@@ -770,7 +770,7 @@ func slotsQuery(slots [][]string, field string) query.Query {
 	if len(alts) == 1 {
 		return alts[0]
 	}
-	return bleve.NewDisjunctionQuery(alts...)
+	return newAnyOf(alts...)
 }
 
 func isASCIIAlnum(r rune) bool {
