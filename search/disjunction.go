@@ -51,7 +51,7 @@ func (q *anyOf) Searcher(ctx context.Context, r bleveindex.IndexReader, m mappin
 	if empty == 0 || len(all)-empty > 1 || q.Min > 1 || opts.Explain {
 		return searcher.NewDisjunctionSearcher(ctx, r, all, q.Min, opts)
 	}
-	lone := &loneSearcher{coord: 1 / float64(len(all))}
+	lone := &loneSearcher{coord: 1 / float64(len(all)), min: int(q.Min)}
 	for i, s := range all {
 		lone.weight += s.Weight()
 		if i == live {
@@ -77,7 +77,10 @@ type loneSearcher struct {
 	bsearch.Searcher
 	coord  float64 // 1/n
 	weight float64 // the weight of all n
+	min    int     // the disjunction's: a boolean query reads it
 }
+
+func (s *loneSearcher) Min() int { return s.min }
 
 // computeQueryNorm sets the query norm as bleve's disjunction does when it
 // is built, with every searcher's weight; an enclosing one sets it again.

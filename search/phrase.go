@@ -262,8 +262,10 @@ func (s *phraseSearcher) keepPaths(ctx *bsearch.SearchContext, dm *bsearch.Docum
 	s.on = slices.Grow(s.on[:0], len(ftls))[:len(ftls)]
 	clear(s.on)
 	paths := 0
-	for _, e := range s.at {
-		if e.slots&(1<<first) == 0 || e.pos < first {
+	for i, e := range s.at {
+		// Each position once: a term in two slots (ウト of ウトウト) has
+		// its positions from both slots' searchers.
+		if i > 0 && s.at[i-1].pos == e.pos || slotsAt(e.pos)&(1<<first) == 0 || e.pos < first {
 			continue
 		}
 		start := e.pos - first // the phrase's first position

@@ -350,3 +350,70 @@ func TestLocateWordOnText(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A word whose bigram repeats (ウト of ウトウト) scores by how often the
+// word stands, with positions or without; and bigrams across a break in
+// the query (睡眠・眠気) are not taken for one word (睡眠気).
+func TestWordEdgeCases(t *testing.T) {
+	s := serviceOver(t, "900_edges.txt", "語の端", "",
+		"ウトウトした。", "", "昼にウトウトして、夜もウトウトした。", "", "睡眠・眠気の話。")
+	for q, want := range map[string]struct {
+		hits int
+		mark string
+	}{"ウトウト": {2, "<mark>ウトウト</mark>"}, "睡眠・眠気": {1, "<mark>睡眠"}} {
+		var scores []map[string]float64
+		for _, apart := range []int{locateApartAbove, -1} {
+			s.locateApartAbove = apart
+			res, err := s.Search(context.Background(), Request{Q: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := map[string]float64{}
+			for _, h := range res.Hits {
+				m[h.ID] = h.Score
+				if !strings.Contains(h.Highlight, want.mark) {
+					t.Errorf("%s, locateApartAbove %d: want %s in %s", q, apart, want.mark, h.Highlight)
+				}
+			}
+			if len(m) != want.hits {
+				t.Fatalf("%s, locateApartAbove %d: %d hits, want %d", q, apart, len(m), want.hits)
+			}
+			scores = append(scores, m)
+		}
+		for id, sc := range scores[0] {
+			if math.Abs(sc-scores[1][id]) > 1e-9 {
+				t.Errorf("%s, %s: %f with positions, %f without", q, id, sc, scores[1][id])
+			}
+		}
+	}
+	for q, want := range map[string][]string{
+		"睡眠・眠気": nil, `"睡眠 眠気"`: nil, `"AB BC"`: nil, "ウトウト": {"ウトウト"}, "メラトニン": {"メラトニン"},
+	} {
+		text, _, _ := s.textQuery(Parse(q))
+		if got := words(text); !slices.Equal(got, want) {
+			t.Errorf("%s: searched as the words %q, want %q", q, got, want)
+		}
+	}
+}
+
+// words returns the words the phrases of q are checked as (phraseQuery.word).
+func words(q query.Query) []string {
+	var out []string
+	switch q := q.(type) {
+	case *phraseQuery:
+		if q.word != "" {
+			out = append(out, q.word)
+		}
+	case *anyOf:
+		for _, d := range q.Disjuncts {
+			out = append(out, words(d)...)
+		}
+	case *query.ConjunctionQuery:
+		for _, c := range q.Conjuncts {
+			out = append(out, words(c)...)
+		}
+	case *statsQuery:
+		out = words(q.Query)
+	}
+	return out
+}

@@ -673,6 +673,9 @@ func (s *Service) jaPhrase(text string, mk *marks) query.Query {
 	default:
 		q = slotsQuery(slots, index.FieldJA)
 	}
+	if pq, ok := q.(*phraseQuery); ok && pq.word != "" && !adjacent(toks) {
+		pq.word = "" // not one word of the query: 睡眠・眠気 is not 睡眠気
+	}
 	q = s.onField(index.FieldJA, q)
 	if lone {
 		// Every occurrence of the character is found already.
@@ -682,6 +685,25 @@ func (s *Service) jaPhrase(text string, mk *marks) query.Query {
 		q = newAnyOf(q, s.onField(index.FieldJABase, bq))
 	}
 	return q
+}
+
+// adjacent reports whether toks are CJK bigrams each one character after
+// the one before in the query: the bigram filter gives 睡眠・眠気 (and
+// "睡眠 眠気") the bigrams 睡眠 眠気 at consecutive positions too, which
+// spell a word, 睡眠気, the text does not hold.
+func adjacent(toks analysis.TokenStream) bool {
+	for i, tok := range toks {
+		if tok.Type != analysis.Double {
+			return false
+		}
+		if i > 0 {
+			_, size := utf8.DecodeRune(toks[i-1].Term)
+			if tok.Start != toks[i-1].Start+size {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // baseFormQuery is the phrase of text's dictionary forms in
