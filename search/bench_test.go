@@ -19,6 +19,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"nmnsearch/index"
 )
@@ -149,16 +150,7 @@ func benchFacets(b *testing.B, s *Service) {
 	}
 
 	b.Run("table", func(b *testing.B) {
-		err := s.ix.View(func(v *index.Snapshot) error {
-			adv, err := v.Bleve().Advanced()
-			if err != nil {
-				return err
-			}
-			r, err := adv.Reader()
-			if err != nil {
-				return err
-			}
-			defer r.Close()
+		withReader(b, s, func(v *index.Snapshot, r bleveindex.IndexReader) error {
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := buildFacetTable(ctx, r, v); err != nil {
@@ -167,9 +159,6 @@ func benchFacets(b *testing.B, s *Service) {
 			}
 			return nil
 		})
-		if err != nil {
-			b.Fatal(err)
-		}
 	})
 
 	b.Run("topics", func(b *testing.B) {

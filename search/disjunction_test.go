@@ -7,6 +7,7 @@ import (
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"nmnsearch/index"
 )
@@ -72,16 +73,7 @@ func asBleve(q query.Query) query.Query {
 func countLone(t *testing.T, s *Service, q query.Query) int {
 	t.Helper()
 	n := 0
-	err := s.ix.View(func(v *index.Snapshot) error {
-		adv, err := v.Bleve().Advanced()
-		if err != nil {
-			return err
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			return err
-		}
-		defer r.Close()
+	withReader(t, s, func(v *index.Snapshot, r bleveindex.IndexReader) error {
 		var walk func(q query.Query) error
 		walk = func(q query.Query) error {
 			switch q := q.(type) {
@@ -112,8 +104,5 @@ func countLone(t *testing.T, s *Service, q query.Query) int {
 		}
 		return walk(q)
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	return n
 }
