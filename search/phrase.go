@@ -86,13 +86,12 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 	if field == "" {
 		field = m.DefaultSearchField()
 	}
-	// The check needs positions; the caller may not (the main search of a
-	// large index), and then the candidate leaves without them, so that
-	// nothing above merges them.
+	// locate's search: a word is marked on the page's hits' text.
 	if pg, ok := ctx.Value(pageKey{}).(*page); ok && pg.reader == r && q.word != "" && opts.IncludeTermVectors {
 		return &pageWordSearcher{word: q.word, field: field, term: q.Terms[0][0], hits: pg.hits}, nil
 	}
-	s := &phraseSearcher{locations: opts.IncludeTermVectors}
+	// The main search of a large index, which wants no positions: a word
+	// is read through its rarest bigram and checked on the text.
 	word := q.word != "" && opts.Score != "none"
 	if table, _ := ctx.Value(tableKey{}).(*facetTable); word && !opts.IncludeTermVectors && table != nil && table.texts != nil {
 		w, err := newWordScorer(ctx, r, q.bigrams(), nil, field, q.Boost(), opts)
@@ -101,6 +100,10 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 		}
 		return &wordSearcher{wordScorer: w, word: q.word, texts: table}, nil
 	}
+	// Anything else is checked on positions, whether the caller wants them
+	// or not; when it does not, a candidate leaves without them, so that
+	// nothing above merges them.
+	s := &phraseSearcher{locations: opts.IncludeTermVectors}
 	opts.IncludeTermVectors = true
 	var subs []bsearch.Searcher
 	closeAll := func() {
