@@ -11,8 +11,6 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	bleveindex "github.com/blevesearch/bleve_index_api"
-
-	"nmnsearch/index"
 )
 
 // phraseQuery is bleve's multi-phrase query (each slot any of its terms, an
@@ -24,15 +22,16 @@ import (
 // the paths are found by binary search. Slops and fuzziness, which bleve's
 // query has and which nothing here uses, are not supported.
 //
-// A Japanese word (bigramWord) needs no positions at all when the caller
+// A Japanese word (see word) needs no positions at all when the caller
 // wants none (the main search of a large index): wordSearcher reads one of
 // its bigrams and checks the paragraph's text. Either way a word's matches
 // score by how often the word stands in the paragraph (wordScorer).
 type phraseQuery struct {
 	*query.MultiPhraseQuery // what it searches, and how it is shown as JSON
-	// word is the text the bigrams spell when they are all of FieldJA,
-	// one to a slot, each overlapping the next (メラ ラト トニ ニン:
-	// メラトニン); "" for any other phrase.
+	// word is the word of the query the bigrams spell when they are all
+	// of FieldJA, one to a slot, each the next character of the query
+	// (メラ ラト トニ ニン: メラトニン); "" for any other phrase. The
+	// query's tokens tell (wordOf); the caller that has them sets it.
 	word string
 }
 
@@ -54,31 +53,7 @@ func newPhraseQuery(slots [][]string, field string) query.Query {
 	if len(slots) > maxPhraseSlots {
 		return q
 	}
-	return &phraseQuery{MultiPhraseQuery: q, word: bigramWord(slots, field)}
-}
-
-// bigramWord returns the word the slots spell, if they are bigrams of
-// FieldJA one to a slot, each starting with the last character of the one
-// before; else "".
-func bigramWord(slots [][]string, field string) string {
-	if field != index.FieldJA {
-		return ""
-	}
-	var word []rune
-	for i, slot := range slots {
-		if len(slot) != 1 {
-			return ""
-		}
-		r := []rune(slot[0])
-		if len(r) != 2 || i > 0 && r[0] != word[len(word)-1] {
-			return ""
-		}
-		if i == 0 {
-			word = append(word, r[0])
-		}
-		word = append(word, r[1])
-	}
-	return string(word)
+	return &phraseQuery{MultiPhraseQuery: q}
 }
 
 func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {

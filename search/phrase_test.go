@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
@@ -34,6 +35,7 @@ func TestPhraseQueryAsBleve(t *testing.T) {
 	type phrase struct {
 		field string
 		slots [][]string
+		word  string // as jaPhrase sets it: the cut's word, if its bigrams spell one
 	}
 	var phrases []phrase
 	for len(phrases) < 400 {
@@ -52,7 +54,8 @@ func TestPhraseQueryAsBleve(t *testing.T) {
 			i := rng.IntN(len(words))
 			cut = strings.Join(words[i:min(len(words), i+2+rng.IntN(4))], " ")
 		}
-		slots := positionSlots(s.mapping.AnalyzerNamed(analyzer).Analyze([]byte(cut)))
+		toks := s.mapping.AnalyzerNamed(analyzer).Analyze([]byte(cut))
+		slots := positionSlots(toks)
 		// A character cut off from its neighbours is not indexed alone.
 		for len(slots) > 0 && utf8.RuneCountInString(slots[len(slots)-1][0]) == 1 && field == index.FieldJA {
 			slots = slots[:len(slots)-1]
@@ -60,34 +63,39 @@ func TestPhraseQueryAsBleve(t *testing.T) {
 		if len(slots) < 2 {
 			continue
 		}
-		phrases = append(phrases, phrase{field, slots})
+		word := ""
+		if field == index.FieldJA {
+			kept := slices.DeleteFunc(slices.Clone(toks), func(tok *analysis.Token) bool {
+				return tok.Position-toks[0].Position >= len(slots)
+			})
+			word = wordOf(kept)
+		}
+		phrases = append(phrases, phrase{field, slots, word})
 		switch rng.IntN(4) {
 		case 0: // another term may stand in a slot
 			alt := slices.Clone(slots)
 			i := rng.IntN(len(alt))
 			alt[i] = append(slices.Clone(alt[i]), slots[rng.IntN(len(slots))]...)
-			phrases = append(phrases, phrase{field, alt})
+			phrases = append(phrases, phrase{field, alt, ""})
 		case 1: // any term may stand in an inner slot
 			if len(slots) > 2 {
 				gap := slices.Clone(slots)
 				gap[1+rng.IntN(len(gap)-2)] = nil
-				phrases = append(phrases, phrase{field, gap})
+				phrases = append(phrases, phrase{field, gap, ""})
 			}
 		case 2: // swapped: mostly no match
 			sw := slices.Clone(slots)
 			sw[0], sw[1] = sw[1], sw[0]
-			phrases = append(phrases, phrase{field, sw})
+			phrases = append(phrases, phrase{field, sw, ""})
 		}
 	}
 	matched, below, same := 0, 0, 0
 	for _, p := range phrases {
-		q := newPhraseQuery(p.slots, p.field)
-		pq, _ := q.(*phraseQuery)
-		word := pq != nil && pq.word != ""
+		word := p.word != ""
 		var scores [2]string
 		for i, withLocations := range []bool{true, false} {
 			// Without positions asked for, as the main search of a large index.
-			ours := run(t, s, newPhraseQuery(p.slots, p.field), withLocations)
+			ours := run(t, s, wordPhrase(p.slots, p.field, p.word), withLocations)
 			theirs := run(t, s, query.NewMultiPhraseQuery(p.slots, p.field), withLocations)
 			// A word scores by its own frequency (wordScorer), at most what
 			// bleve's conjunction of its bigrams gives.
@@ -97,7 +105,7 @@ func TestPhraseQueryAsBleve(t *testing.T) {
 			}
 			for j := range ours {
 				if word && ours[j].score > theirs[j].score+1e-9 {
-					t.Errorf("word %q: %s scores %f, above bleve's %f", pq.word, ours[j].id, ours[j].score, theirs[j].score)
+					t.Errorf("word %q: %s scores %f, above bleve's %f", p.word, ours[j].id, ours[j].score, theirs[j].score)
 				}
 				switch {
 				case ours[j].score < theirs[j].score-1e-9:
@@ -125,6 +133,16 @@ func TestPhraseQueryAsBleve(t *testing.T) {
 	if same == 0 {
 		t.Error("no word scored as bleve's conjunction does")
 	}
+}
+
+// wordPhrase is the phrase query of slots in field, checked as word (see
+// phraseQuery.word) when word is not "".
+func wordPhrase(slots [][]string, field, word string) query.Query {
+	q := newPhraseQuery(slots, field)
+	if pq, ok := q.(*phraseQuery); ok {
+		pq.word = word
+	}
+	return q
 }
 
 // hitRow is a hit as run returns it.
@@ -264,11 +282,12 @@ func TestPhraseBigramsApart(t *testing.T) {
 // ﾒﾗﾄﾆﾝ is メラトニン.
 func TestPhraseOnFoldedText(t *testing.T) {
 	s := serviceOver(t, "900_folded.txt", "半角の記事", "", "ﾒﾗﾄﾆﾝの話です。", "", "メラトニンの話です。", "", "メラ、トニンの話です。")
-	slots := positionSlots(s.mapping.AnalyzerNamed(index.AnalyzerJAQuery).Analyze([]byte("メラトニン")))
-	q := newPhraseQuery(slots, index.FieldJA)
-	if w := q.(*phraseQuery).word; w != "メラトニン" {
+	toks := s.mapping.AnalyzerNamed(index.AnalyzerJAQuery).Analyze([]byte("メラトニン"))
+	slots := positionSlots(toks)
+	if w := wordOf(toks); w != "メラトニン" {
 		t.Fatalf("word %q, want メラトニン: the search would not check the text", w)
 	}
+	q := wordPhrase(slots, index.FieldJA, "メラトニン")
 	ours, theirs := show(run(t, s, q, false), false), show(run(t, s, query.NewMultiPhraseQuery(slots, index.FieldJA), false), false)
 	if ours != theirs || strings.Count(ours, ";") != 2 {
 		t.Errorf("ours %s, bleve %s: want the same two paragraphs", ours, theirs)

@@ -673,8 +673,8 @@ func (s *Service) jaPhrase(text string, mk *marks) query.Query {
 	default:
 		q = slotsQuery(slots, index.FieldJA)
 	}
-	if pq, ok := q.(*phraseQuery); ok && pq.word != "" && !adjacent(toks) {
-		pq.word = "" // not one word of the query: 睡眠・眠気 is not 睡眠気
+	if pq, ok := q.(*phraseQuery); ok {
+		pq.word = wordOf(toks)
 	}
 	q = s.onField(index.FieldJA, q)
 	if lone {
@@ -687,23 +687,29 @@ func (s *Service) jaPhrase(text string, mk *marks) query.Query {
 	return q
 }
 
-// adjacent reports whether toks are CJK bigrams each one character after
-// the one before in the query: the bigram filter gives 睡眠・眠気 (and
-// "睡眠 眠気") the bigrams 睡眠 眠気 at consecutive positions too, which
-// spell a word, 睡眠気, the text does not hold.
-func adjacent(toks analysis.TokenStream) bool {
+// wordOf returns the word toks spell when they are CJK bigrams each one
+// character after the one before in the query (メラ ラト トニ ニン:
+// メラトニン), else "": the bigram filter gives 睡眠・眠気 (and "睡眠 眠気")
+// the bigrams 睡眠 眠気 at consecutive positions too, which would spell a
+// word, 睡眠気, the text does not hold.
+func wordOf(toks analysis.TokenStream) string {
+	var word []byte
 	for i, tok := range toks {
 		if tok.Type != analysis.Double {
-			return false
+			return ""
 		}
-		if i > 0 {
-			_, size := utf8.DecodeRune(toks[i-1].Term)
-			if tok.Start != toks[i-1].Start+size {
-				return false
-			}
+		if i == 0 {
+			word = append(word, tok.Term...)
+			continue
 		}
+		_, size := utf8.DecodeRune(toks[i-1].Term)
+		if tok.Start != toks[i-1].Start+size {
+			return ""
+		}
+		_, first := utf8.DecodeRune(tok.Term)
+		word = append(word, tok.Term[first:]...)
 	}
-	return true
+	return string(word)
 }
 
 // baseFormQuery is the phrase of text's dictionary forms in

@@ -15,7 +15,7 @@ import (
 )
 
 // wordSearcher finds a Japanese word (a phrase of overlapping bigrams, see
-// bigramWord) without positions: it reads the postings of the word's rarest
+// phraseQuery.word) without positions: it reads the postings of the word's rarest
 // bigram only and checks each paragraph's Folded text for the word, as
 // zoekt reads one trigram and checks the file. The conjunction of all the
 // bigrams it replaces read every bigram's postings to find the same
