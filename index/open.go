@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
@@ -421,6 +422,15 @@ func buildIndex(dir string, articles map[string]*Article, applied uint64) (bleve
 	}
 	if err := b.Batch(batch); err != nil {
 		return fail(fmt.Errorf("index batch: %w", err))
+	}
+	if dir != "" {
+		// Searched from now on and written little: one segment (see Compact).
+		if err := persist(b, applied); err != nil {
+			return fail(err)
+		}
+		if _, _, err := compact(context.Background(), b); err != nil {
+			return fail(err)
+		}
 	}
 	return b, nil
 }

@@ -131,6 +131,14 @@ func runIngest(ctx context.Context, name string, args []string, getenv func(stri
 		stored, _ := ix.Article(a.ID)
 		fmt.Fprintf(stdout, "%s %s: %d paragraphs, %q\n", verb(created[a.ID]), a.ID, len(stored.Paragraphs), stored.Title)
 	}
+	merged := time.Now()
+	before, after, err := ix.Compact(ctx)
+	if err != nil {
+		return fmt.Errorf("ingest: all %d articles written; merging the index's segments: %w", len(arts), err)
+	}
+	if before != after {
+		fmt.Fprintf(stdout, "merged the index's %d segments into %d in %d ms\n", before, after, time.Since(merged).Milliseconds())
+	}
 	if err := ix.Close(); err != nil {
 		return fmt.Errorf("ingest: close the index: %w", err)
 	}

@@ -1,0 +1,86 @@
+package index
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/index/scorch/mergeplan"
+)
+
+// maxMergeRounds bounds compact's force merges: scorch merges at most
+// SegmentsPerMergeTask (10) segments in one task, so 13 segments take two
+// rounds, and more rounds than this would mean a merge that makes no
+// progress.
+const maxMergeRounds = 8
+
+// Compact merges the index's segments into one and waits until it is on
+// disk. Scorch writes each batch as a segment and merges them by tiers, so
+// a bulk ingest of 100,000 paragraphs leaves a dozen; a search opens every
+// query term's postings once per segment and walks them in turn. Like
+// Elasticsearch's force merge, it is meant for an index that is done being
+// written in bulk (nmnsearch ingest calls it); writes made meanwhile are
+// safe, and the server's own merger handles those that follow. An index in
+// memory is left as it is.
+func (ix *Index) Compact(ctx context.Context) (before, after int, err error) {
+	ix.rmu.Lock() // no Reindex swaps the index meanwhile
+	defer ix.rmu.Unlock()
+	ix.wmu.Lock()
+	closed, b, applied := ix.closed, ix.snap().bleve, ix.applied
+	ix.wmu.Unlock()
+	switch {
+	case closed:
+		return 0, 0, ErrClosed
+	case ix.readOnly:
+		return 0, 0, ErrReadOnly
+	case ix.store == nil:
+		return 0, 0, nil
+	}
+	// Scorch merges only the segments it has written to disk.
+	if err := persist(b, applied); err != nil {
+		return 0, 0, err
+	}
+	before, after, err = compact(ctx, b)
+	if err != nil {
+		return before, after, err
+	}
+	ix.wmu.Lock()
+	defer ix.wmu.Unlock()
+	return before, after, persist(b, ix.applied)
+}
+
+// compact force-merges b, an index on disk whose segments are all
+// persisted, until it has one segment or a round merges nothing. It
+// returns the number of segments before and after.
+func compact(ctx context.Context, b bleve.Index) (before, after int, err error) {
+	adv, err := b.Advanced()
+	if err != nil {
+		return 0, 0, fmt.Errorf("compact: %w", err)
+	}
+	s, ok := adv.(*scorch.Scorch)
+	if !ok {
+		return 0, 0, nil
+	}
+	segments := func() int {
+		n, _ := s.StatsMap()["TotFileSegmentsAtRoot"].(uint64)
+		return int(n)
+	}
+	before = segments()
+	after = before
+	for range maxMergeRounds {
+		if after <= 1 {
+			break
+		}
+		opts := mergeplan.SingleSegmentMergePlanOptions
+		if err := s.ForceMerge(ctx, &opts); err != nil {
+			return before, after, fmt.Errorf("compact: %w", err)
+		}
+		n := segments()
+		if n >= after {
+			break
+		}
+		after = n
+	}
+	return before, after, ctx.Err()
+}

@@ -1,0 +1,87 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2/index/scorch"
+)
+
+// segments is how many segments the index holds on disk.
+func segments(t *testing.T, ix *Index) int {
+	t.Helper()
+	adv, err := ix.Bleve().Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := adv.(*scorch.Scorch).StatsMap()["TotFileSegmentsAtRoot"].(uint64)
+	return int(n)
+}
+
+// Each write is a segment; Compact merges them into one that holds the
+// same articles, statistics and documents, on disk across a reopen. An
+// index in memory is left alone and a replica refuses.
+func TestCompact(t *testing.T) {
+	dir := t.TempDir()
+	ix := openT(t, dir, "testdata")
+	for i := range 4 {
+		id := fmt.Sprintf("90%d-put", i)
+		if err := ix.Put(srcArticle(t, Source{ID: id, Text: "Put " + id + "\nIt says nmn " + id + "."})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A segment on disk per write: scorch merges what is still in memory
+	// when it writes it.
+	for i := range 3 {
+		if err := ix.Put(srcArticle(t, Source{ID: fmt.Sprintf("91%d-put", i), Text: "More\nMore text."})); err != nil {
+			t.Fatal(err)
+		}
+		if err := persist(ix.snap().bleve, ix.applied); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := fingerprint(t, ix)
+	before, after, err := ix.Compact(context.Background())
+	if err != nil || before < 2 || after != 1 {
+		t.Errorf("Compact = %d, %d, %v; want several segments merged into 1", before, after, err)
+	}
+	if got := fingerprint(t, ix); got != want {
+		t.Errorf("after Compact:\n%s\nwant\n%s", got, want)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ix = openT(t, dir, "testdata")
+	if info := ix.OpenInfo(); info.Rebuilt || info.Reapplied != 0 {
+		t.Errorf("reopen: %+v, want it opened as it was", info)
+	}
+	if n := segments(t, ix); n != 1 {
+		t.Errorf("%d segments after reopening, want 1", n)
+	}
+	if got := fingerprint(t, ix); got != want {
+		t.Errorf("reopened:\n%s\nwant\n%s", got, want)
+	}
+
+	mem, err := Build(os.DirFS("testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer mem.Close()
+	if before, after, err := mem.Compact(context.Background()); before != 0 || after != 0 || err != nil {
+		t.Errorf("in memory: Compact = %d, %d, %v; want nothing done", before, after, err)
+	}
+	if err := ix.Close(); err != nil {
+		t.Fatal(err)
+	}
+	ro, err := OpenReadOnly(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if _, _, err := ro.Compact(context.Background()); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("read-only: Compact = %v, want ErrReadOnly", err)
+	}
+}
