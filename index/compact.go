@@ -26,22 +26,26 @@ const maxMergeRounds = 8
 func (ix *Index) Compact(ctx context.Context) (before, after int, err error) {
 	ix.rmu.Lock() // no Reindex swaps the index meanwhile
 	defer ix.rmu.Unlock()
+	// Scorch merges only the segments it has written to disk. (Under wmu,
+	// as every write of the applied mark, so that it never goes back.)
 	ix.wmu.Lock()
-	closed, b, applied := ix.closed, ix.snap().bleve, ix.applied
-	ix.wmu.Unlock()
+	closed, b := ix.closed, ix.snap().bleve
 	switch {
 	case closed:
-		return 0, 0, ErrClosed
+		err = ErrClosed
 	case ix.readOnly:
-		return 0, 0, ErrReadOnly
+		err = ErrReadOnly
 	case ix.store == nil:
+		ix.wmu.Unlock()
 		return 0, 0, nil
+	default:
+		err = persist(b, ix.applied)
 	}
-	// Scorch merges only the segments it has written to disk.
-	if err := persist(b, applied); err != nil {
+	ix.wmu.Unlock()
+	if err != nil {
 		return 0, 0, err
 	}
-	before, after, err = compact(ctx, b)
+	before, after, err = compact(ctx, b) // writes may go on meanwhile
 	if err != nil {
 		return before, after, err
 	}

@@ -23,7 +23,7 @@ func segments(t *testing.T, ix *Index) int {
 
 // Each write is a segment; Compact merges them into one that holds the
 // same articles, statistics and documents, on disk across a reopen. An
-// index in memory is left alone and a replica refuses.
+// index in memory is left alone; a closed index and a replica refuse.
 func TestCompact(t *testing.T) {
 	dir := t.TempDir()
 	ix := openT(t, dir, "testdata")
@@ -75,6 +75,9 @@ func TestCompact(t *testing.T) {
 	}
 	if err := ix.Close(); err != nil {
 		t.Fatal(err)
+	}
+	if _, _, err := ix.Compact(context.Background()); !errors.Is(err, ErrClosed) {
+		t.Errorf("closed: Compact = %v, want ErrClosed", err)
 	}
 	ro, err := OpenReadOnly(dir)
 	if err != nil {
