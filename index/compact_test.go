@@ -48,6 +48,11 @@ func TestCompact(t *testing.T) {
 	if err != nil || before < 2 || after != 1 {
 		t.Errorf("Compact = %d, %d, %v; want several segments merged into 1", before, after, err)
 	}
+	adv, _ := ix.Bleve().Advanced()
+	st := adv.(*scorch.Scorch).StatsMap()
+	if st["LastPersistedEpoch"].(uint64) < st["CurRootEpoch"].(uint64) {
+		t.Errorf("Compact returned before the merged index was on disk: persisted epoch %v, root %v", st["LastPersistedEpoch"], st["CurRootEpoch"])
+	}
 	if got := fingerprint(t, ix); got != want {
 		t.Errorf("after Compact:\n%s\nwant\n%s", got, want)
 	}

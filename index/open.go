@@ -424,13 +424,15 @@ func buildIndex(dir string, articles map[string]*Article, applied uint64) (bleve
 		return fail(fmt.Errorf("index batch: %w", err))
 	}
 	if dir != "" {
-		// Searched from now on and written little: one segment (see Compact).
+		// Searched from now on and written little: one segment (see
+		// Compact). A merge that fails or times out leaves the index whole,
+		// in more segments, which is no reason to throw the build away.
 		if err := persist(b, applied); err != nil {
 			return fail(err)
 		}
-		if _, _, err := compact(context.Background(), b); err != nil {
-			return fail(err)
-		}
+		ctx, cancel := context.WithTimeout(context.Background(), mergeTimeout)
+		compact(ctx, b)
+		cancel()
 	}
 	return b, nil
 }
