@@ -74,11 +74,7 @@ func compact(ctx context.Context, b bleve.Index) (before, after int, err error) 
 	if !ok {
 		return 0, 0, nil
 	}
-	segments := func() int {
-		n, _ := s.StatsMap()["TotFileSegmentsAtRoot"].(uint64)
-		return int(n)
-	}
-	before = segments()
+	before = fileSegments(s)
 	after = before
 	for range maxMergeRounds {
 		if after <= 1 {
@@ -88,11 +84,17 @@ func compact(ctx context.Context, b bleve.Index) (before, after int, err error) 
 		if err := s.ForceMerge(ctx, &opts); err != nil {
 			return before, after, fmt.Errorf("compact: %w", err)
 		}
-		n := segments()
+		n := fileSegments(s)
 		if n >= after {
 			break
 		}
 		after = n
 	}
 	return before, after, ctx.Err()
+}
+
+// fileSegments is how many segments on disk s's current snapshot holds.
+func fileSegments(s *scorch.Scorch) int {
+	n, _ := s.StatsMap()["TotFileSegmentsAtRoot"].(uint64)
+	return int(n)
 }
