@@ -57,6 +57,16 @@ func (p *Paragraph) Folded() string {
 	return p.Text
 }
 
+// FoldedJA returns the Folded text that FieldJA analyzes, "" for a
+// paragraph that is not Japanese: document puts only Japanese paragraphs
+// in FieldJA.
+func (p *Paragraph) FoldedJA() string {
+	if p.Lang != LangJA {
+		return ""
+	}
+	return p.Folded()
+}
+
 // Unfold maps spans of the Folded text (start and end byte offsets) to the
 // bytes of Text they came from, as the analyzers map token offsets, in
 // place: a word found in the folded text marks the characters it stands for

@@ -139,9 +139,7 @@ func buildFacetTable(ctx context.Context, r bleveindex.IndexReader, snap *index.
 			if !ok || n < 1 || n > len(a.Paragraphs) {
 				continue
 			}
-			if p := &a.Paragraphs[n-1]; p.Lang == index.LangJA {
-				t.texts[doc] = p.Folded()
-			}
+			t.texts[doc] = a.Paragraphs[n-1].FoldedJA()
 		}
 	}
 	return t, nil

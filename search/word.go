@@ -298,11 +298,8 @@ func (s *pageWordSearcher) Advance(ctx *bsearch.SearchContext, id bleveindex.Ind
 // locate returns the match of h with the word's spans, or nil when h does
 // not have the word in FieldJA (which holds Japanese paragraphs only).
 func (s *pageWordSearcher) locate(ctx *bsearch.SearchContext, h pageHit) *bsearch.DocumentMatch {
-	if h.para.Lang != index.LangJA {
-		return nil
-	}
 	s.spans = s.spans[:0]
-	occurrences(h.para.Folded(), s.word, math.MaxInt, func(start int) {
+	occurrences(h.para.FoldedJA(), s.word, math.MaxInt, func(start int) {
 		s.spans = append(s.spans, [2]int{start, start + len(s.word)})
 	})
 	if len(s.spans) == 0 {
