@@ -238,6 +238,11 @@ type reindexBody struct {
 // stored articles and swapped in while searches go on, counted in m.
 func handleReindex(logger *slog.Logger, a Admin, s Searcher, m *Metrics) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// The server's WriteTimeout runs from the request's arrival: a
+		// rebuild that outlasts it would be done, and its answer cut off,
+		// the client told the connection broke. (A test's recorder has no
+		// deadline to move.)
+		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(ReindexWriteTimeout))
 		took, err := a.Reindex()
 		if err != nil {
 			writeError(w, r, logger, adminFailure(err))

@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"nmnsearch/index"
 	"nmnsearch/search"
@@ -528,6 +529,50 @@ func TestAdminReindex(t *testing.T) {
 	if hits := e.search("q=NAD%2B"); len(hits) == 0 {
 		t.Error("NAD+ finds nothing after the reindex")
 	}
+}
+
+// slowAdmin is an Admin whose Reindex takes delay longer.
+type slowAdmin struct {
+	server.Admin
+	delay time.Duration
+}
+
+func (a slowAdmin) Reindex() (time.Duration, error) {
+	time.Sleep(a.delay)
+	return a.Admin.Reindex()
+}
+
+// A reindex whose rebuild outlasts the server's WriteTimeout, which runs
+// from the request's arrival, still gets its answer out, and the
+// connection then serves a search.
+func TestAdminReindexOutlastsWriteTimeout(t *testing.T) {
+	e := newAdminEnv(t)
+	const writeTimeout = 100 * time.Millisecond
+	admin := slowAdmin{e.svc, 3 * writeTimeout}
+	ts := httptest.NewUnstartedServer(server.New(nil, e.svc, server.WithAdmin(testToken, admin), server.WithAdminRateLimit(0, 0)))
+	ts.Config.WriteTimeout = writeTimeout
+	ts.Start()
+	defer ts.Close()
+
+	req, err := http.NewRequest("POST", ts.URL+"/api/admin/reindex", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	resp, err := ts.Client().Do(req)
+	if err != nil {
+		t.Fatalf("reindex taking %v under a WriteTimeout of %v: %v", admin.delay, writeTimeout, err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"status":"reindexed"`) {
+		t.Errorf("reindex: %d %s (%v)", resp.StatusCode, body, err)
+	}
+	resp, err = ts.Client().Get(ts.URL + "/api/search?q=NAD%2B")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("a search after the reindex: %v %v", resp, err)
+	}
+	resp.Body.Close()
 }
 
 // The admin API has a rate limit of its own, met before the token is

@@ -17,14 +17,16 @@ import (
 
 	"nmnsearch/index"
 	"nmnsearch/seeds"
+	"nmnsearch/server"
 )
 
 // Limits of the client that ingest and reindex use to reach a running
 // server.
 const (
-	// clientTimeout bounds one request to the server; a reindex of a large
-	// store takes seconds.
-	clientTimeout = 2 * time.Minute
+	// clientTimeout bounds one request to the server, but a reindex:
+	// reindexTimeout, as long as the server gives its answer to go out.
+	clientTimeout  = 2 * time.Minute
+	reindexTimeout = server.ReindexWriteTimeout
 	// maxRetries is how many times a request answered 429 is made again,
 	// after the Retry-After the server gave (the admin API's rate limit
 	// lets an ingest of a few files through at once, then one every
@@ -242,7 +244,7 @@ func newAdminClient(getenv func(string) string, f offlineFlags, cmd string) (*ad
 			"to that server's admin token to %s through its admin API at %s (-addr), or stop the server and run this again",
 			cmd, dataLabel(*f.data), cmd, base)
 	}
-	return &adminClient{base: base, token: token, http: &http.Client{Timeout: clientTimeout}}, nil
+	return &adminClient{base: base, token: token, http: &http.Client{}}, nil
 }
 
 // serverURL is the base URL of the server listening on addr: a URL as it
@@ -283,7 +285,7 @@ func (c *adminClient) ingest(ctx context.Context, arts []index.Article, stdout i
 		if err != nil {
 			return err
 		}
-		status, resp, err := c.do(ctx, "PUT", "/api/articles/"+url.PathEscape(a.ID), body)
+		status, resp, err := c.do(ctx, clientTimeout, "PUT", "/api/articles/"+url.PathEscape(a.ID), body)
 		if err == nil && status != http.StatusOK && status != http.StatusCreated {
 			err = c.refusal(status, resp)
 		}
@@ -303,7 +305,7 @@ func (c *adminClient) ingest(ctx context.Context, arts []index.Article, stdout i
 
 // reindex asks the server to reindex.
 func (c *adminClient) reindex(ctx context.Context, stdout io.Writer) error {
-	status, resp, err := c.do(ctx, "POST", "/api/admin/reindex", nil)
+	status, resp, err := c.do(ctx, reindexTimeout, "POST", "/api/admin/reindex", nil)
 	if err == nil && status != http.StatusOK {
 		err = c.refusal(status, resp)
 	}
@@ -320,24 +322,12 @@ func (c *adminClient) reindex(ctx context.Context, stdout io.Writer) error {
 	return nil
 }
 
-// do makes one request with the token, again after a 429's Retry-After, and
-// returns the status and body of the last answer.
-func (c *adminClient) do(ctx context.Context, method, path string, body []byte) (int, []byte, error) {
+// do makes one request with the token, each attempt bounded by timeout,
+// again after a 429's Retry-After, and returns the status and body of the
+// last answer.
+func (c *adminClient) do(ctx context.Context, timeout time.Duration, method, path string, body []byte) (int, []byte, error) {
 	for attempt := 0; ; attempt++ {
-		req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(body))
-		if err != nil {
-			return 0, nil, err
-		}
-		req.Header.Set("Authorization", "Bearer "+c.token)
-		if body != nil {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		resp, err := c.http.Do(req)
-		if err != nil {
-			return 0, nil, err
-		}
-		out, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
-		resp.Body.Close()
+		resp, out, err := c.once(ctx, timeout, method, path, body)
 		if err != nil {
 			return 0, nil, err
 		}
@@ -354,6 +344,27 @@ func (c *adminClient) do(ctx context.Context, method, path string, body []byte) 
 			return 0, nil, ctx.Err()
 		}
 	}
+}
+
+// once makes one request within timeout and reads its answer.
+func (c *adminClient) once(ctx context.Context, timeout time.Duration, method, path string, body []byte) (*http.Response, []byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, c.base+path, bytes.NewReader(body))
+	if err != nil {
+		return nil, nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	out, err := io.ReadAll(io.LimitReader(resp.Body, 4<<20))
+	return resp, out, err
 }
 
 // refusal says why the server refused a request, with what to do about the
