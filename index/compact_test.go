@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
@@ -84,5 +85,39 @@ func TestCompact(t *testing.T) {
 	defer ro.Close()
 	if _, _, err := ro.Compact(context.Background()); !errors.Is(err, ErrReadOnly) {
 		t.Errorf("read-only: Compact = %v, want ErrReadOnly", err)
+	}
+}
+
+// A build on disk ends in one segment however many batches of
+// maxBatchDocs paragraphs it took: the first build of a data directory and
+// a reindex.
+func TestBuildMergesItsBatches(t *testing.T) {
+	files := map[string]string{}
+	paragraphs := 0
+	for a := 0; paragraphs <= 2*maxBatchDocs; a++ {
+		var b strings.Builder
+		fmt.Fprintf(&b, "Article %d\n", a)
+		for p := range 100 {
+			fmt.Fprintf(&b, "\nParagraph %d of article %d says NMN helps sleep, in words of its own: %x.\n", p, a, a*1000+p)
+			paragraphs++
+		}
+		files[fmt.Sprintf("a%03d.txt", a)] = b.String()
+	}
+	dir := t.TempDir()
+	ix := openT(t, dir, seedFS(files))
+	if n := len(ix.Articles()); n != len(files) {
+		t.Fatalf("%d articles, want %d", n, len(files))
+	}
+	if n := segments(t, ix); n != 1 {
+		t.Errorf("%d segments after building %d paragraphs in batches of %d, want 1", n, paragraphs, maxBatchDocs)
+	}
+	if err := ix.Put(srcArticle(t, Source{ID: "put", Text: "Put\nA paragraph put after the build."})); err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Reindex(); err != nil {
+		t.Fatal(err)
+	}
+	if n := segments(t, ix); n != 1 {
+		t.Errorf("%d segments after a reindex, want 1", n)
 	}
 }
