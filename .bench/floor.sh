@@ -3,14 +3,15 @@
 # wrk -t2 -c32 measures when it shares the cores with a server, for servers
 # that do less and less per request.
 #
-#   .bench/floor.sh        # ~3 min
+#   .bench/floor.sh        # ~4 min
 #
 # In turn, ROUNDS times, each with wrk -t2 -c32 --latency:
 #   - nginx (Debian's, 2 workers, access log off) serving a 7 KB file: the
 #     cheapest server there is;
 #   - .bench/floor, a Go net/http server set up as nmnsearch serve is (its
-#     search slots and Ps), answering the same 7 KB after burning WORKS of
-#     CPU per request in a slot, where nmnsearch would search;
+#     search slots and Ps), answering the same 7 KB after a fixed amount of
+#     CPU work per request in a slot (as much as takes each of WORKS on an
+#     idle core), where nmnsearch would search;
 #   - nmnsearch on its embedded seeds, メラトニン, response cache off and on.
 # Comparing nmnsearch's p99 with that of floor at nmnsearch's own cost per
 # request (the CPU it used divided by the requests it answered, printed
@@ -39,7 +40,7 @@ mkdir -p "$OUT"
 
 # shellcheck source=lib.sh
 . "$ROOT/.bench/lib.sh"
-need_packages wrk nginx
+need_packages wrk nginx procps   # procps: pgrep, to count nginx's workers
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 pid=""
@@ -100,11 +101,14 @@ bench() {
   after=$(cpu_ticks "$pid")
   python3 -B - "$raw" "$((after - before))" "$(getconf CLK_TCK)" "$1" "$2" "$ROOT/.bench" >>"$RESULTS" <<'PY'
 import re, sys
-sys.path.insert(0, sys.argv[6])
 raw, ticks, hz, name, rnd = open(sys.argv[1]).read(), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
 pct = dict(re.findall(r"^\s+(\d+)%\s+(\S+)$", raw, re.M))
 reqs = float(re.search(r"Requests/sec:\s+(\S+)", raw).group(1))
 done = int(re.search(r"(\d+) requests in", raw).group(1))
+# An error answer (503 overloaded) is cheap and quick and would flatter both.
+bad = re.search(r"Non-2xx or 3xx responses: (\d+)|Socket errors: .*", raw)
+if bad:
+    sys.exit("%s round %s: %s; see %s" % (name, rnd, bad.group(0), sys.argv[1]))
 print("\t".join([name, rnd, "%.0f" % reqs, pct["50"], pct["90"], pct["99"], "%.0f" % (ticks / hz * 1e6 / done)]))
 PY
   tail -1 "$RESULTS"
@@ -115,6 +119,7 @@ PY
 cpu_ticks() {
   local p sum=0
   for p in "$1" $(pgrep -P "$1" || true); do
+    [ -r "/proc/$p/stat" ] || continue   # a worker gone meanwhile
     sum=$((sum + $(awk '{print $14 + $15}' "/proc/$p/stat")))
   done
   echo "$sum"
@@ -129,14 +134,16 @@ for round in $(seq 1 "$ROUNDS"); do
   bench nginx-static "$round" "http://127.0.0.1:$NGINX_PORT/search.json"
   stop
   for work in $WORKS; do
-    "$OUT/floor" -addr "127.0.0.1:$FLOOR_PORT" -work "$work" >"$OUT/floor.log" 2>&1 &
+    env -u GOMAXPROCS -u GOGC "$OUT/floor" -addr "127.0.0.1:$FLOOR_PORT" -work "$work" >"$OUT/floor.log" 2>&1 &
     pid=$!
     wait_ready "http://127.0.0.1:$FLOOR_PORT/" "$pid" "$OUT/floor.log"
     bench "floor-$work" "$round" "http://127.0.0.1:$FLOOR_PORT/"
     stop
   done
   for cache in 0 32MiB; do
-    "$OUT/nmnsearch" -data "" -addr "127.0.0.1:$OURS_PORT" -cache-size "$cache" -rate 0 >"$OUT/nmnsearch.log" 2>&1 &
+    # The caller's NMNSEARCH_* settings and Go tuning do not apply here.
+    env -u GOMAXPROCS -u GOGC -u GOMEMLIMIT -u NMNSEARCH_CACHE_SIZE -u NMNSEARCH_MAX_CONCURRENT_SEARCHES \
+      "$OUT/nmnsearch" -data "" -addr "127.0.0.1:$OURS_PORT" -cache-size "$cache" -rate 0 >"$OUT/nmnsearch.log" 2>&1 &
     pid=$!
     wait_ready "http://127.0.0.1:$OURS_PORT/readyz" "$pid" "$OUT/nmnsearch.log"
     bench "nmnsearch-cache$cache" "$round" "http://127.0.0.1:$OURS_PORT/api/search?q=$Q"

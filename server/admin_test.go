@@ -1,11 +1,13 @@
 package server_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httptrace"
 	"net/url"
 	"os"
 	"strings"
@@ -563,16 +565,25 @@ func TestAdminReindexOutlastsWriteTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatalf("reindex taking %v under a WriteTimeout of %v: %v", admin.delay, writeTimeout, err)
 	}
+	var reused bool
+	trace := &httptrace.ClientTrace{GotConn: func(c httptrace.GotConnInfo) { reused = c.Reused }}
 	body, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if err != nil || resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"status":"reindexed"`) {
 		t.Errorf("reindex: %d %s (%v)", resp.StatusCode, body, err)
 	}
-	resp, err = ts.Client().Get(ts.URL + "/api/search?q=NAD%2B")
+	req, err = http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), "GET", ts.URL+"/api/search?q=NAD%2B", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err = ts.Client().Do(req)
 	if err != nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("a search after the reindex: %v %v", resp, err)
 	}
 	resp.Body.Close()
+	if !reused {
+		t.Error("the search after the reindex came on a new connection: the reindex's was closed")
+	}
 }
 
 // The admin API has a rate limit of its own, met before the token is

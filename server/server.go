@@ -16,7 +16,7 @@ import (
 // Limits of the HTTP server. NewHTTPServer applies the first five;
 // SearchTimeout bounds each call into the index. ReindexWriteTimeout
 // replaces WriteTimeout for the answer of a reindex, which comes after the
-// rebuild: 15 s at 100,000 paragraphs, 28 s with searches going on.
+// rebuild: 15 s at 100,000 paragraphs, 19–28 s with searches going on.
 const (
 	MaxHeaderBytes      = 16 << 10 // request line and headers; q travels in the URL
 	ReadHeaderTimeout   = 5 * time.Second

@@ -24,9 +24,10 @@ import (
 // server.
 const (
 	// clientTimeout bounds one request to the server, but a reindex:
-	// reindexTimeout, as long as the server gives its answer to go out.
+	// reindexTimeout, longer than the server gives its answer to go out,
+	// so that the server, not the client, is the one to give up.
 	clientTimeout  = 2 * time.Minute
-	reindexTimeout = server.ReindexWriteTimeout
+	reindexTimeout = server.ReindexWriteTimeout + clientTimeout
 	// maxRetries is how many times a request answered 429 is made again,
 	// after the Retry-After the server gave (the admin API's rate limit
 	// lets an ingest of a few files through at once, then one every

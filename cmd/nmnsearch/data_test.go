@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"nmnsearch/index"
+	"nmnsearch/server"
 )
 
 // adminTestToken is the admin token of these tests.
@@ -484,6 +486,30 @@ func TestAdminClientRetries(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), `created 200-a: 3 paragraphs, "Quetzal notes"`) {
 		t.Errorf("output %q", out.String())
+	}
+}
+
+// Each request of the admin client has its own time limit: a server slower
+// than it is given up on, one within it is waited for, and the limits
+// leave the server, not the client, to give up on a reindex.
+func TestAdminClientTimeout(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(300 * time.Millisecond):
+		case <-r.Context().Done():
+		}
+		io.WriteString(w, `{}`)
+	}))
+	defer ts.Close()
+	c := &adminClient{base: ts.URL, token: adminTestToken, http: ts.Client()}
+	if _, _, err := c.do(context.Background(), 50*time.Millisecond, "POST", "/api/admin/reindex", nil); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a request slower than its limit: %v, want context.DeadlineExceeded", err)
+	}
+	if status, _, err := c.do(context.Background(), 10*time.Second, "POST", "/api/admin/reindex", nil); err != nil || status != http.StatusOK {
+		t.Errorf("a request within its limit: %d, %v", status, err)
+	}
+	if reindexTimeout <= server.ReindexWriteTimeout {
+		t.Errorf("reindexTimeout %v, want more than the server's ReindexWriteTimeout %v", reindexTimeout, server.ReindexWriteTimeout)
 	}
 }
 
