@@ -226,6 +226,20 @@ func handleDeleteArticle(logger *slog.Logger, a Admin) http.Handler {
 	})
 }
 
+// adminDeadline gives next's answer AdminWriteTimeout to go out. The
+// server's WriteTimeout runs from the request's arrival: a write that
+// outlasted it (a large article, one queued behind a reindex, a reindex)
+// would be done and its answer cut off, the client told the connection
+// broke. Every wrapper of the writer must Unwrap to the connection's for
+// this to reach it (TestAdminWriteOutlastsWriteTimeout); the error is
+// ignored, as a test's recorder has no deadline to move.
+func adminDeadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(AdminWriteTimeout))
+		next.ServeHTTP(w, r)
+	})
+}
+
 // reindexBody is the answer of POST /api/admin/reindex.
 type reindexBody struct {
 	Status     string  `json:"status"`
@@ -238,13 +252,6 @@ type reindexBody struct {
 // stored articles and swapped in while searches go on, counted in m.
 func handleReindex(logger *slog.Logger, a Admin, s Searcher, m *Metrics) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// The server's WriteTimeout runs from the request's arrival: a
-		// rebuild that outlasts it would be done, and its answer cut off,
-		// the client told the connection broke. The error is ignored: a
-		// test's recorder has no deadline to move. Every wrapper of w on
-		// this route must Unwrap to the connection's writer for it to work
-		// (TestAdminReindexOutlastsWriteTimeout).
-		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(ReindexWriteTimeout))
 		took, err := a.Reindex()
 		if err != nil {
 			writeError(w, r, logger, adminFailure(err))

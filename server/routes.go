@@ -134,9 +134,10 @@ func (rt *routes) page(path string, searches bool, h http.Handler) {
 }
 
 // adminRoute routes a method of the admin API: same origin only, its own
-// rate limit, then the token.
+// rate limit, then the token, then AdminWriteTimeout to answer.
 func (rt *routes) adminRoute(path string, h http.Handler, method string) {
 	answer := func(w http.ResponseWriter, r *http.Request, err error) { writeError(w, r, rt.logger, err) }
+	h = adminDeadline(h)
 	h = rt.adminAuth.middleware(answer, h)
 	h = rt.adminClients.middleware(rt.client, answer, h)
 	h = sameOriginOnly(answer, h)

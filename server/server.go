@@ -14,9 +14,10 @@ import (
 )
 
 // Limits of the HTTP server. NewHTTPServer applies the first five;
-// SearchTimeout bounds each call into the index. ReindexWriteTimeout
-// replaces WriteTimeout for the answer of a reindex, which comes after the
-// rebuild: 15 s at 100,000 paragraphs, 19–28 s with searches going on.
+// SearchTimeout bounds each call into the index. AdminWriteTimeout
+// replaces WriteTimeout for the answers of the admin API's writes, which
+// come after the write, and a write waits for those before it: a reindex
+// takes 15 s at 100,000 paragraphs, 19–28 s with searches going on.
 const (
 	MaxHeaderBytes      = 16 << 10 // request line and headers; q travels in the URL
 	ReadHeaderTimeout   = 5 * time.Second
@@ -24,7 +25,7 @@ const (
 	WriteTimeout        = 15 * time.Second // longer than SearchTimeout, so the 503 gets out
 	IdleTimeout         = 60 * time.Second
 	SearchTimeout       = 5 * time.Second
-	ReindexWriteTimeout = 10 * time.Minute
+	AdminWriteTimeout   = 10 * time.Minute
 )
 
 // Searcher is what the handlers need from package search. *search.Service

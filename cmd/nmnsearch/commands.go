@@ -23,11 +23,10 @@ import (
 // Limits of the client that ingest and reindex use to reach a running
 // server.
 const (
-	// clientTimeout bounds one request to the server, but a reindex:
-	// reindexTimeout, longer than the server gives its answer to go out,
-	// so that the server, not the client, is the one to give up.
-	clientTimeout  = 2 * time.Minute
-	reindexTimeout = server.ReindexWriteTimeout + clientTimeout
+	// clientTimeout bounds one request to the server: longer than the
+	// server gives an admin write's answer to go out, so that the server,
+	// not the client, is the one to give up.
+	clientTimeout = server.AdminWriteTimeout + time.Minute
 	// maxRetries is how many times a request answered 429 is made again,
 	// after the Retry-After the server gave (the admin API's rate limit
 	// lets an ingest of a few files through at once, then one every
@@ -306,7 +305,7 @@ func (c *adminClient) ingest(ctx context.Context, arts []index.Article, stdout i
 
 // reindex asks the server to reindex.
 func (c *adminClient) reindex(ctx context.Context, stdout io.Writer) error {
-	status, resp, err := c.do(ctx, reindexTimeout, "POST", "/api/admin/reindex", nil)
+	status, resp, err := c.do(ctx, clientTimeout, "POST", "/api/admin/reindex", nil)
 	if err == nil && status != http.StatusOK {
 		err = c.refusal(status, resp)
 	}

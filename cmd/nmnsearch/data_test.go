@@ -490,8 +490,8 @@ func TestAdminClientRetries(t *testing.T) {
 }
 
 // Each request of the admin client has its own time limit: a server slower
-// than it is given up on, one within it is waited for, and the limits
-// leave the server, not the client, to give up on a reindex.
+// than it is given up on, one within it is waited for, and the limit
+// leaves the server, not the client, to give up on a write.
 func TestAdminClientTimeout(t *testing.T) {
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		select {
@@ -508,8 +508,8 @@ func TestAdminClientTimeout(t *testing.T) {
 	if status, _, err := c.do(context.Background(), 10*time.Second, "POST", "/api/admin/reindex", nil); err != nil || status != http.StatusOK {
 		t.Errorf("a request within its limit: %d, %v", status, err)
 	}
-	if reindexTimeout <= server.ReindexWriteTimeout {
-		t.Errorf("reindexTimeout %v, want more than the server's ReindexWriteTimeout %v", reindexTimeout, server.ReindexWriteTimeout)
+	if clientTimeout <= server.AdminWriteTimeout {
+		t.Errorf("clientTimeout %v, want more than the server's AdminWriteTimeout %v", clientTimeout, server.AdminWriteTimeout)
 	}
 }
 
