@@ -89,6 +89,13 @@ type OpenInfo struct {
 // OpenInfo says what Open did.
 func (ix *Index) OpenInfo() OpenInfo { return ix.info }
 
+// IsDataDir reports whether dir holds a store of articles (articles.db): a
+// data directory Open made, rather than one it would create.
+func IsDataDir(dir string) bool {
+	fi, err := os.Stat(filepath.Join(dir, storeFile))
+	return err == nil && fi.Mode().IsRegular()
+}
+
 // Open opens the index kept in dir, or creates it there, seeded with the
 // article files (*.txt, as ReadArticles reads them) of seeds. dir "" means
 // an index in memory built from seeds, as Build.

@@ -159,6 +159,17 @@ func verb(created bool) string {
 	return "replaced"
 }
 
+// existingDataDir refuses dir unless it is a data directory already:
+// reindex and publish work on the articles one holds, and Open would make
+// a mistyped path a new one, holding the seeds alone.
+func existingDataDir(cmd, dir string) error {
+	if index.IsDataDir(dir) {
+		return nil
+	}
+	return fmt.Errorf("%s: %s is not a data directory (no articles.db in it): name the one nmnsearch serve or ingest -data made",
+		cmd, dataLabel(dir))
+}
+
 // runReindex is "nmnsearch reindex": the index rebuilt from the stored
 // articles, in the data directory when it is free, else by the running
 // server that has it open, which swaps the new index in while it answers.
@@ -175,6 +186,9 @@ func runReindex(ctx context.Context, name string, args []string, getenv func(str
 	}
 	if *f.data == "" {
 		return errors.New(`reindex: -data is "": an index in memory lives only in its server; name the data directory`)
+	}
+	if err := existingDataDir("reindex", *f.data); err != nil {
+		return err
 	}
 	ix, err := index.Open(*f.data, seeds.FS)
 	if errors.Is(err, index.ErrLocked) {
@@ -411,6 +425,9 @@ func runPublish(name string, args []string, getenv func(string) string, stdout, 
 	}
 	if *data == "" {
 		return errors.New(`publish: -data is "": an index in memory lives only in its server; name the data directory`)
+	}
+	if err := existingDataDir("publish", *data); err != nil {
+		return err
 	}
 	ix, err := index.Open(*data, seeds.FS)
 	if errors.Is(err, index.ErrLocked) {

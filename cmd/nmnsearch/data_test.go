@@ -338,6 +338,8 @@ func TestIngestAndReindexOffline(t *testing.T) {
 		{[]string{"ingest", "-data", data, t.TempDir()}, "no *.txt article files"},
 		{[]string{"reindex", "-data", data, "extra"}, "unexpected arguments"},
 		{[]string{"reindex", "-data="}, `-data is ""`},
+		{[]string{"reindex", "-data", filepath.Join(t.TempDir(), "typo")}, "not a data directory"},
+		{[]string{"reindex", "-data", t.TempDir()}, "not a data directory"},
 	} {
 		if out, err := runCmd(t, nil, tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: %v, want %q\n%s", tc.args, err, tc.want, out)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -88,6 +89,7 @@ func TestPublishAndReplicas(t *testing.T) {
 		t.Errorf("a writer on a published directory does not suggest -read-only: %v\n%s", err, out)
 	}
 
+	typo := filepath.Join(t.TempDir(), "typo")
 	for _, tc := range []struct {
 		args []string
 		env  map[string]string
@@ -98,9 +100,13 @@ func TestPublishAndReplicas(t *testing.T) {
 		{[]string{"-addr", "127.0.0.1:0", "-data", data}, map[string]string{"NMNSEARCH_READ_ONLY": "maybe"}, "NMNSEARCH_READ_ONLY"},
 		{[]string{"publish", "-data", data}, nil, "name one destination"},
 		{[]string{"publish", "-data=", dest + "-x"}, nil, `-data is ""`},
+		{[]string{"publish", "-data", typo, dest + "-y"}, nil, "not a data directory"},
 	} {
 		if out, err := runCmd(t, tc.env, tc.args...); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q %v: %v, want %q\n%s", tc.args, tc.env, err, tc.want, out)
 		}
+	}
+	if _, err := os.Stat(typo); err == nil {
+		t.Errorf("publish of a mistyped -data made %s", typo)
 	}
 }
