@@ -240,6 +240,19 @@ func adminDeadline(next http.Handler) http.Handler {
 	})
 }
 
+// adminInfo is the answer of GET /api/admin/info.
+type adminInfo struct {
+	DataDir string `json:"data_dir"` // "": an index in memory
+}
+
+// handleAdminInfo answers GET /api/admin/info: which data directory this
+// server writes to (see WithDataDir).
+func handleAdminInfo(logger *slog.Logger, dataDir string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, r, logger, http.StatusOK, adminInfo{DataDir: dataDir})
+	})
+}
+
 // reindexBody is the answer of POST /api/admin/reindex.
 type reindexBody struct {
 	Status     string  `json:"status"`

@@ -533,6 +533,20 @@ func TestAdminReindex(t *testing.T) {
 	}
 }
 
+// GET /api/admin/info names the data directory, to the token only; a
+// replica refuses it as it refuses writes.
+func TestAdminInfo(t *testing.T) {
+	e := newAdminEnv(t, server.WithDataDir("/srv/nmnsearch/data"))
+	rec := e.do("GET", "/api/admin/info", "")
+	if rec.Code != http.StatusOK || strings.TrimSpace(rec.Body.String()) != `{"data_dir":"/srv/nmnsearch/data"}` ||
+		rec.Header().Get("Cache-Control") != "no-store" {
+		t.Errorf("info: %d %s %v", rec.Code, rec.Body, rec.Header())
+	}
+	wantError(t, e.do("GET", "/api/admin/info", "", "Authorization", ""), http.StatusUnauthorized, "unauthorized")
+	replica := server.New(nil, e.svc, server.WithAdmin(testToken, e.svc), server.WithReadOnly(true), server.WithDataDir("/srv/x"))
+	wantError(t, serveAdmin(t, replica, "GET", "/api/admin/info", ""), http.StatusForbidden, "read_only")
+}
+
 // slowAdmin is an Admin whose writes take delay longer.
 type slowAdmin struct {
 	server.Admin

@@ -29,7 +29,8 @@ type routes struct {
 	adminClients *clientLimiter // the admin routes' own rate limit; nil: none
 	metricsSink  *Metrics       // where a reindex is counted
 
-	readOnly bool // a replica: the admin routes answer 403 read_only
+	readOnly bool   // a replica: the admin routes answer 403 read_only
+	dataDir  string // "": an index in memory
 }
 
 // add is every route of the service, in one place. Everything but the admin
@@ -76,10 +77,12 @@ func (rt *routes) add() {
 		refuse := handleReadOnly(rt.logger)
 		rt.handle("/api/articles/{id}", refuse, "PUT", "DELETE")
 		rt.handle("/api/admin/reindex", refuse, "POST")
+		rt.handle("/api/admin/info", refuse, "GET")
 	case rt.admin != nil:
 		rt.adminRoute("/api/articles/{id}", limitBody(handlePutArticle(rt.logger, rt.admin), MaxBodyBytes), "PUT")
 		rt.adminRoute("/api/articles/{id}", handleDeleteArticle(rt.logger, rt.admin), "DELETE")
 		rt.adminRoute("/api/admin/reindex", handleReindex(rt.logger, rt.admin, rt.s, rt.metricsSink), "POST")
+		rt.adminRoute("/api/admin/info", handleAdminInfo(rt.logger, rt.dataDir), "GET")
 	}
 
 	rt.page("/", false, handleSearchPage(rt.logger, rt.st))

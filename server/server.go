@@ -61,6 +61,7 @@ type config struct {
 	cacheBytes   int64 // 0: no response cache
 	cacheVersion func() uint64
 	readOnly     bool
+	dataDir      string // reported by GET /api/admin/info
 }
 
 // WithCORS sets which origins may read the read-only API from a browser; the
@@ -118,6 +119,14 @@ func WithoutMetricsRoute() Option {
 // /api/admin/reindex is 404.
 func WithAdmin(token string, a Admin) Option {
 	return func(c *config) { c.adminToken, c.admin = token, a }
+}
+
+// WithDataDir names the data directory the index is kept in, as GET
+// /api/admin/info reports it to the command line, which checks that the
+// server it reaches has the directory it was given; "" (the default) is an
+// index in memory. Give it absolute, with symlinks resolved.
+func WithDataDir(dir string) Option {
+	return func(c *config) { c.dataDir = dir }
 }
 
 // WithAdminRateLimit sets the admin API's own per-client limit, apart from
@@ -189,6 +198,7 @@ func New(logger *slog.Logger, s Searcher, opts ...Option) http.Handler {
 		rt.adminClients = newClientLimiter(cfg.adminRate, cfg.adminBurst, MaxTrackedClients)
 		rt.metricsSink = cfg.metrics
 	}
+	rt.dataDir = cfg.dataDir
 	rt.add()
 	var h http.Handler = r
 	h = recoverPanics(logger, h)

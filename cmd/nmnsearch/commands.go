@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -101,6 +102,9 @@ func runIngest(ctx context.Context, name string, args []string, getenv func(stri
 		c, err := newAdminClient(getenv, f, "ingest")
 		if err != nil {
 			return err
+		}
+		if err := c.serves(ctx, *f.data); err != nil {
+			return fmt.Errorf("ingest: nothing written: %w", err)
 		}
 		fmt.Fprintf(stdout, "%s is open in a running server: sending the articles to %s\n", dataLabel(*f.data), c.base)
 		return c.ingest(ctx, arts, stdout)
@@ -195,6 +199,9 @@ func runReindex(ctx context.Context, name string, args []string, getenv func(str
 		c, err := newAdminClient(getenv, f, "reindex")
 		if err != nil {
 			return err
+		}
+		if err := c.serves(ctx, *f.data); err != nil {
+			return fmt.Errorf("reindex: %w", err)
 		}
 		fmt.Fprintf(stdout, "%s is open in a running server: asking %s to reindex\n", dataLabel(*f.data), c.base)
 		return c.reindex(ctx, stdout)
@@ -315,6 +322,48 @@ func (c *adminClient) ingest(ctx context.Context, arts []index.Article, stdout i
 	}
 	fmt.Fprintf(stdout, "ingested %d articles through %s in %d ms\n", len(arts), c.base, time.Since(began).Milliseconds())
 	return nil
+}
+
+// serves checks that the server at c.base has dir open. ingest and reindex
+// find a data directory locked and reach a server by -addr, which names
+// none: another server's articles must not be the ones written.
+func (c *adminClient) serves(ctx context.Context, dir string) error {
+	status, body, err := c.do(ctx, clientTimeout, "GET", "/api/admin/info", nil)
+	if err != nil {
+		return fmt.Errorf("%s is open in another process, but %s does not answer (%w): point -addr (or $NMNSEARCH_ADDR) at the server that has it open",
+			dataLabel(dir), c.base, err)
+	}
+	if status != http.StatusOK {
+		return c.refusal(status, body)
+	}
+	var info struct {
+		DataDir string `json:"data_dir"`
+	}
+	if err := json.Unmarshal(body, &info); err != nil {
+		return fmt.Errorf("%s answered /api/admin/info with %q: %w", c.base, body, err)
+	}
+	if want := canonicalDir(dir); info.DataDir != want {
+		return fmt.Errorf("%s serves %s, not %s: point -addr (or $NMNSEARCH_ADDR) at the server that has %s open",
+			c.base, dataLabel(info.DataDir), want, want)
+	}
+	return nil
+}
+
+// canonicalDir is dir absolute, with symlinks resolved where it exists:
+// what a server reports as its data directory and a command compares it
+// with. "" stays "", an index in memory.
+func canonicalDir(dir string) string {
+	if dir == "" {
+		return ""
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return dir
+	}
+	if real, err := filepath.EvalSymlinks(abs); err == nil {
+		return real
+	}
+	return abs
 }
 
 // reindex asks the server to reindex.

@@ -383,8 +383,29 @@ func TestIngestAndReindexThroughServer(t *testing.T) {
 	}
 	// A wrong token: the server's 401, explained.
 	out, err = runCmd(t, map[string]string{"NMNSEARCH_ADMIN_TOKEN": "wrong-token-0123456789abcdef"}, "ingest", "-data", data, "-addr", addr, files)
-	if err == nil || !strings.Contains(err.Error(), "refused the admin token") || !strings.Contains(err.Error(), "0 of 2 articles written") {
+	if err == nil || !strings.Contains(err.Error(), "refused the admin token") || !strings.Contains(err.Error(), "nothing written") {
 		t.Errorf("ingest with a wrong token: %v\n%s", err, out)
+	}
+	// -addr naming another server, with another data directory: refused
+	// there, nothing written; naming nothing that answers: said so.
+	other := startProc(t, []string{"nmnsearch", "-addr", "127.0.0.1:0", "-data", t.TempDir()},
+		map[string]string{"NMNSEARCH_ADMIN_TOKEN": adminTestToken})
+	waitReady(t, other.base)
+	out, err = runCmd(t, map[string]string{"NMNSEARCH_ADMIN_TOKEN": adminTestToken}, "ingest", "-data", data, "-addr", other.base, files)
+	if err == nil || !strings.Contains(err.Error(), other.base+" serves ") || !strings.Contains(err.Error(), "not "+canonicalDir(data)) {
+		t.Errorf("ingest through a server of another data directory: %v\n%s", err, out)
+	}
+	out, err = runCmd(t, map[string]string{"NMNSEARCH_ADMIN_TOKEN": adminTestToken}, "reindex", "-data", data, "-addr", other.base)
+	if err == nil || !strings.Contains(err.Error(), other.base+" serves ") {
+		t.Errorf("reindex through a server of another data directory: %v\n%s", err, out)
+	}
+	if hits := hitIDs(t, other.base, "quetzalfeather"); len(hits) != 0 {
+		t.Errorf("the other server got the articles: %v", hits)
+	}
+	stopProc(t, other)
+	out, err = runCmd(t, map[string]string{"NMNSEARCH_ADMIN_TOKEN": adminTestToken}, "ingest", "-data", data, "-addr", other.base, files)
+	if err == nil || !strings.Contains(err.Error(), "does not answer") || !strings.Contains(err.Error(), "point -addr") {
+		t.Errorf("ingest with nothing at -addr: %v\n%s", err, out)
 	}
 	if hits := hitIDs(t, p.base, "quetzalfeather"); len(hits) != 0 {
 		t.Fatalf("quetzalfeather found after refused ingests: %v", hits)

@@ -236,6 +236,7 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		server.WithAdmin(token, svc),
 		server.WithCache(int64(cacheSize), svc.Version),
 		server.WithReadOnly(*readOnly),
+		server.WithDataDir(canonicalDir(*dataDir)),
 	}
 	servers := []*http.Server{server.NewHTTPServer(ln.Addr().String(), nil)}
 	if mln != nil {
