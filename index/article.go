@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"path"
 	"slices"
 	"strings"
 	"unicode"
@@ -135,14 +136,31 @@ func newArticle(id string, lines []string, topics []string) (Article, error) {
 	if a.Title == "" {
 		a.Title = a.Paragraphs[0].Text
 	}
+	a.Title = titleFrom(a.Title)
 	assignTopics(&a, topics)
 	return a, nil
+}
+
+// titleFrom makes text a title as an explicit one must be: one line, at
+// most maxTitleRunes characters (cut with …).
+func titleFrom(text string) string {
+	if !strings.ContainsFunc(text, unicode.IsControl) && utf8.RuneCountInString(text) <= maxTitleRunes {
+		return text
+	}
+	t := strings.Join(strings.Fields(text), " ")
+	if utf8.RuneCountInString(t) <= maxTitleRunes {
+		return t
+	}
+	r := []rune(t)
+	return string(r[:maxTitleRunes-1]) + "…"
 }
 
 // ArticleIDFromFile maps a seed file name such as "001_c2c3b5d23e0135b4.txt"
 // to the article id "001-c2c3b5d23e0135b4".
 func ArticleIDFromFile(name string) string {
-	name = strings.TrimSuffix(name, ".txt")
+	if ext := path.Ext(name); strings.EqualFold(ext, ".txt") {
+		name = strings.TrimSuffix(name, ext)
+	}
 	return strings.ToLower(strings.ReplaceAll(name, "_", "-"))
 }
 

@@ -359,6 +359,7 @@ func TestArticleIDFromFile(t *testing.T) {
 		{"001_c2c3b5d23e0135b4.txt", "001-c2c3b5d23e0135b4"},
 		{"002_D25F1ED27A07BF50.txt", "002-d25f1ed27a07bf50"},
 		{"003_abc", "003-abc"},
+		{"Clinic_Note.TXT", "clinic-note"},
 	}
 	for _, tt := range tests {
 		if got := ArticleIDFromFile(tt.name); got != tt.want {

@@ -31,6 +31,8 @@ func TestPutValidates(t *testing.T) {
 		{"relative URL", func(s *Source) { s.URL = "/blog/1" }, "url"},
 		{"two-line title", func(s *Source) { s.Title = "a\nb" }, "title"},
 		{"long title", func(s *Source) { s.Title = strings.Repeat("長", maxTitleRunes+1) }, "title"},
+		{"too many lines", func(s *Source) { s.Text = strings.Repeat("A line.\n\n", maxParagraphs+1) }, "text"},
+		{"too many paragraphs", func(s *Source) { s.Text, s.Paragraphs = "", slices.Repeat([]string{"p"}, maxParagraphs+1) }, "text"},
 	}
 	ix, err := Open("", os.DirFS("testdata"))
 	if err != nil {
@@ -111,6 +113,22 @@ func TestSourceParse(t *testing.T) {
 		titled.Paragraphs[0].Text != "First line." || titled.Paragraphs[2].Section != "Second heading" ||
 		!slices.Equal(titled.Topics, []string{TopicDiabetes, TopicSleep}) {
 		t.Errorf("parsed %+v", titled)
+	}
+
+	// A title taken from the text keeps an explicit one's rules: one line,
+	// cut to maxTitleRunes. As many paragraphs as allowed parse.
+	for _, tc := range []struct {
+		paragraphs []string
+		want       string
+	}{
+		{[]string{"Two\nlines", "Text."}, "Two lines"},
+		{[]string{strings.Repeat("長", maxTitleRunes+100), "Text."}, strings.Repeat("長", maxTitleRunes-1) + "…"},
+		{slices.Repeat([]string{"A paragraph."}, maxParagraphs), "A paragraph."},
+	} {
+		a, err := Source{ID: "derived", Paragraphs: tc.paragraphs}.Parse()
+		if err != nil || a.Title != tc.want {
+			t.Errorf("title from %.40q: %q, %v; want %.40q", tc.paragraphs[0], a.Title, err, tc.want)
+		}
 	}
 
 	// A hand-built article: its paragraphs' texts are its source.
