@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -41,6 +42,10 @@ const defaultMetricsAddr = ""
 // testHookSearcher, when set by a test, wraps the search service (to make
 // searches slow, for one).
 var testHookSearcher func(server.Searcher) server.Searcher
+
+// testHookOpening, when set by a test, runs just before serve opens the
+// index (to hold it there).
+var testHookOpening func()
 
 // shutdownTimeout bounds how long requests in flight may take to finish after
 // a signal; it is longer than server.SearchTimeout, so a search can complete.
@@ -196,9 +201,27 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		listeners = append(listeners, dln)
 	}
 
+	// Serve at once: probes get answers (server.Starting) while the index
+	// opens, which builds it when it must, and then the service's.
+	front := &swapHandler{}
+	front.set(server.Starting(logger))
+	servers := []*http.Server{server.NewHTTPServer(ln.Addr().String(), front)}
+	served := make(chan error, 3)
+	serve := func(srv *http.Server, ln net.Listener) {
+		srv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
+		go func() { served <- srv.Serve(ln) }()
+	}
+	serve(servers[0], ln)
+	listeners = listeners[1:] // ln is Serve's to close
+	logger.Info("opening the index", "addr", ln.Addr().String(), "data", dataLabel(*dataDir))
+
 	metrics := server.NewMetrics()
+	if testHookOpening != nil {
+		testHookOpening()
+	}
 	ix, err := openIndex(*dataDir, *readOnly)
 	if err != nil {
+		servers[0].Close()
 		return err
 	}
 	defer ix.Close() // on the early returns; closed below after the drain
@@ -238,7 +261,6 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		server.WithReadOnly(*readOnly),
 		server.WithDataDir(canonicalDir(*dataDir)),
 	}
-	servers := []*http.Server{server.NewHTTPServer(ln.Addr().String(), nil)}
 	if mln != nil {
 		mux := http.NewServeMux()
 		mux.Handle("GET /metrics", metrics.Handler())
@@ -256,16 +278,15 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	// net/http's errors (srv.ErrorLog below) are written at once.
 	requestLog := newLogBuffer(stdout)
 	defer requestLog.Close()
-	servers[0].Handler = server.New(slog.New(slog.NewTextHandler(requestLog, nil)), searcher, opts...)
+	front.set(server.New(slog.New(slog.NewTextHandler(requestLog, nil)), searcher, opts...))
 	logger.Info("listening", "addr", ln.Addr().String(), "data", dataLabel(*dataDir), "read_only", *readOnly, "admin", token != "" && !*readOnly,
 		"cors_origins", cors.String(), "rate", *ratePerSec, "burst", *burst, "trust_proxy", *trustProxy,
 		"max_concurrent_searches", *maxSearches, "metrics_addr", cmp.Or(*metricsAddr, "(on addr)"))
 
-	served := make(chan error, len(servers))
-	for i, srv := range servers {
-		srv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
-		go func() { served <- srv.Serve(listeners[i]) }()
+	for i, srv := range servers[1:] {
+		serve(srv, listeners[i])
 	}
+	listeners = nil
 
 	var failed error
 	select {
@@ -472,4 +493,14 @@ func envParse[T any](e *envDefaults, key string, def T, parse func(string) (T, e
 		return def
 	}
 	return v
+}
+
+// swapHandler serves with the handler last set: serve answers with
+// server.Starting while the index opens, then with the service's.
+type swapHandler struct{ h atomic.Pointer[http.Handler] }
+
+func (s *swapHandler) set(h http.Handler) { s.h.Store(&h) }
+
+func (s *swapHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	(*s.h.Load()).ServeHTTP(w, r)
 }

@@ -320,3 +320,60 @@ func TestDefaultAddr(t *testing.T) {
 		t.Errorf("addr from env = %q, want :9", got)
 	}
 }
+
+// While the index opens (a build can take a minute), the port answers:
+// /healthz 200, /readyz and the API 503 not_ready with Retry-After; then
+// the service does.
+func TestRunAnswersWhileOpening(t *testing.T) {
+	release := make(chan struct{})
+	var once sync.Once
+	open := func() { once.Do(func() { close(release) }) }
+	testHookOpening = func() { <-release }
+	t.Cleanup(func() { testHookOpening = nil })
+
+	ctx, cancel := context.WithCancel(context.Background())
+	stdout := &syncBuffer{}
+	errc := make(chan error, 1)
+	go func() {
+		errc <- run(ctx, []string{"nmnsearch", "-addr", "127.0.0.1:0", "-data="}, fakeEnv(nil), stdout, &syncBuffer{})
+	}()
+	t.Cleanup(func() {
+		open()
+		cancel()
+		<-errc
+	})
+	opening := regexp.MustCompile(`msg="opening the index" addr=(127\.0\.0\.1:\d+)`)
+	var base string
+	for deadline := time.Now().Add(startTimeout); base == ""; time.Sleep(10 * time.Millisecond) {
+		if m := opening.FindStringSubmatch(stdout.String()); m != nil {
+			base = "http://" + m[1]
+		} else if time.Now().After(deadline) {
+			t.Fatalf("no opening line; stdout:\n%s", stdout)
+		}
+	}
+
+	if a := fetch(base + "/healthz"); a.status != http.StatusOK || !strings.Contains(a.body, `"status":"ok"`) {
+		t.Errorf("/healthz while opening: %d %s", a.status, a.body)
+	}
+	for _, path := range []string{"/readyz", "/api/search?q=NAD%2B", "/"} {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatalf("%s while opening: %v", path, err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), `"code":"not_ready"`) ||
+			resp.Header.Get("Retry-After") != "1" {
+			t.Errorf("%s while opening: %d %s %v, want 503 not_ready with Retry-After: 1", path, resp.StatusCode, body, resp.Header)
+		}
+	}
+	if strings.Contains(stdout.String(), "msg=listening") {
+		t.Error("listening logged before the index was open")
+	}
+
+	open()
+	waitReady(t, base)
+	if hits := hitIDs(t, base, "NAD+"); len(hits) == 0 {
+		t.Error("NAD+ finds nothing once the index is open")
+	}
+}
