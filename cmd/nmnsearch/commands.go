@@ -148,7 +148,7 @@ func runIngest(ctx context.Context, name string, args []string, getenv func(stri
 	if err := ix.Close(); err != nil {
 		return fmt.Errorf("ingest: close the index: %w", err)
 	}
-	fmt.Fprintf(stdout, "ingested %d articles into %s in %d ms\n", len(arts), dataLabel(*f.data), time.Since(began).Milliseconds())
+	fmt.Fprintf(stdout, "ingested %s into %s in %d ms\n", count(len(arts), "article"), dataLabel(*f.data), time.Since(began).Milliseconds())
 	return nil
 }
 
@@ -161,6 +161,14 @@ func verb(created bool) string {
 		return "created"
 	}
 	return "replaced"
+}
+
+// count is "1 article", "2 articles".
+func count(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 // existingDataDir refuses dir unless it is a data directory already:
@@ -320,7 +328,7 @@ func (c *adminClient) ingest(ctx context.Context, arts []index.Article, stdout i
 		json.Unmarshal(resp, &stored)
 		fmt.Fprintf(stdout, "%s %s: %d paragraphs, %q\n", verb(status == http.StatusCreated), a.ID, len(stored.Paragraphs), stored.Title)
 	}
-	fmt.Fprintf(stdout, "ingested %d articles through %s in %d ms\n", len(arts), c.base, time.Since(began).Milliseconds())
+	fmt.Fprintf(stdout, "ingested %s through %s in %d ms\n", count(len(arts), "article"), c.base, time.Since(began).Milliseconds())
 	return nil
 }
 
