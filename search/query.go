@@ -43,8 +43,10 @@ func Normalize(q string) string {
 }
 
 // Parse splits a normalized query into terms. It never fails: an unclosed
-// quote runs to the end, and a lone '-' or '"' is kept as text, which the
-// analyzers then ignore. Operators other than quotes and a leading '-' do
+// quote runs to the end, a closing quote with no opening one (sleep") is
+// dropped, so that the word is searched as typed without it, and a lone
+// '-' or '"' inside a word is kept as text, which the analyzers then
+// ignore. Operators other than quotes and a leading '-' do
 // not exist; "NAD+", "a:b", "IL-6" are text.
 func Parse(q string) []Term {
 	var terms []Term
@@ -71,7 +73,7 @@ func Parse(q string) []Term {
 			for j < len(rs) && rs[j] != ' ' {
 				j++
 			}
-			t.Text = string(rs[i:j])
+			t.Text = strings.TrimRight(string(rs[i:j]), `"`)
 			i = j
 		}
 		if t.Text != "" {

@@ -40,6 +40,8 @@ func TestParse(t *testing.T) {
 		{`\`, `+\`},
 		{"IL-6 HbA1c C反応性タンパク質", "+IL-6 +HbA1c +C反応性タンパク質"},
 		{`mid"quote`, `+mid"quote`},
+		{`sleep"`, "+sleep"},
+		{`-メラトニン" NAD+""`, "-メラトニン +NAD+"},
 		{"   ", ""},
 	}
 	for _, tt := range tests {
