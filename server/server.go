@@ -19,13 +19,13 @@ import (
 // come after the write, and a write waits for those before it: a reindex
 // takes 15 s at 100,000 paragraphs, 19–28 s with searches going on.
 const (
-	MaxHeaderBytes      = 16 << 10 // request line and headers; q travels in the URL
-	ReadHeaderTimeout   = 5 * time.Second
-	ReadTimeout         = 10 * time.Second
-	WriteTimeout        = 15 * time.Second // longer than SearchTimeout, so the 503 gets out
-	IdleTimeout         = 60 * time.Second
-	SearchTimeout       = 5 * time.Second
-	AdminWriteTimeout   = 10 * time.Minute
+	MaxHeaderBytes    = 16 << 10 // request line and headers; q travels in the URL
+	ReadHeaderTimeout = 5 * time.Second
+	ReadTimeout       = 10 * time.Second
+	WriteTimeout      = 15 * time.Second // longer than SearchTimeout, so the 503 gets out
+	IdleTimeout       = 60 * time.Second
+	SearchTimeout     = 5 * time.Second
+	AdminWriteTimeout = 10 * time.Minute
 )
 
 // Searcher is what the handlers need from package search. *search.Service
