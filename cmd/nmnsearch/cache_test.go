@@ -37,3 +37,15 @@ func TestRunCache(t *testing.T) {
 		}
 	}
 }
+
+// -cache-size reads sizes with units and shows them so (the -h default).
+func TestByteSizeFlag(t *testing.T) {
+	for in, want := range map[string]string{
+		"32MiB": "32MiB", "1048576": "1MiB", "1536KiB": "1536KiB", "3g": "3GiB", "1000": "1000", "0": "0",
+	} {
+		var b byteSize
+		if err := b.Set(in); err != nil || b.String() != want {
+			t.Errorf("-cache-size %s: %q, %v; want %q", in, b.String(), err, want)
+		}
+	}
+}
