@@ -78,8 +78,8 @@ func (s Source) validate() error {
 	case strings.TrimSpace(s.Text) == "" && !slices.ContainsFunc(s.Paragraphs, func(p string) bool { return strings.TrimSpace(p) != "" }):
 		return invalid("text", "text or paragraphs is required")
 	}
-	if n := s.paragraphs(); n > maxParagraphs {
-		return invalid("text", fmt.Sprintf("an article has at most %d paragraphs (got %d): split it into several", maxParagraphs, n))
+	if err := checkParagraphs(s.paragraphs()); err != nil {
+		return err
 	}
 	if !utf8.ValidString(s.Text) || slices.ContainsFunc(s.Paragraphs, func(p string) bool { return !utf8.ValidString(p) }) {
 		return invalid("text", "not valid UTF-8")
@@ -96,6 +96,16 @@ func (s Source) validate() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return invalid("url", fmt.Sprintf("%q is not an absolute http or https URL", s.URL))
 		}
+	}
+	return nil
+}
+
+// checkParagraphs refuses an article of n paragraphs past maxParagraphs.
+// Every way in checks it (Source.Parse, ParseArticle), so that what one
+// accepts a rebuild, which parses the stored sources again, accepts too.
+func checkParagraphs(n int) error {
+	if n > maxParagraphs {
+		return invalid("text", fmt.Sprintf("an article has at most %d paragraphs (got %d): split it into several", maxParagraphs, n))
 	}
 	return nil
 }
