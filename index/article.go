@@ -100,9 +100,6 @@ func ParseArticle(id string, raw []byte, topics ...string) (Article, error) {
 	if !utf8.Valid(raw) {
 		return Article{}, invalid("text", fmt.Sprintf("article %s is not valid UTF-8", id))
 	}
-	if err := checkParagraphs(Source{Text: string(raw)}.paragraphs()); err != nil {
-		return Article{}, err
-	}
 	a, err := newArticle(id, ContentLines(string(raw)), topics)
 	if err != nil {
 		return Article{}, err

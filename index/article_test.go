@@ -316,7 +316,6 @@ func TestParseArticleErrors(t *testing.T) {
 		{"invalid UTF-8", "bad-utf8", []byte("Title\n\xff\xfe text.\n")},
 		{"empty file", "empty", nil},
 		{"blank lines", "blank", []byte("\n \r\n\t\n")},
-		{"too many paragraphs", "long", []byte(strings.Repeat("A paragraph of its own.\n", maxParagraphs+1))},
 		{"all chrome", "chrome", []byte(strings.Join([]string{
 			"大阪市北区 梅田 中津|A&O 美容クリニック",
 			"blogブログ",

@@ -30,7 +30,9 @@ import (
 // parses and index the old code made, and its results differ from a fresh
 // build's. (A changed mapping is caught anyway, by comparing it with the
 // index's; a changed analyzer or chrome rule keeps its name and is not.)
-const IndexVersion = 1
+//
+// 2: a title taken from the text is one line of at most maxTitleRunes.
+const IndexVersion = 2
 
 // indexVersion is IndexVersion; tests change it.
 var indexVersion = IndexVersion

@@ -3,6 +3,7 @@ package index
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -191,7 +192,7 @@ func TestOpenKeepsWritesAndRebuildsOnNewVersion(t *testing.T) {
 	indexVersion++
 	defer func() { indexVersion-- }()
 	ix = openT(t, dir, "testdata")
-	if info := ix.OpenInfo(); !info.Rebuilt || info.Reason != "IndexVersion 1 -> 2" || len(info.Seeded) != 0 {
+	if info := ix.OpenInfo(); !info.Rebuilt || info.Reason != fmt.Sprintf("IndexVersion %d -> %d", IndexVersion, IndexVersion+1) || len(info.Seeded) != 0 {
 		t.Errorf("new IndexVersion: %+v", info)
 	}
 	check(ix, "rebuilt")
@@ -392,5 +393,54 @@ func TestOpenBadSeed(t *testing.T) {
 	ix := openT(t, dir, seedFS(map[string]string{"ok.txt": "Ok\nFine text."}))
 	if info := ix.OpenInfo(); !info.Rebuilt || !slices.Equal(info.Seeded, []string{"ok"}) {
 		t.Errorf("%+v", info)
+	}
+}
+
+// An article is written with at most maxParagraphs paragraphs; one stored
+// with more, or whose source no longer parses (the rules changed since it
+// was written), stays in the store, and a rebuild keeps the first and
+// skips the second, saying so.
+func TestRebuildKeepsWhatItCan(t *testing.T) {
+	dir := t.TempDir()
+	v1 := seedFS(map[string]string{"a.txt": "Alpha\nAlpha says sleep well, first edition."})
+	ix := openT(t, dir, v1)
+	paragraphs := func(n int) []string {
+		ps := []string{"Long"}
+		for i := range n - 1 {
+			ps = append(ps, fmt.Sprintf("Paragraph %d says sleep well.", i))
+		}
+		return ps
+	}
+	if err := ix.Put(srcArticle(t, Source{ID: "long", Paragraphs: paragraphs(maxParagraphs + 1)})); !errors.Is(err, ErrInvalid) ||
+		!strings.Contains(err.Error(), "at most 2000 paragraphs") {
+		t.Errorf("Put of %d paragraphs: %v, want ErrInvalid", maxParagraphs+1, err)
+	}
+	if err := ix.Put(srcArticle(t, Source{ID: "full", Paragraphs: paragraphs(maxParagraphs)})); err != nil {
+		t.Errorf("Put of %d paragraphs: %v", maxParagraphs, err)
+	}
+	// Written behind Put's back: what an older version let in.
+	long := srcArticle(t, Source{ID: "long", Paragraphs: paragraphs(maxParagraphs + 1)})
+	bad := srcArticle(t, Source{ID: "bad", Text: "Bad\nA paragraph."})
+	bad.src.Topics = []string{"astrology"}
+	if _, err := ix.store.commit([]*Article{&long, &bad}, nil); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+
+	ix = openT(t, dir, seedFS(map[string]string{"a.txt": "Alpha\nAlpha says sleep well, second edition."}))
+	info := ix.OpenInfo()
+	if !info.Rebuilt || len(info.Skipped) != 1 || !strings.HasPrefix(info.Skipped[0], "bad: ") {
+		t.Errorf("rebuild: %+v, want bad skipped", info)
+	}
+	if a, ok := ix.Article("long"); !ok || len(a.Paragraphs) != maxParagraphs+1 {
+		t.Error("the article stored with more than maxParagraphs is gone after the rebuild")
+	}
+	if _, ok := ix.Article("bad"); ok {
+		t.Error("bad, which does not parse, is served")
+	}
+	ix.Close()
+	ix = openT(t, dir, seedFS(map[string]string{"a.txt": "Alpha\nAlpha says sleep well, second edition."}))
+	if info := ix.OpenInfo(); info.Rebuilt || len(info.Skipped) != 1 {
+		t.Errorf("reopen: %+v, want opened as it was, bad still skipped", info)
 	}
 }

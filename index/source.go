@@ -28,10 +28,11 @@ type Source struct {
 // 150 characters. A title taken from the text is cut to it.
 const maxTitleRunes = 300
 
-// maxParagraphs bounds an article's paragraphs (lines of its text, before
-// chrome is dropped): the seeds have at most 94. A write holds searches
-// back while bleve indexes it, for as long as that takes: 6,500
-// paragraphs held them 0.4–1.6 s, 30,000 past the search timeout.
+// maxParagraphs bounds the paragraphs of an article written (Put, Add):
+// the seeds have at most 94. A write holds searches back while bleve
+// indexes it, for as long as that takes: 6,500 paragraphs held them
+// 0.4–1.6 s, 30,000 past the search timeout. Parsing does not check it, so
+// that a rebuild keeps an article stored before the limit.
 const maxParagraphs = 2000
 
 // Parse validates s and turns it into an Article that keeps s as its
@@ -78,9 +79,6 @@ func (s Source) validate() error {
 	case strings.TrimSpace(s.Text) == "" && !slices.ContainsFunc(s.Paragraphs, func(p string) bool { return strings.TrimSpace(p) != "" }):
 		return invalid("text", "text or paragraphs is required")
 	}
-	if err := checkParagraphs(s.paragraphs()); err != nil {
-		return err
-	}
 	if !utf8.ValidString(s.Text) || slices.ContainsFunc(s.Paragraphs, func(p string) bool { return !utf8.ValidString(p) }) {
 		return invalid("text", "not valid UTF-8")
 	}
@@ -98,32 +96,6 @@ func (s Source) validate() error {
 		}
 	}
 	return nil
-}
-
-// checkParagraphs refuses an article of n paragraphs past maxParagraphs.
-// Every way in checks it (Source.Parse, ParseArticle), so that what one
-// accepts a rebuild, which parses the stored sources again, accepts too.
-func checkParagraphs(n int) error {
-	if n > maxParagraphs {
-		return invalid("text", fmt.Sprintf("an article has at most %d paragraphs (got %d): split it into several", maxParagraphs, n))
-	}
-	return nil
-}
-
-// paragraphs counts s's non-blank lines of text or paragraphs.
-func (s Source) paragraphs() int {
-	n := 0
-	for line := range strings.Lines(s.Text) {
-		if strings.TrimSpace(line) != "" {
-			n++
-		}
-	}
-	for _, p := range s.Paragraphs {
-		if strings.TrimSpace(p) != "" {
-			n++
-		}
-	}
-	return n
 }
 
 func invalidID(id string) error {

@@ -391,7 +391,10 @@ func (st *store) setIndex(name, stamp string, parsed map[string]*Article, upTo u
 			if r == nil {
 				continue // deleted meanwhile
 			}
-			nr := newRecord(a, r.Origin)
+			nr := &record{Origin: r.Origin, Source: r.Source, Version: indexVersion}
+			if a != nil {
+				nr = newRecord(a, r.Origin)
+			} // else its source no longer parses: kept, with no parse, and skipped
 			nr.Seq, nr.Source = r.Seq, r.Source
 			if old, _ := json.Marshal(r); bytes.Equal(old, mustJSON(nr)) {
 				continue
