@@ -147,7 +147,12 @@ func titleFrom(text string) string {
 	if !strings.ContainsFunc(text, unicode.IsControl) && utf8.RuneCountInString(text) <= maxTitleRunes {
 		return text
 	}
-	t := strings.Join(strings.Fields(text), " ")
+	t := strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, text)), " ")
 	if utf8.RuneCountInString(t) <= maxTitleRunes {
 		return t
 	}

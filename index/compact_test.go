@@ -97,6 +97,7 @@ func TestBuildMergesItsBatches(t *testing.T) {
 	for a := 0; paragraphs <= 2*maxBatchDocs; a++ {
 		var b strings.Builder
 		fmt.Fprintf(&b, "Article %d\n", a)
+		paragraphs++ // the heading
 		for p := range 100 {
 			fmt.Fprintf(&b, "\nParagraph %d of article %d says NMN helps sleep, in words of its own: %x.\n", p, a, a*1000+p)
 			paragraphs++

@@ -120,6 +120,7 @@ func TestSourceParse(t *testing.T) {
 		want       string
 	}{
 		{[]string{"Two\nlines", "Text."}, "Two lines"},
+		{[]string{"Nul\x00and\x1bescape", "Text."}, "Nul and escape"},
 		{[]string{strings.Repeat("長", maxTitleRunes+100), "Text."}, strings.Repeat("長", maxTitleRunes-1) + "…"},
 	} {
 		a, err := Source{ID: "derived", Paragraphs: tc.paragraphs}.Parse()

@@ -45,8 +45,8 @@ func Normalize(q string) string {
 // Parse splits a normalized query into terms. It never fails: an unclosed
 // quote runs to the end, a closing quote with no opening one (sleep") is
 // dropped, so that the word is searched as typed without it, and a lone
-// '-' or '"' inside a word is kept as text, which the analyzers then
-// ignore. Operators other than quotes and a leading '-' do
+// '-' (a word of its own) or a '"' inside a word is kept as text, which
+// the analyzers then ignore. Operators other than quotes and a leading '-' do
 // not exist; "NAD+", "a:b", "IL-6" are text.
 func Parse(q string) []Term {
 	var terms []Term

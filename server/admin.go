@@ -11,6 +11,9 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -228,7 +231,7 @@ func handleDeleteArticle(logger *slog.Logger, a Admin) http.Handler {
 
 // adminDeadline gives next's answer AdminWriteTimeout to go out. The
 // server's WriteTimeout runs from the request's arrival: a write that
-// outlasted it (a large article, one queued behind a reindex, a reindex)
+// outlasted it (a reindex, a large article, a write waiting for another)
 // would be done and its answer cut off, the client told the connection
 // broke. Every wrapper of the writer must Unwrap to the connection's for
 // this to reach it (TestAdminWriteOutlastsWriteTimeout); the error is
@@ -242,14 +245,34 @@ func adminDeadline(next http.Handler) http.Handler {
 
 // adminInfo is the answer of GET /api/admin/info.
 type adminInfo struct {
-	DataDir string `json:"data_dir"` // "": an index in memory
+	DataDir string `json:"data_dir"`        // "": an index in memory
+	Probe   *bool  `json:"probe,omitempty"` // whether the probe file asked about is in DataDir
 }
 
+// probeFile is the name of a file a command leaves in its data directory
+// to ask a server whether that directory is the server's: paths differ
+// between a container and its host, a file does not.
+var probeFile = regexp.MustCompile(`^\.nmnsearch-probe-[0-9a-f]{32}$`)
+
 // handleAdminInfo answers GET /api/admin/info: which data directory this
-// server writes to (see WithDataDir).
+// server writes to (see WithDataDir), and with ?probe=NAME whether the file
+// NAME (probeFile) is in it.
 func handleAdminInfo(logger *slog.Logger, dataDir string) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, r, logger, http.StatusOK, adminInfo{DataDir: dataDir})
+		info := adminInfo{DataDir: dataDir}
+		if name := r.URL.Query().Get("probe"); name != "" {
+			if !probeFile.MatchString(name) {
+				writeError(w, r, logger, errorf(search.CodeInvalid, "probe must be a file name like .nmnsearch-probe-<32 hex digits>"))
+				return
+			}
+			found := false
+			if dataDir != "" {
+				_, err := os.Stat(filepath.Join(dataDir, name))
+				found = err == nil
+			}
+			info.Probe = &found
+		}
+		writeJSON(w, r, logger, http.StatusOK, info)
 	})
 }
 

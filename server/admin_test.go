@@ -10,6 +10,7 @@ import (
 	"net/http/httptrace"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -533,14 +534,28 @@ func TestAdminReindex(t *testing.T) {
 	}
 }
 
-// GET /api/admin/info names the data directory, to the token only; a
-// replica refuses it as it refuses writes.
+// GET /api/admin/info names the data directory, and says whether a probe
+// file is in it, to the token only; a replica refuses it as it refuses
+// writes.
 func TestAdminInfo(t *testing.T) {
-	e := newAdminEnv(t, server.WithDataDir("/srv/nmnsearch/data"))
+	dir := t.TempDir()
+	const probe = ".nmnsearch-probe-0123456789abcdef0123456789abcdef"
+	if err := os.WriteFile(filepath.Join(dir, probe), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	e := newAdminEnv(t, server.WithDataDir(dir))
 	rec := e.do("GET", "/api/admin/info", "")
-	if rec.Code != http.StatusOK || strings.TrimSpace(rec.Body.String()) != `{"data_dir":"/srv/nmnsearch/data"}` ||
+	if rec.Code != http.StatusOK || strings.TrimSpace(rec.Body.String()) != `{"data_dir":"`+dir+`"}` ||
 		rec.Header().Get("Cache-Control") != "no-store" {
 		t.Errorf("info: %d %s %v", rec.Code, rec.Body, rec.Header())
+	}
+	for name, want := range map[string]string{probe: `"probe":true`, strings.Replace(probe, "0", "f", 1): `"probe":false`} {
+		if rec := e.do("GET", "/api/admin/info?probe="+name, ""); rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), want) {
+			t.Errorf("probe %s: %d %s, want %s", name, rec.Code, rec.Body, want)
+		}
+	}
+	for _, name := range []string{"../etc/passwd", "articles.db", probe + "/x"} {
+		wantError(t, e.do("GET", "/api/admin/info?probe="+url.QueryEscape(name), ""), http.StatusBadRequest, "invalid_param")
 	}
 	wantError(t, e.do("GET", "/api/admin/info", "", "Authorization", ""), http.StatusUnauthorized, "unauthorized")
 	replica := server.New(nil, e.svc, server.WithAdmin(testToken, e.svc), server.WithReadOnly(true), server.WithDataDir("/srv/x"))

@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -11,6 +13,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -28,6 +31,8 @@ const (
 	// server gives an admin write's answer to go out, so that the server,
 	// not the client, is the one to give up.
 	clientTimeout = server.AdminWriteTimeout + time.Minute
+	// infoTimeout bounds the question which data directory a server has.
+	infoTimeout = 30 * time.Second
 	// maxRetries is how many times a request answered 429 is made again,
 	// after the Retry-After the server gave (the admin API's rate limit
 	// lets an ingest of a few files through at once, then one every
@@ -336,23 +341,39 @@ func (c *adminClient) ingest(ctx context.Context, arts []index.Article, stdout i
 // find a data directory locked and reach a server by -addr, which names
 // none: another server's articles must not be the ones written.
 func (c *adminClient) serves(ctx context.Context, dir string) error {
-	status, body, err := c.do(ctx, clientTimeout, "GET", "/api/admin/info", nil)
+	// A file left in dir, which the server looks for in its own: paths
+	// differ between a container and its host (a bind mount), a file
+	// does not.
+	var nonce [16]byte
+	rand.Read(nonce[:])
+	probe := ".nmnsearch-probe-" + hex.EncodeToString(nonce[:])
+	if err := os.WriteFile(filepath.Join(dir, probe), nil, 0o600); err != nil {
+		return fmt.Errorf("%s: leave a file for the server to find: %w", dataLabel(dir), err)
+	}
+	defer os.Remove(filepath.Join(dir, probe))
+
+	status, body, err := c.do(ctx, infoTimeout, "GET", "/api/admin/info?probe="+probe, nil)
 	if err != nil {
 		return fmt.Errorf("%s is open in another process, but %s does not answer (%w): point -addr (or $NMNSEARCH_ADDR) at the server that has it open",
 			dataLabel(dir), c.base, err)
+	}
+	if status == http.StatusNotFound && strings.Contains(string(body), `"no such path`) {
+		return fmt.Errorf("%s has no admin API at /api/admin/info (404): it was started without $NMNSEARCH_ADMIN_TOKEN, "+
+			"or it is older than this nmnsearch", c.base)
 	}
 	if status != http.StatusOK {
 		return c.refusal(status, body)
 	}
 	var info struct {
 		DataDir string `json:"data_dir"`
+		Probe   bool   `json:"probe"`
 	}
 	if err := json.Unmarshal(body, &info); err != nil {
 		return fmt.Errorf("%s answered /api/admin/info with %q: %w", c.base, body, err)
 	}
-	if want := canonicalDir(dir); info.DataDir != want {
+	if !info.Probe {
 		return fmt.Errorf("%s serves %s, not %s: point -addr (or $NMNSEARCH_ADDR) at the server that has %s open",
-			c.base, dataLabel(info.DataDir), want, want)
+			c.base, dataLabel(info.DataDir), dataLabel(dir), dataLabel(dir))
 	}
 	return nil
 }
@@ -394,7 +415,8 @@ func (c *adminClient) reindex(ctx context.Context, stdout io.Writer) error {
 }
 
 // do makes one request with the token, each attempt bounded by timeout,
-// again after a 429's Retry-After, and returns the status and body of the
+// again after the Retry-After of a 429 (the admin rate limit) or a 503 (a
+// server still opening its index), and returns the status and body of the
 // last answer.
 func (c *adminClient) do(ctx context.Context, timeout time.Duration, method, path string, body []byte) (int, []byte, error) {
 	for attempt := 0; ; attempt++ {
@@ -402,7 +424,8 @@ func (c *adminClient) do(ctx context.Context, timeout time.Duration, method, pat
 		if err != nil {
 			return 0, nil, err
 		}
-		if resp.StatusCode != http.StatusTooManyRequests || attempt == maxRetries {
+		retry := resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable
+		if !retry || attempt == maxRetries {
 			return resp.StatusCode, out, nil
 		}
 		wait := time.Second

@@ -392,7 +392,7 @@ func TestIngestAndReindexThroughServer(t *testing.T) {
 		map[string]string{"NMNSEARCH_ADMIN_TOKEN": adminTestToken})
 	waitReady(t, other.base)
 	out, err = runCmd(t, map[string]string{"NMNSEARCH_ADMIN_TOKEN": adminTestToken}, "ingest", "-data", data, "-addr", other.base, files)
-	if err == nil || !strings.Contains(err.Error(), other.base+" serves ") || !strings.Contains(err.Error(), "not "+canonicalDir(data)) {
+	if err == nil || !strings.Contains(err.Error(), other.base+" serves ") || !strings.Contains(err.Error(), "not "+dataLabel(data)) {
 		t.Errorf("ingest through a server of another data directory: %v\n%s", err, out)
 	}
 	out, err = runCmd(t, map[string]string{"NMNSEARCH_ADMIN_TOKEN": adminTestToken}, "reindex", "-data", data, "-addr", other.base)
@@ -401,6 +401,9 @@ func TestIngestAndReindexThroughServer(t *testing.T) {
 	}
 	if hits := hitIDs(t, other.base, "quetzalfeather"); len(hits) != 0 {
 		t.Errorf("the other server got the articles: %v", hits)
+	}
+	if probes, _ := filepath.Glob(filepath.Join(data, ".nmnsearch-probe-*")); len(probes) != 0 {
+		t.Errorf("probe files left behind: %v", probes)
 	}
 	stopProc(t, other)
 	out, err = runCmd(t, map[string]string{"NMNSEARCH_ADMIN_TOKEN": adminTestToken}, "ingest", "-data", data, "-addr", other.base, files)
