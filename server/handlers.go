@@ -39,20 +39,30 @@ func handleReadyz(logger *slog.Logger, s Searcher) http.Handler {
 // Starting answers while the index opens, before New's handler can be
 // made: GET or HEAD /healthz 200 (the process is up), anything else 503
 // not_ready with Retry-After, as /readyz answers an index that is not
-// loaded. Opening builds the index when it must (a new data directory, a
-// new IndexVersion: about 40 s at 100,000 paragraphs), and a probe that
-// connected meanwhile must get an answer, not a connection that hangs.
-func Starting(logger *slog.Logger) http.Handler {
+// loaded; under /api/ with the CORS headers of cors, so that a box on
+// another site can read it. Opening builds the index when it must (a new
+// data directory, a new IndexVersion: about 40 s at 100,000 paragraphs),
+// and a probe that connected meanwhile must get an answer, not a
+// connection that hangs.
+func Starting(logger *slog.Logger, cors CORSPolicy) http.Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	return commonHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/healthz" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
 			writeJSON(w, r, logger, http.StatusOK, statusBody{"ok"})
 			return
 		}
 		w.Header().Set("Retry-After", strconv.Itoa(StartingRetryAfter))
 		writeError(w, r, logger, errorf(CodeNotReady, "the index is opening; retry in %d s", StartingRetryAfter))
+	})
+	api := cors.cors(logger, h)
+	return commonHeaders(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			api.ServeHTTP(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
 	}))
 }
 

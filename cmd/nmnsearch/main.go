@@ -204,7 +204,7 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	// Serve at once: probes get answers (server.Starting) while the index
 	// opens, which builds it when it must, and then the service's.
 	front := &swapHandler{}
-	front.set(server.Starting(logger))
+	front.set(server.Starting(logger, cors))
 	servers := []*http.Server{server.NewHTTPServer(ln.Addr().String(), front)}
 	served := make(chan error, 3)
 	serve := func(srv *http.Server, ln net.Listener) {

@@ -355,7 +355,12 @@ func TestRunAnswersWhileOpening(t *testing.T) {
 	// A port that stopped answering would fail the test, not hang it.
 	client := &http.Client{Timeout: 10 * time.Second}
 	for _, path := range []string{"/healthz", "/readyz", "/api/search?q=NAD%2B", "/"} {
-		resp, err := client.Get(base + path)
+		req, err := http.NewRequest("GET", base+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Origin", "https://clinic.example") // a search box on another site
+		resp, err := client.Do(req)
 		if err != nil {
 			t.Fatalf("%s while opening: %v", path, err)
 		}
@@ -370,6 +375,9 @@ func TestRunAnswersWhileOpening(t *testing.T) {
 		if resp.StatusCode != http.StatusServiceUnavailable || !strings.Contains(string(body), `"code":"not_ready"`) ||
 			resp.Header.Get("Retry-After") != "1" {
 			t.Errorf("%s while opening: %d %s %v, want 503 not_ready with Retry-After: 1", path, resp.StatusCode, body, resp.Header)
+		}
+		if cors := resp.Header.Get("Access-Control-Allow-Origin"); (cors == "*") != strings.HasPrefix(path, "/api/") {
+			t.Errorf("%s while opening: Access-Control-Allow-Origin %q, want * on the API only", path, cors)
 		}
 	}
 	if strings.Contains(stdout.String(), "msg=listening") {
