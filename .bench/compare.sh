@@ -70,13 +70,7 @@ need_packages wrk groonga-bin groonga-tokenizer-mecab
 
 # --- processes and cleanup ------------------------------------------------------
 ours_pid=""
-stop_ours() {
-  if [ -n "$ours_pid" ]; then
-    kill "$ours_pid" 2>/dev/null || true
-    wait "$ours_pid" 2>/dev/null || true
-    ours_pid=""
-  fi
-}
+stop_ours() { stop_pid "$ours_pid"; ours_pid=""; }
 cleanup() {
   stop_ours
   "$PEERS/groonga/stop.sh" >/dev/null 2>&1 || true

@@ -44,13 +44,7 @@ need_packages wrk nginx procps   # procps: pgrep, to count nginx's workers
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 pid=""
-stop() {
-  if [ -n "$pid" ]; then
-    kill "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-    pid=""
-  fi
-}
+stop() { stop_pid "$pid"; pid=""; }
 trap stop EXIT
 trap 'exit 130' INT TERM
 

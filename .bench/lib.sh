@@ -34,3 +34,11 @@ wait_ready() {
   echo "no answer from $1; see $3" >&2
   exit 1
 }
+
+# stop_pid PID: TERM, then wait for it; nothing for "" (none started).
+stop_pid() {
+  if [ -n "$1" ]; then
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+  fi
+}

@@ -60,12 +60,6 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 # --- processes and cleanup ---------------------------------------------------------
 r1_pid="" r2_pid="" nginx_pid=""
-stop_pid() {  # stop_pid PID: TERM, then wait for it
-  if [ -n "$1" ]; then
-    kill "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-  fi
-}
 stop_replicas() { stop_pid "$r1_pid"; stop_pid "$r2_pid"; r1_pid="" r2_pid=""; }
 stop_nginx() { stop_pid "$nginx_pid"; nginx_pid=""; }
 cleanup() { stop_nginx; stop_replicas; }
@@ -85,8 +79,13 @@ go build -o "$OUT/nmnsearch" ./cmd/nmnsearch
 BIN=$OUT/nmnsearch
 case $CORPUS in
   seeds)
+    # A writer's data directory: created on first use (seeded with the
+    # embedded seeds), the seed files ingested into it again (replacing
+    # them with themselves). publish copies only an existing one.
     WRITER=$OUT/writer
     rm -rf "$WRITER"
+    echo "--- nmnsearch ingest -data $WRITER seeds/"
+    "$BIN" ingest -data "$WRITER" "$ROOT/seeds" >"$OUT/ingest.log"
     ;;
   100k)
     WRITER=$ROOT/.bench/out/data-100k
@@ -99,8 +98,7 @@ case $CORPUS in
 esac
 rm -rf "$OUT/published"
 PUB=$OUT/published/snap-$(date -u +%Y%m%dT%H%M%SZ)
-# publish opens the writer's directory (building it from the seeds when it
-# is new), copies it into $PUB, and closes it.
+# publish opens the writer's directory, copies it into $PUB, and closes it.
 echo "--- nmnsearch publish -data $WRITER $PUB"
 "$BIN" publish -data "$WRITER" "$PUB" | tee "$OUT/publish.log"
 
