@@ -53,7 +53,12 @@ func (s *Service) PutArticle(src Source) (a *Article, created bool, err error) {
 func (s *Service) DeleteArticle(id string) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	return adminError(s.ix.Delete(id))
+	err := s.ix.Delete(id)
+	if errors.Is(err, index.ErrNotFound) {
+		// Worded as GET /api/articles/{id} words its 404.
+		return &Error{Code: CodeNotFound, Message: fmt.Sprintf("no article %q", id)}
+	}
+	return adminError(err)
 }
 
 // Reindex rebuilds the index from the stored articles and swaps it in while

@@ -319,6 +319,7 @@ func TestAdminCrossOrigin(t *testing.T) {
 func TestAdminBadBodies(t *testing.T) {
 	e := newAdminEnv(t)
 	long := `{"text":"` + strings.Repeat("a", server.MaxBodyBytes) + `"}`
+	many := `{"paragraphs":["Many"` + strings.Repeat(`,"A paragraph."`, 2000) + `]}` // 2,001: one past index.maxParagraphs
 	for _, tc := range []struct {
 		name        string
 		method, id  string
@@ -359,8 +360,9 @@ func TestAdminBadBodies(t *testing.T) {
 		{"too large, streamed", "PUT", sleepArticle, long, []string{"Transfer-Encoding", "chunked"}, 413, "body_too_large", "larger than"},
 		{"text/plain", "PUT", sleepArticle, `{"text":"a b c"}`, []string{"Content-Type", "text/plain"}, 415, "unsupported_media_type", "application/json"},
 		{"a form", "PUT", sleepArticle, `text=a`, []string{"Content-Type", "application/x-www-form-urlencoded"}, 415, "unsupported_media_type", "--json"},
+		{"too many paragraphs", "PUT", sleepArticle, many, nil, 400, "invalid_article", "at most 2000 paragraphs"},
 		{"delete a bad id", "DELETE", "ABC", "", nil, 400, "invalid_article", "[a-z0-9-]{1,64}"},
-		{"delete an unknown id", "DELETE", "100-nope", "", nil, 404, "not_found", "100-nope"},
+		{"delete an unknown id", "DELETE", "100-nope", "", nil, 404, "not_found", `no article "100-nope"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := e.state(tc.id)
