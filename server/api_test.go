@@ -381,6 +381,7 @@ func TestAPISuggest(t *testing.T) {
 	}{
 		{"mela", "melatonin", 200},
 		{"%E3%83%A1%E3%83%A9", "メラトニン", 200}, // メラ
+		{"%EF%BE%92%EF%BE%97", "メラトニン", 200}, // ﾒﾗ, half-width: echoed folded, as search does
 		{"", "", 400},
 	} {
 		status, body := get(t, ts, "/api/suggest?q="+tt.q)
@@ -391,6 +392,7 @@ func TestAPISuggest(t *testing.T) {
 			continue
 		}
 		var out struct {
+			Query       string `json:"query"`
 			Suggestions []struct {
 				Text       string `json:"text"`
 				Paragraphs int    `json:"paragraphs"`
@@ -398,6 +400,9 @@ func TestAPISuggest(t *testing.T) {
 		}
 		if err := json.Unmarshal(body, &out); err != nil {
 			t.Fatal(err)
+		}
+		if q, _ := url.QueryUnescape(tt.q); out.Query != search.Normalize(q) || (tt.first == "メラトニン" && out.Query != "メラ") {
+			t.Errorf("suggest %q echoes query %q", tt.q, out.Query)
 		}
 		if len(out.Suggestions) == 0 || out.Suggestions[0].Text != tt.first {
 			t.Errorf("suggest %q = %+v, want %s first", tt.q, out.Suggestions, tt.first)

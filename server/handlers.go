@@ -301,7 +301,7 @@ func handleSuggest(logger *slog.Logger, s Searcher) http.Handler {
 		writeJSON(w, r, logger, http.StatusOK, struct {
 			Query       string              `json:"query"`
 			Suggestions []search.Suggestion `json:"suggestions"`
-		}{q, nonNil(out)})
+		}{search.Normalize(q), nonNil(out)}) // as a search echoes it
 	})
 }
 
