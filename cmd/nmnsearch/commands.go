@@ -33,10 +33,10 @@ const (
 	clientTimeout = server.AdminWriteTimeout + time.Minute
 	// infoTimeout bounds the question which data directory a server has.
 	infoTimeout = 30 * time.Second
-	// maxRetries is how many times a request answered 429 is made again,
-	// after the Retry-After the server gave (the admin API's rate limit
-	// lets an ingest of a few files through at once, then one every
-	// 200 ms).
+	// maxRetries is how many times a request answered 429 or 503 is made
+	// again, after the Retry-After the server gave (the admin API's rate
+	// limit lets an ingest of a few files through at once, then one every
+	// 200 ms; a server opening its index says 1 s).
 	maxRetries = 10
 	// maxRetryAfter caps the wait a server may ask for.
 	maxRetryAfter = 10 * time.Second
