@@ -73,15 +73,13 @@ func (s *Service) Reindex() (time.Duration, error) {
 
 // adminError turns the index's answers to a write into the codes a caller
 // sees: its own mistakes; ErrClosed and the rest come back as they are.
+// (ErrNotFound, Delete's alone, DeleteArticle words with the id.)
 func adminError(err error) error {
 	if err == nil {
 		return nil
 	}
 	if e, ok := errors.AsType[*index.InvalidError](err); ok {
 		return &Error{Code: CodeInvalidArticle, Message: e.Error()}
-	}
-	if errors.Is(err, index.ErrNotFound) {
-		return &Error{Code: CodeNotFound, Message: err.Error()}
 	}
 	return err
 }

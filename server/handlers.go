@@ -48,9 +48,10 @@ func Starting(logger *slog.Logger, cors CORSPolicy) http.Handler {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	healthz := handleHealthz(logger, nil)
 	var h http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/healthz" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
-			writeJSON(w, r, logger, http.StatusOK, statusBody{"ok"})
+			healthz.ServeHTTP(w, r)
 			return
 		}
 		w.Header().Set("Retry-After", strconv.Itoa(StartingRetryAfter))
