@@ -35,7 +35,7 @@ func (ix *Index) Compact(ctx context.Context) (before, after int, err error) {
 	// Scorch merges only the segments it has written to disk. (Under wmu,
 	// as every write of the applied mark, so that it never goes back.)
 	ix.wmu.Lock()
-	closed, b := ix.closed, ix.snap().bleve
+	closed, b := ix.closed.Load(), ix.snap().bleve
 	switch {
 	case closed:
 		err = ErrClosed

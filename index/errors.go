@@ -29,6 +29,9 @@ var (
 	ErrLocked = errors.New("data directory is in use by another process")
 	// ErrClosed is the answer of every write, View and Reindex after Close.
 	ErrClosed = errors.New("index is closed")
+	// ErrChanged is Snapshot.Search's answer when writes went on so fast
+	// that the snapshot the search ran on is no longer known. Run it again.
+	ErrChanged = errors.New("index changed during the search")
 	// ErrReadOnly is the answer of every write and Reindex of an index
 	// opened with OpenReadOnly, and Open's answer for a directory Publish
 	// made: replicas serve it, and only the writer's directory changes.

@@ -57,8 +57,10 @@ func ParseFacetKey(key string) (topics []string, lang string) {
 // durable in a data directory (see Open).
 //
 // Reads go to an immutable Snapshot. A write stores the articles (on disk),
-// then applies one bleve batch and swaps in the new Snapshot under mu, so
-// that View sees the old articles or the new ones, never a mix.
+// then applies one bleve batch and swaps in the new Snapshot. Searches never
+// wait for it: each learns from the bleve state it ran on which snapshot its
+// hits belong to (Snapshot.Search), the old articles or the new ones, never
+// a mix.
 type Index struct {
 	mapping mapping.IndexMapping // NewMapping(), for measuring paragraphs
 	// alias is what Bleve returns: it follows Reindex's swap, so a caller
@@ -66,11 +68,7 @@ type Index struct {
 	alias bleve.IndexAlias
 	cur   atomic.Pointer[Snapshot]
 
-	// mu is held for reading by View and for writing while a batch is
-	// applied and its snapshot swapped in. The accessors (Paragraph,
-	// Article, ...) load cur without it, so they may be called inside View.
-	mu     sync.RWMutex
-	closed bool // set under wmu and mu
+	closed atomic.Bool // set under wmu
 	// wmu makes writes one at a time: Put, Add, Delete, Reindex's catch-up
 	// and swap, Close.
 	wmu sync.Mutex
@@ -286,7 +284,7 @@ func (ix *Index) write(arts []Article, deletes []string) error {
 	}
 	ix.wmu.Lock()
 	defer ix.wmu.Unlock()
-	if ix.closed {
+	if ix.closed.Load() {
 		return ErrClosed
 	}
 	if len(puts) == 0 && len(deletes) == 0 {
@@ -325,15 +323,22 @@ func (ix *Index) write(arts []Article, deletes []string) error {
 
 // apply indexes puts and removes deletes in one batch on cur's bleve
 // index, recording seq (on disk), and swaps in the snapshot that goes with
-// it. The caller holds wmu.
+// it. The caller holds wmu. Searches go on meanwhile: until the batch is in
+// (bleve applies it at once, at its end) they run on cur, and from then on
+// on next, which the batch names (keySnapshot) and which is findable from
+// the start.
 func (ix *Index) apply(cur *Snapshot, puts []*Article, deletes []string, seq uint64) error {
 	next := newSnapshot(cur.bleve, cur.with(puts, deletes))
+	next.line, next.token = cur.line, newToken()
 	batch, err := changeBatch(cur.bleve, puts, deletes, seq)
 	if err != nil {
 		return err
 	}
-	ix.mu.Lock()
-	defer ix.mu.Unlock()
+	batch.SetInternal(keySnapshot, next.token)
+	if testHookApply != nil {
+		testHookApply()
+	}
+	next.line.remember(next)
 	if err := cur.bleve.Batch(batch); err != nil {
 		return fmt.Errorf("index batch: %w", err)
 	}
@@ -428,20 +433,32 @@ func bigramEndings(b bleve.Index) (map[string][]string, error) {
 	}
 }
 
-// View calls fn with the current snapshot and keeps it current until fn
-// returns: no write is applied and no Reindex swaps meanwhile, so a search
-// and the look-ups of its hits (s.Paragraph, s.Article) see the same
-// articles. Writes wait for fn: keep it to one search request's work. fn
-// may call the Index's accessors but not View, Put, Delete, Add, Reindex or
+// View calls fn with the current snapshot, whose bleve index stays open
+// until fn returns: a Reindex or Close waits for fn. Writes do not: search
+// with s.Search, which says which snapshot the hits belong to, and look
+// them up there. fn may call the Index's accessors but not Reindex or
 // Close. s is valid only until fn returns.
 func (ix *Index) View(fn func(s *Snapshot) error) error {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	if ix.closed {
+	s := ix.acquire()
+	defer s.release()
+	if ix.closed.Load() {
 		return ErrClosed
 	}
-	return fn(ix.snap())
+	return fn(s)
 }
+
+// ViewBetweenWrites is View with writes held off until fn returns, so that
+// fn's searches all run on s: for a caller whose searches kept meeting
+// ErrChanged under a stream of writes. It waits for the write in progress.
+func (ix *Index) ViewBetweenWrites(fn func(s *Snapshot) error) error {
+	ix.wmu.Lock() // before View's acquire: Close and Reindex wait for View under wmu
+	defer ix.wmu.Unlock()
+	return ix.View(fn)
+}
+
+// testHookApply, when set, runs in apply before the batch: tests hold a
+// write there.
+var testHookApply func()
 
 // BigramsEndingWith is Snapshot.BigramsEndingWith on the current snapshot.
 func (ix *Index) BigramsEndingWith(ch string) []string { return ix.snap().BigramsEndingWith(ch) }

@@ -499,17 +499,14 @@ var reindexHook func()
 // then deletes the old one. Writes go on while it builds; those made
 // meanwhile are applied to the new index before the swap.
 //
-// The swap is of the Snapshot, under the lock View holds, and of the alias
-// Bleve returns: a View sees the old index or the new one, and a caller
-// holding Bleve() follows the swap. (An IndexAlias alone would swap the
-// index but not the articles that go with it.)
+// The swap is of the Snapshot and of the alias Bleve returns: a View sees
+// the old index or the new one (the old one is closed once no View reads
+// it), and a caller holding Bleve() follows the swap. (An IndexAlias alone
+// would swap the index but not the articles that go with it.)
 func (ix *Index) Reindex() error {
 	ix.rmu.Lock()
 	defer ix.rmu.Unlock()
-	ix.wmu.Lock()
-	closed := ix.closed
-	ix.wmu.Unlock()
-	if closed {
+	if ix.closed.Load() {
 		return ErrClosed
 	}
 	if ix.readOnly {
@@ -523,8 +520,10 @@ func (ix *Index) Reindex() error {
 		if err != nil {
 			return err
 		}
-		return ix.swap(&Snapshot{bleve: b, articles: cur.articles, paragraphs: cur.paragraphs,
-			vocab: cur.vocab, stats: cur.stats}, "")
+		next := &Snapshot{bleve: b, articles: cur.articles, paragraphs: cur.paragraphs,
+			vocab: cur.vocab, stats: cur.stats, line: &lineage{}}
+		next.token, _ = b.GetInternal(keySnapshot)
+		return ix.swap(next, "")
 	}
 
 	recs, m, err := ix.store.records()
@@ -605,11 +604,7 @@ func (ix *Index) swap(next *Snapshot, name string) error {
 	if next.endings, err = bigramEndings(next.bleve); err != nil {
 		next.endings = cur.endings
 	}
-	ix.mu.Lock()
 	ix.publish(next)
-	ix.mu.Unlock()
-	// After the snapshot, outside mu: a caller of Bleve() holding the
-	// alias's lock may be waiting for View.
 	ix.alias.Swap([]bleve.Index{next.bleve}, []bleve.Index{cur.bleve})
 	old := ix.indexName
 	ix.indexName = name
@@ -632,12 +627,10 @@ func (ix *Index) Close() error {
 	defer ix.rmu.Unlock()
 	ix.wmu.Lock()
 	defer ix.wmu.Unlock()
-	if ix.closed {
+	if ix.closed.Load() {
 		return nil
 	}
-	ix.mu.Lock()
-	ix.closed = true
-	ix.mu.Unlock()
+	ix.closed.Store(true)
 	cur := ix.snap()
 	cur.waitUsers()
 	b := cur.bleve

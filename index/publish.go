@@ -196,7 +196,7 @@ func (ix *Index) Publish(dest string) (PublishInfo, error) {
 func (ix *Index) copyTo(dir string) (Published, error) {
 	ix.wmu.Lock()
 	defer ix.wmu.Unlock()
-	if ix.closed {
+	if ix.closed.Load() {
 		return Published{}, ErrClosed
 	}
 	if ix.stale != nil {

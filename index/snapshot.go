@@ -1,19 +1,29 @@
 package index
 
 import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	bindex "github.com/blevesearch/bleve_index_api"
 )
 
 // Snapshot is the index as one search sees it: the bleve index and the
 // articles, paragraphs and statistics that go with it. Its maps are never
-// changed once it is made; a write makes a new Snapshot and swaps it in, in
-// the same critical section as the bleve batch (see Index.View).
+// changed once it is made; a write makes a new Snapshot and swaps it in once
+// its bleve batch is in. Searches do not wait for writes: a search that
+// began on one snapshot may run on the bleve state of the next, and
+// Snapshot.Search says which snapshot its hits belong to.
 type Snapshot struct {
 	bleve      bleve.Index // the scorch index itself, not the alias
 	articles   map[string]*Article
@@ -25,12 +35,51 @@ type Snapshot struct {
 	stats   map[string]*bsearch.BM25Stats
 	// expansions keeps EnglishExpansions' answers.
 	expansions expansionCache
-	// users counts callers outside View reading bleve (see acquire): a
-	// Reindex closes the old index only once they are done.
-	users atomic.Int64
+	// token is what the bleve index's keySnapshot holds in the state this
+	// snapshot describes (see Snapshot.Search); empty before the first write.
+	token []byte
+	// line is shared by the snapshots of one bleve index.
+	line *lineage
 	// version is set by publish: see Index.Version.
 	version uint64
 }
+
+// lineage is what the snapshots of one bleve index share.
+type lineage struct {
+	// users counts callers reading the bleve index (View, acquire): a
+	// Reindex or Close closes it only once they are done.
+	users atomic.Int64
+	// recent holds the snapshots searches may still meet, newest first: the
+	// last ones published and the one whose batch is being applied.
+	recent atomic.Pointer[[]*Snapshot]
+}
+
+// recentKept is how many snapshots a lineage keeps findable. A search
+// resolves its bleve state within microseconds of taking it, and writes
+// are one at a time and take milliseconds, so two would do.
+const recentKept = 4
+
+// remember makes s findable by Snapshot.Search. Only writers call it, one
+// at a time (under Index.wmu).
+func (l *lineage) remember(s *Snapshot) {
+	rs := []*Snapshot{s}
+	if old := l.recent.Load(); old != nil {
+		for _, o := range *old {
+			if o != s && len(rs) < recentKept {
+				rs = append(rs, o)
+			}
+		}
+	}
+	l.recent.Store(&rs)
+}
+
+// keySnapshot is the internal key (bleve SetInternal) that each write sets,
+// in its batch, to its snapshot's token: a search reads it from the bleve
+// state it runs on, to find the snapshot that goes with that state.
+var keySnapshot = []byte("nmnsearch.snapshot")
+
+// newToken returns a token no other snapshot has.
+func newToken() []byte { return []byte(rand.Text()) }
 
 // snapshotVersions numbers the snapshots published in this process, of every
 // Index, so that no two snapshots ever share a version.
@@ -40,6 +89,7 @@ var snapshotVersions atomic.Uint64
 // through it: a response cache keyed by Version must see each one.
 func (ix *Index) publish(s *Snapshot) {
 	s.version = snapshotVersions.Add(1)
+	s.line.remember(s)
 	ix.cur.Store(s)
 }
 
@@ -51,8 +101,10 @@ func (ix *Index) Version() uint64 { return ix.snap().version }
 
 // newSnapshot derives everything but endings (read from b once the batch
 // is in) from articles, which it keeps.
+// It starts a new lineage, with the token b holds now.
 func newSnapshot(b bleve.Index, articles map[string]*Article) *Snapshot {
-	s := &Snapshot{bleve: b, articles: articles, paragraphs: map[string]*Paragraph{}}
+	s := &Snapshot{bleve: b, articles: articles, paragraphs: map[string]*Paragraph{}, line: &lineage{}}
+	s.token, _ = b.GetInternal(keySnapshot) // none: empty, as it is in b
 	lengths := map[string]fieldLength{}
 	for _, a := range articles {
 		for i := range a.Paragraphs {
@@ -82,9 +134,79 @@ func (s *Snapshot) with(puts []*Article, deletes []string) map[string]*Article {
 	return out
 }
 
-// Bleve is the bleve index of this snapshot. Within View it stays as the
-// snapshot's maps describe it: no write or swap happens meanwhile.
+// Bleve is the bleve index of this snapshot. Within View it stays open (a
+// Reindex does not close it), but a write may change it meanwhile: search
+// it with Search to know which snapshot the hits belong to.
 func (s *Snapshot) Bleve() bleve.Index { return s.bleve }
+
+// Search runs req on s's bleve index and returns, with the result, the
+// snapshot the result's hits belong to: s, or, when a write was applied
+// since s was taken, that write's snapshot. Look the hits up there. Within
+// the search, Searched(ctx) returns that snapshot too. ErrChanged means that
+// so many writes were applied meanwhile that the snapshot is not kept: run
+// the search again.
+func (s *Snapshot) Search(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, *Snapshot, error) {
+	pinned := &pinnedQuery{Query: req.Query, from: s}
+	r := *req
+	r.Query = pinned
+	sr, err := s.bleve.SearchInContext(ctx, &r)
+	if err != nil {
+		return nil, nil, err
+	}
+	if pinned.seen == nil {
+		return nil, nil, fmt.Errorf("search: %w (no searcher was made)", ErrChanged)
+	}
+	sr.Request = req
+	return sr, pinned.seen, nil
+}
+
+// resolve returns the snapshot that r, a reader of s's bleve index, is the
+// state of.
+func (s *Snapshot) resolve(r bindex.IndexReader) (*Snapshot, error) {
+	tok, err := r.GetInternal(keySnapshot)
+	if err != nil {
+		return nil, err
+	}
+	if bytes.Equal(tok, s.token) {
+		return s, nil
+	}
+	if rs := s.line.recent.Load(); rs != nil {
+		for _, o := range *rs {
+			if bytes.Equal(tok, o.token) {
+				return o, nil
+			}
+		}
+	}
+	return nil, ErrChanged
+}
+
+// pinnedQuery is a query whose searcher, made on the reader the search
+// runs on, records the snapshot that reader is the state of.
+type pinnedQuery struct {
+	query.Query
+	from *Snapshot
+	seen *Snapshot
+}
+
+func (q *pinnedQuery) MarshalJSON() ([]byte, error) { return json.Marshal(q.Query) }
+
+func (q *pinnedQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	s, err := q.from.resolve(r)
+	if err != nil {
+		return nil, err
+	}
+	q.seen = s
+	return q.Query.Searcher(context.WithValue(ctx, searchedKey{}, s), r, m, opts)
+}
+
+type searchedKey struct{}
+
+// Searched returns, to the searchers of a query run by Snapshot.Search,
+// the snapshot the search runs on; nil elsewhere.
+func Searched(ctx context.Context) *Snapshot {
+	s, _ := ctx.Value(searchedKey{}).(*Snapshot)
+	return s
+}
 
 // Len returns the number of paragraphs.
 func (s *Snapshot) Len() int { return len(s.paragraphs) }
@@ -126,24 +248,24 @@ func (s *Snapshot) BigramsEndingWith(ch string) []string {
 // shared: do not modify it.
 func (s *Snapshot) BM25Stats(field string) *bsearch.BM25Stats { return s.stats[field] }
 
-// acquire returns the current snapshot, whose bleve index a Reindex will
-// not close before release: for readers outside View.
+// acquire returns the current snapshot, whose bleve index no Reindex or
+// Close closes before release.
 func (ix *Index) acquire() *Snapshot {
 	for {
 		s := ix.cur.Load()
-		s.users.Add(1)
+		s.line.users.Add(1)
 		if ix.cur.Load() == s {
 			return s
 		}
-		s.users.Add(-1) // swapped meanwhile: its index may be closing
+		s.line.users.Add(-1) // swapped meanwhile: its index may be closing
 	}
 }
 
-func (s *Snapshot) release() { s.users.Add(-1) }
+func (s *Snapshot) release() { s.line.users.Add(-1) }
 
-// waitUsers waits until no caller outside View reads s's index.
+// waitUsers waits until no caller reads s's bleve index.
 func (s *Snapshot) waitUsers() {
-	for s.users.Load() > 0 {
+	for s.line.users.Load() > 0 {
 		time.Sleep(time.Millisecond)
 	}
 }

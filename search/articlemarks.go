@@ -55,7 +55,7 @@ func (s *Service) MarkArticle(ctx context.Context, id, q string) ([][]Mark, erro
 	}
 
 	var out [][]Mark
-	err := s.ix.View(func(v *index.Snapshot) error {
+	err := s.view(func(v *index.Snapshot) error {
 		a, ok := v.Article(id)
 		if !ok {
 			return &Error{Code: CodeNotFound, Message: fmt.Sprintf("no article %q", id)}
@@ -65,7 +65,12 @@ func (s *Service) MarkArticle(ctx context.Context, id, q string) ([][]Mark, erro
 			req := bleve.NewSearchRequestOptions(withFilter(tq.q, filters(Request{Article: id})),
 				len(a.Paragraphs), 0, false)
 			req.IncludeLocations = true
-			sr, err := v.Bleve().SearchInContext(ctx, req)
+			sr, seen, err := v.Search(ctx, req)
+			if err == nil && seen != v {
+				// A write came between View and this search: the marks
+				// would be of another version of the article.
+				err = index.ErrChanged
+			}
 			if err != nil {
 				return fmt.Errorf("mark article: %w", err)
 			}

@@ -265,7 +265,6 @@ func (c *facetTables) get(ctx context.Context, r bleveindex.IndexReader, snap *i
 type facetCount struct {
 	tables *facetTables
 	keep   func(topics []string, lang string) bool // nil keeps every hit
-	snap   *index.Snapshot                         // the snapshot searched, if known
 
 	table *facetTable
 	n     []int // hits by key index, filtered out or not
@@ -304,7 +303,7 @@ type facetQuery struct {
 func (q *facetQuery) MarshalJSON() ([]byte, error) { return json.Marshal(q.Query) }
 
 func (q *facetQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
-	t, err := q.fc.tables.get(ctx, r, q.fc.snap)
+	t, err := q.fc.tables.get(ctx, r, index.Searched(ctx))
 	if err != nil {
 		return nil, err
 	}

@@ -183,11 +183,11 @@ func run(t *testing.T, s *Service, q query.Query, withLocations bool) []hitRow {
 	t.Helper()
 	var sr *bleve.SearchResult
 	err := s.ix.View(func(v *index.Snapshot) error {
-		req := bleve.NewSearchRequestOptions(&facetQuery{q, &facetCount{tables: &s.facets, snap: v}}, 1000, 0, false)
+		req := bleve.NewSearchRequestOptions(&facetQuery{q, &facetCount{tables: &s.facets}}, 1000, 0, false)
 		req.IncludeLocations = withLocations
 		req.SortBy([]string{"_id"})
 		var err error
-		sr, err = v.Bleve().SearchInContext(context.Background(), req)
+		sr, _, err = v.Search(context.Background(), req)
 		return err
 	})
 	if err != nil {
@@ -325,8 +325,8 @@ func TestLocateWordOnText(t *testing.T) {
 		"ﾒﾗﾄﾆﾝの話。メラトニンとメラトニン。", "", "メラトニンの話です。", "", "睡眠の話です。")
 	text, _, mk := s.textQuery(Parse("メラトニン"))
 	err := s.ix.View(func(v *index.Snapshot) error {
-		fc := &facetCount{tables: &s.facets, snap: v}
-		sr, err := v.Bleve().SearchInContext(context.Background(), bleve.NewSearchRequestOptions(&facetQuery{text, fc}, 10, 0, false))
+		fc := &facetCount{tables: &s.facets}
+		sr, _, err := v.Search(context.Background(), bleve.NewSearchRequestOptions(&facetQuery{text, fc}, 10, 0, false))
 		if err != nil {
 			return err
 		}

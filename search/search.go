@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -195,14 +196,16 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 	} else {
 		main.SortByCustom(bsearch.SortOrder{&bsearch.SortScore{Desc: true}, &paragraphOrder{fc}})
 	}
-	// One snapshot for the searches and the paragraphs they name: an article
-	// replaced meanwhile is seen whole, old or new, never a mix.
-	err := s.ix.View(func(v *index.Snapshot) error {
+	// The hits are looked up in the snapshot the search ran on (a write may
+	// have been applied since View began): an article replaced meanwhile is
+	// seen whole, old or new, never a mix.
+	err := s.view(func(v *index.Snapshot) error {
 		// In a small index, reading every hit's positions costs less than
 		// running the query again for the returned ones.
 		main.IncludeLocations = r.Q != "" && v.Len() <= s.locateApartAbove
-		fc.snap = v
-		sr, err := v.Bleve().SearchInContext(ctx, main)
+		res.Hits = res.Hits[:0]
+		sr, v, err := v.Search(ctx, main) // v: the snapshot searched
+
 		if err != nil {
 			return fmt.Errorf("search: %w", err)
 		}
@@ -246,6 +249,24 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 	res.Facets = facetsFrom(fc.counts(), r)
 	res.TookMS = took(began)
 	return res, nil
+}
+
+// maxViews is how many times view runs fn before it holds writes off.
+const maxViews = 3
+
+// view runs fn in a View, again when fn meets index.ErrChanged: a write
+// was applied between two searches of fn, or so many that the snapshot
+// its search ran on is gone. Writes are one at a time and take
+// milliseconds, so the next try nearly always succeeds; under a stream of
+// small writes the last try waits for the write in progress and holds the
+// next one off.
+func (s *Service) view(fn func(v *index.Snapshot) error) error {
+	for range maxViews - 1 {
+		if err := s.ix.View(fn); !errors.Is(err, index.ErrChanged) {
+			return err
+		}
+	}
+	return s.ix.ViewBetweenWrites(fn)
 }
 
 func took(since time.Time) float64 {
@@ -969,9 +990,13 @@ func (s *Service) locate(ctx context.Context, v *index.Snapshot, found bleveinde
 	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(text, bleve.NewDocIDQuery(ids)), len(ids), 0, false)
 	req.IncludeLocations = true
 	req.Score = "none"
-	sr, err := v.Bleve().SearchInContext(ctx, req)
+	sr, seen, err := v.Search(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("highlight search: %w", err)
+	}
+	if seen != v {
+		// The positions would be those of another version of the text.
+		return nil, fmt.Errorf("highlight search: %w", index.ErrChanged)
 	}
 	return byID(sr.Hits), nil
 }

@@ -13,7 +13,10 @@ import (
 )
 
 // A search while an article is being replaced sees the old article or the
-// new one, never a mix: every hit of one result comes from one version.
+// new one, never a mix: every hit of one result comes from one version, and
+// its highlight marks that version's text. Searches alternate between
+// highlighting from the main search and from a second one (locate), which
+// the index may change between.
 func TestSearchDuringUpdates(t *testing.T) {
 	ix, err := index.Build(os.DirFS("../index/testdata"))
 	if err != nil {
@@ -59,6 +62,7 @@ func TestSearchDuringUpdates(t *testing.T) {
 	}()
 	searches := 0
 	for time.Now().Before(deadline) {
+		s.locateApartAbove = []int{locateApartAbove, 0}[searches%2]
 		res, err := s.Search(context.Background(), Request{Q: `"update marker"`, Size: MaxPageSize})
 		if err != nil {
 			t.Fatal(err)
@@ -66,6 +70,10 @@ func TestSearchDuringUpdates(t *testing.T) {
 		searches++
 		seen := map[string]bool{}
 		for _, h := range res.Hits {
+			if strings.ReplaceAll(strings.ReplaceAll(h.Highlight, "<mark>", ""), "</mark>", "") != h.Text ||
+				!strings.Contains(strings.ToLower(h.Highlight), "<mark>update marker</mark>") {
+				t.Fatalf("hit %s: highlight %q of text %q", h.ID, h.Highlight, h.Text)
+			}
 			switch {
 			case strings.Contains(h.Text, "versiona"):
 				seen["a"] = true
