@@ -215,13 +215,34 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	listeners = listeners[1:] // ln is Serve's to close
 	logger.Info("opening the index", "addr", ln.Addr().String(), "data", dataLabel(*dataDir))
 
+	// The metrics and the profiler answer from the start too: a slow open
+	// (a rebuild) is what one would want to watch or profile.
 	metrics := server.NewMetrics()
+	var profiler *http.Server
+	if mln != nil {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", metrics.Handler())
+		servers = append(servers, server.NewHTTPServer(mln.Addr().String(), mux))
+		logger.Info("metrics listening", "addr", mln.Addr().String())
+	}
+	if dln != nil {
+		profiler = profilerServer(dln.Addr().String())
+		servers = append(servers, profiler)
+		logger.Info("profiler listening", "addr", dln.Addr().String())
+	}
+	for i, srv := range servers[1:] {
+		serve(srv, listeners[i])
+	}
+	listeners = nil
+
 	if testHookOpening != nil {
 		testHookOpening()
 	}
 	ix, err := openIndex(*dataDir, *readOnly)
 	if err != nil {
-		servers[0].Close()
+		for _, srv := range servers {
+			srv.Close()
+		}
 		return err
 	}
 	defer ix.Close() // on the early returns; closed below after the drain
@@ -262,17 +283,7 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		server.WithDataDir(canonicalDir(*dataDir)),
 	}
 	if mln != nil {
-		mux := http.NewServeMux()
-		mux.Handle("GET /metrics", metrics.Handler())
-		servers = append(servers, server.NewHTTPServer(mln.Addr().String(), mux))
 		opts = append(opts, server.WithoutMetricsRoute())
-		logger.Info("metrics listening", "addr", mln.Addr().String())
-	}
-	var profiler *http.Server
-	if dln != nil {
-		profiler = profilerServer(dln.Addr().String())
-		servers = append(servers, profiler)
-		logger.Info("profiler listening", "addr", dln.Addr().String())
 	}
 	// The access log goes through a buffer; the process's own lines and
 	// net/http's errors (srv.ErrorLog below) are written at once.
@@ -282,11 +293,6 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	logger.Info("listening", "addr", ln.Addr().String(), "data", dataLabel(*dataDir), "read_only", *readOnly, "admin", token != "" && !*readOnly,
 		"cors_origins", cors.String(), "rate", *ratePerSec, "burst", *burst, "trust_proxy", *trustProxy,
 		"max_concurrent_searches", *maxSearches, "metrics_addr", cmp.Or(*metricsAddr, "(on addr)"))
-
-	for i, srv := range servers[1:] {
-		serve(srv, listeners[i])
-	}
-	listeners = nil
 
 	var failed error
 	select {

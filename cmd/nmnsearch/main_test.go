@@ -323,7 +323,7 @@ func TestDefaultAddr(t *testing.T) {
 
 // While the index opens (a build can take a minute), the port answers:
 // /healthz 200, /readyz and the API 503 not_ready with Retry-After; then
-// the service does.
+// the service does. The metrics and profiler ports answer from the start.
 func TestRunAnswersWhileOpening(t *testing.T) {
 	release := make(chan struct{})
 	var once sync.Once
@@ -335,7 +335,8 @@ func TestRunAnswersWhileOpening(t *testing.T) {
 	stdout := &syncBuffer{}
 	errc := make(chan error, 1)
 	go func() {
-		errc <- run(ctx, []string{"nmnsearch", "-addr", "127.0.0.1:0", "-data="}, fakeEnv(nil), stdout, &syncBuffer{})
+		errc <- run(ctx, []string{"nmnsearch", "-addr", "127.0.0.1:0", "-data=",
+			"-metrics-addr", "127.0.0.1:0", "-debug-addr", "127.0.0.1:0"}, fakeEnv(nil), stdout, &syncBuffer{})
 	}()
 	t.Cleanup(func() {
 		open()
@@ -382,6 +383,25 @@ func TestRunAnswersWhileOpening(t *testing.T) {
 	}
 	if strings.Contains(stdout.String(), "msg=listening") {
 		t.Error("listening logged before the index was open")
+	}
+	for _, side := range []struct {
+		re   *regexp.Regexp
+		path string
+	}{{metricsListeningRE, "/metrics"}, {profilerListeningRE, "/debug/pprof/"}} {
+		m := side.re.FindStringSubmatch(stdout.String())
+		if m == nil {
+			t.Errorf("no line matching %s while opening; stdout:\n%s", side.re, stdout)
+			continue
+		}
+		resp, err := client.Get("http://" + m[1] + side.path)
+		if err != nil {
+			t.Errorf("%s while opening: %v", side.path, err)
+			continue
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s while opening: %d, want 200", side.path, resp.StatusCode)
+		}
 	}
 
 	open()
