@@ -342,6 +342,9 @@ func (ix *Index) apply(cur *Snapshot, puts []*Article, deletes []string, seq uin
 	if err := cur.bleve.Batch(batch); err != nil {
 		return fmt.Errorf("index batch: %w", err)
 	}
+	if testHookApplied != nil {
+		testHookApplied()
+	}
 	if next.endings, err = bigramEndings(cur.bleve); err != nil {
 		// The batch is in, so the snapshot must go with it; only the
 		// predictive look-up of a lone kanji uses the old bigrams.
@@ -436,8 +439,10 @@ func bigramEndings(b bleve.Index) (map[string][]string, error) {
 // View calls fn with the current snapshot, whose bleve index stays open
 // until fn returns: a Reindex or Close waits for fn. Writes do not: search
 // with s.Search, which says which snapshot the hits belong to, and look
-// them up there. fn may call the Index's accessors but not Reindex or
-// Close. s is valid only until fn returns.
+// them up there. fn may call the Index's accessors but not View,
+// ViewBetweenWrites, Put, Add, Delete, Reindex, Compact, Publish or Close:
+// those may wait for fn while fn waits for them. s is valid only until fn
+// returns.
 func (ix *Index) View(fn func(s *Snapshot) error) error {
 	s := ix.acquire()
 	defer s.release()
@@ -449,16 +454,18 @@ func (ix *Index) View(fn func(s *Snapshot) error) error {
 
 // ViewBetweenWrites is View with writes held off until fn returns, so that
 // fn's searches all run on s: for a caller whose searches kept meeting
-// ErrChanged under a stream of writes. It waits for the write in progress.
+// ErrChanged under a stream of writes. It waits for the write in progress
+// (a large article's takes a second). fn may call what View's may.
 func (ix *Index) ViewBetweenWrites(fn func(s *Snapshot) error) error {
 	ix.wmu.Lock() // before View's acquire: Close and Reindex wait for View under wmu
 	defer ix.wmu.Unlock()
 	return ix.View(fn)
 }
 
-// testHookApply, when set, runs in apply before the batch: tests hold a
+// testHookApply and testHookApplied, when set, run in apply before the
+// batch and once it is in, before its snapshot is published: tests hold a
 // write there.
-var testHookApply func()
+var testHookApply, testHookApplied func()
 
 // BigramsEndingWith is Snapshot.BigramsEndingWith on the current snapshot.
 func (ix *Index) BigramsEndingWith(ch string) []string { return ix.snap().BigramsEndingWith(ch) }
@@ -466,8 +473,9 @@ func (ix *Index) BigramsEndingWith(ch string) []string { return ix.snap().Bigram
 // Bleve is the index for package search: an alias of the current scorch
 // index that follows Reindex, so it may be kept. Advanced, FieldDict and
 // FieldDictPrefix work on it as on the index. Its results can be newer or
-// older than what Paragraph returns a moment later: use View to search and
-// look hits up consistently.
+// older than what Paragraph returns a moment later: to look hits up
+// consistently, search with Snapshot.Search within View and look them up
+// in the snapshot it returns.
 func (ix *Index) Bleve() bleve.Index { return ix.alias }
 
 // Paragraph returns the paragraph with this id in the current snapshot.

@@ -59,8 +59,8 @@ func scorchConfig() map[string]any {
 	c := map[string]any{
 		// A batch returns once it is searchable, without waiting for
 		// scorch to fsync it: the store is the source of truth, and Open
-		// re-applies whatever the index lost. (Waiting would hold View's
-		// lock through the fsync.)
+		// re-applies whatever the index lost. (Waiting would hold the
+		// write lock, and the writes queued behind it, through the fsync.)
 		"unsafe_batch": true,
 		// The store's lock already keeps a second process out; never hang
 		// on the index's.

@@ -54,10 +54,13 @@ type lineage struct {
 	recent atomic.Pointer[[]*Snapshot]
 }
 
-// recentKept is how many snapshots a lineage keeps findable. A search
-// resolves its bleve state within microseconds of taking it, and writes
-// are one at a time and take milliseconds, so two would do.
-const recentKept = 4
+// recentKept is how many snapshots a lineage keeps findable: the newest,
+// whose batch is being applied or is in, and the one before. A search
+// resolves its bleve state within microseconds of taking it, and writes are
+// one at a time and take milliseconds; a search that misses runs again
+// (ErrChanged). Each kept snapshot holds its maps: at 100,000 paragraphs,
+// tens of MB.
+const recentKept = 2
 
 // remember makes s findable by Snapshot.Search. Only writers call it, one
 // at a time (under Index.wmu).

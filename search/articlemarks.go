@@ -55,27 +55,36 @@ func (s *Service) MarkArticle(ctx context.Context, id, q string) ([][]Mark, erro
 	}
 
 	var out [][]Mark
-	err := s.view(func(v *index.Snapshot) error {
+	err := s.view(func(v *index.Snapshot, _ bool) error {
 		a, ok := v.Article(id)
 		if !ok {
 			return &Error{Code: CodeNotFound, Message: fmt.Sprintf("no article %q", id)}
 		}
-		spans := make([][]span, len(a.Paragraphs))
+		size := len(a.Paragraphs)
+		spans := make([][]span, size)
+		// The searches must all run on one snapshot, the first one's: the
+		// marks of two versions of the article would not go together.
+		var on *index.Snapshot
 		for _, tq := range tqs {
-			req := bleve.NewSearchRequestOptions(withFilter(tq.q, filters(Request{Article: id})),
-				len(a.Paragraphs), 0, false)
+			req := bleve.NewSearchRequestOptions(withFilter(tq.q, filters(Request{Article: id})), size, 0, false)
 			req.IncludeLocations = true
 			sr, seen, err := v.Search(ctx, req)
-			if err == nil && seen != v {
-				// A write came between View and this search: the marks
-				// would be of another version of the article.
-				err = index.ErrChanged
-			}
 			if err != nil {
 				return fmt.Errorf("mark article: %w", err)
 			}
+			if on == nil {
+				on = seen
+				if a, ok = on.Article(id); !ok || len(a.Paragraphs) > size {
+					// Deleted or grown since View began.
+					return fmt.Errorf("mark article: %w", index.ErrChanged)
+				}
+				spans = spans[:len(a.Paragraphs)]
+			}
+			if seen != on {
+				return fmt.Errorf("mark article: %w", index.ErrChanged)
+			}
 			for _, h := range sr.Hits {
-				p, ok := v.Paragraph(h.ID)
+				p, ok := on.Paragraph(h.ID)
 				if !ok || p.Article != id || p.N < 1 || p.N > len(spans) {
 					continue
 				}

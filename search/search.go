@@ -199,10 +199,11 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 	// The hits are looked up in the snapshot the search ran on (a write may
 	// have been applied since View began): an article replaced meanwhile is
 	// seen whole, old or new, never a mix.
-	err := s.view(func(v *index.Snapshot) error {
+	err := s.view(func(v *index.Snapshot, retry bool) error {
 		// In a small index, reading every hit's positions costs less than
-		// running the query again for the returned ones.
-		main.IncludeLocations = r.Q != "" && v.Len() <= s.locateApartAbove
+		// running the query again for the returned ones (locate); and a
+		// search that met a write between the two reads them all, in one.
+		main.IncludeLocations = r.Q != "" && (retry || v.Len() <= s.locateApartAbove)
 		res.Hits = res.Hits[:0]
 		sr, v, err := v.Search(ctx, main) // v: the snapshot searched
 
@@ -255,18 +256,19 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 const maxViews = 3
 
 // view runs fn in a View, again when fn meets index.ErrChanged: a write
-// was applied between two searches of fn, or so many that the snapshot
-// its search ran on is gone. Writes are one at a time and take
-// milliseconds, so the next try nearly always succeeds; under a stream of
-// small writes the last try waits for the write in progress and holds the
-// next one off.
-func (s *Service) view(fn func(v *index.Snapshot) error) error {
-	for range maxViews - 1 {
-		if err := s.ix.View(fn); !errors.Is(err, index.ErrChanged) {
+// was applied between two searches of fn, or so many that the snapshot its
+// search ran on is gone. retry tells fn it is not the first try. Writes are
+// one at a time and take milliseconds, so the next try nearly always
+// succeeds; should all but the last fail, the last waits for the write in
+// progress and holds the next one off.
+func (s *Service) view(fn func(v *index.Snapshot, retry bool) error) error {
+	for i := range maxViews - 1 {
+		err := s.ix.View(func(v *index.Snapshot) error { return fn(v, i > 0) })
+		if !errors.Is(err, index.ErrChanged) {
 			return err
 		}
 	}
-	return s.ix.ViewBetweenWrites(fn)
+	return s.ix.ViewBetweenWrites(func(v *index.Snapshot) error { return fn(v, true) })
 }
 
 func took(since time.Time) float64 {

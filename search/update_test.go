@@ -93,3 +93,79 @@ func TestSearchDuringUpdates(t *testing.T) {
 	wg.Wait()
 	t.Logf("%d searches during updates", searches)
 }
+
+// Marking an article while it is being replaced marks one version: as many
+// paragraphs as that version has, each with its own marker word marked
+// where that version's text has it (the versions put it at different
+// places).
+func TestMarkArticleDuringUpdates(t *testing.T) {
+	ix, err := index.Build(os.DirFS("../index/testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	s := New(ix)
+	texts := map[string][]string{
+		"versiona": {"Marking article a"},
+		"versionb": {"Marking article b"},
+	}
+	for i := range 12 {
+		texts["versiona"] = append(texts["versiona"], fmt.Sprintf("Paragraph %d says versiona about melatonin.", i))
+	}
+	for i := range 6 {
+		texts["versionb"] = append(texts["versionb"], fmt.Sprintf("In the other version, paragraph %d of it names versionb.", i))
+	}
+	article := func(marker string) index.Article {
+		a, err := index.ParseArticle("099-marks", []byte(strings.Join(texts[marker], "\n\n")), "sleep")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	va, vb := article("versiona"), article("versionb")
+	if err := ix.Put(va); err != nil {
+		t.Fatal(err)
+	}
+
+	deadline := time.Now().Add(time.Second)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := 0; time.Now().Before(deadline); i++ {
+			a := va
+			if i%2 == 1 {
+				a = vb
+			}
+			if err := ix.Put(a); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	marked := 0
+	for time.Now().Before(deadline) {
+		// Quoted: no typo or prefix matches (versiona finds "version").
+		marks, err := s.MarkArticle(context.Background(), "099-marks", `"versiona" "versionb"`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		marked++
+		marker := "versiona"
+		if len(marks) == len(texts["versionb"]) {
+			marker = "versionb"
+		}
+		text := texts[marker]
+		if len(marks) != len(text) {
+			t.Fatalf("marks for %d paragraphs, want %d or %d", len(marks), len(texts["versiona"]), len(texts["versionb"]))
+		}
+		for i, ms := range marks[1:] {
+			p := text[i+1]
+			if len(ms) != 1 || ms[0].Start < 0 || ms[0].End > len(p) || p[ms[0].Start:ms[0].End] != marker {
+				t.Fatalf("%s paragraph %d %q: marks %v, want its %s alone", marker, i+1, p, ms, marker)
+			}
+		}
+	}
+	wg.Wait()
+	t.Logf("%d markings during updates", marked)
+}
