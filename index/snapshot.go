@@ -5,7 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/json"
-	"fmt"
+	"errors"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -103,8 +103,8 @@ func (ix *Index) publish(s *Snapshot) {
 func (ix *Index) Version() uint64 { return ix.snap().version }
 
 // newSnapshot derives everything but endings (read from b once the batch
-// is in) from articles, which it keeps.
-// It starts a new lineage, with the token b holds now.
+// is in) from articles, which it keeps. It starts a new lineage, with the
+// token b holds now (apply, whose batch is yet to come, sets its own).
 func newSnapshot(b bleve.Index, articles map[string]*Article) *Snapshot {
 	s := &Snapshot{bleve: b, articles: articles, paragraphs: map[string]*Paragraph{}, line: &lineage{}}
 	s.token, _ = b.GetInternal(keySnapshot) // none: empty, as it is in b
@@ -157,7 +157,7 @@ func (s *Snapshot) Search(ctx context.Context, req *bleve.SearchRequest) (*bleve
 		return nil, nil, err
 	}
 	if pinned.seen == nil {
-		return nil, nil, fmt.Errorf("search: %w (no searcher was made)", ErrChanged)
+		return nil, nil, errors.New("search: bleve made no searcher of the query")
 	}
 	sr.Request = req
 	return sr, pinned.seen, nil

@@ -206,7 +206,6 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 		main.IncludeLocations = r.Q != "" && (retry || v.Len() <= s.locateApartAbove)
 		res.Hits = res.Hits[:0]
 		sr, v, err := v.Search(ctx, main) // v: the snapshot searched
-
 		if err != nil {
 			return fmt.Errorf("search: %w", err)
 		}
