@@ -18,24 +18,27 @@ type Mark struct {
 	End   int `json:"end"`
 }
 
-// MarkArticle returns the matches of q in every paragraph of article id, for
-// an article page that shows the query's terms: out[i] holds the marks of
-// the paragraph with N == i+1, sorted and merged as Highlight merges them,
-// over the whole text rather than a snippet.
+// MarkArticle returns article id and the matches of q in every paragraph of
+// it, for an article page that shows the query's terms: marks[i] holds the
+// marks of the paragraph with N == i+1, sorted and merged as Highlight
+// merges them, over the whole text rather than a snippet. Show the article
+// it returns, not one looked up before or after: a write may replace the
+// article meanwhile, and the marks are offsets into the text they were
+// found in.
 //
 // A paragraph need not hold every term to be marked: each positive term of q
 // (a word or a quoted phrase, with its glossary names and, for an English
 // word, its typos and completions) is looked for on its own, so a reader who
 // followed a hit for "NAD+ 睡眠" sees every NAD+ and every 睡眠 of the
 // article. Excluded terms (-term) mark nothing. An empty q marks nothing.
-func (s *Service) MarkArticle(ctx context.Context, id, q string) ([][]Mark, error) {
+func (s *Service) MarkArticle(ctx context.Context, id, q string) (*Article, [][]Mark, error) {
 	q = Normalize(q)
 	if n := utf8.RuneCountInString(q); n > MaxQueryRunes {
-		return nil, invalidf("q must be at most %d characters (got %d)", MaxQueryRunes, n)
+		return nil, nil, invalidf("q must be at most %d characters (got %d)", MaxQueryRunes, n)
 	}
 	terms := Parse(q)
 	if len(terms) > MaxTerms {
-		return nil, invalidf("q must have at most %d terms (got %d)", MaxTerms, len(terms))
+		return nil, nil, invalidf("q must have at most %d terms (got %d)", MaxTerms, len(terms))
 	}
 	// One query per term: the marks must not depend on the other terms (the
 	// query ANDs them), and each term's marks say how to cut its own
@@ -54,6 +57,7 @@ func (s *Service) MarkArticle(ctx context.Context, id, q string) ([][]Mark, erro
 		}
 	}
 
+	var marked *Article
 	var out [][]Mark
 	err := s.view(func(v *index.Snapshot, _ bool) error {
 		a, ok := v.Article(id)
@@ -91,6 +95,7 @@ func (s *Service) MarkArticle(ctx context.Context, id, q string) ([][]Mark, erro
 				spans[p.N-1] = append(spans[p.N-1], tq.mk.spans(p.Text, h)...)
 			}
 		}
+		marked = a
 		out = make([][]Mark, len(a.Paragraphs))
 		for i, p := range a.Paragraphs {
 			for _, sp := range mergeSpans(p.Text, spans[i]) {
@@ -100,7 +105,7 @@ func (s *Service) MarkArticle(ctx context.Context, id, q string) ([][]Mark, erro
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return out, nil
+	return marked, out, nil
 }

@@ -11,12 +11,11 @@ const sleepArticleID = "002-d25f1ed27a07bf50"
 // marked returns the marked substrings of each paragraph of article id.
 func marked(t *testing.T, s *Service, id, q string) (map[int][]string, *Article) {
 	t.Helper()
-	marks, err := s.MarkArticle(context.Background(), id, q)
+	a, marks, err := s.MarkArticle(context.Background(), id, q)
 	if err != nil {
 		t.Fatalf("MarkArticle(%s, %q): %v", id, q, err)
 	}
-	a, _ := s.Article(id)
-	if len(marks) != len(a.Paragraphs) {
+	if a.ID != id || len(marks) != len(a.Paragraphs) {
 		t.Fatalf("%d mark lists for %d paragraphs", len(marks), len(a.Paragraphs))
 	}
 	out := map[int][]string{}
@@ -104,15 +103,15 @@ func TestMarkArticleNothingAndErrors(t *testing.T) {
 			t.Errorf("q=%q marked %v, want nothing", q, got)
 		}
 	}
-	if _, err := s.MarkArticle(context.Background(), "999-nope", "NAD+"); ErrorCode(err) != CodeNotFound {
+	if _, _, err := s.MarkArticle(context.Background(), "999-nope", "NAD+"); ErrorCode(err) != CodeNotFound {
 		t.Errorf("unknown article: %v, want %s", err, CodeNotFound)
 	}
 	long := strings.Repeat("あ", MaxQueryRunes+1)
-	if _, err := s.MarkArticle(context.Background(), sleepArticleID, long); ErrorCode(err) != CodeInvalid {
+	if _, _, err := s.MarkArticle(context.Background(), sleepArticleID, long); ErrorCode(err) != CodeInvalid {
 		t.Errorf("q of %d runes: %v, want %s", MaxQueryRunes+1, err, CodeInvalid)
 	}
 	many := strings.Repeat("a ", MaxTerms+1)
-	if _, err := s.MarkArticle(context.Background(), sleepArticleID, many); ErrorCode(err) != CodeInvalid {
+	if _, _, err := s.MarkArticle(context.Background(), sleepArticleID, many); ErrorCode(err) != CodeInvalid {
 		t.Errorf("q of %d terms: %v, want %s", MaxTerms+1, err, CodeInvalid)
 	}
 }

@@ -94,10 +94,10 @@ func TestSearchDuringUpdates(t *testing.T) {
 	t.Logf("%d searches during updates", searches)
 }
 
-// Marking an article while it is being replaced marks one version: as many
-// paragraphs as that version has, each with its own marker word marked
-// where that version's text has it (the versions put it at different
-// places).
+// Marking an article while it is being replaced marks one version and
+// returns that version: as many mark lists as it has paragraphs, each with
+// its own marker word marked where its text has it (the versions put it at
+// different places).
 func TestMarkArticleDuringUpdates(t *testing.T) {
 	ix, err := index.Build(os.DirFS("../index/testdata"))
 	if err != nil {
@@ -146,21 +146,20 @@ func TestMarkArticleDuringUpdates(t *testing.T) {
 	marked := 0
 	for time.Now().Before(deadline) {
 		// Quoted: no typo or prefix matches (versiona finds "version").
-		marks, err := s.MarkArticle(context.Background(), "099-marks", `"versiona" "versionb"`)
+		a, marks, err := s.MarkArticle(context.Background(), "099-marks", `"versiona" "versionb"`)
 		if err != nil {
 			t.Fatal(err)
 		}
 		marked++
 		marker := "versiona"
-		if len(marks) == len(texts["versionb"]) {
+		if strings.HasSuffix(a.Title, " b") {
 			marker = "versionb"
 		}
-		text := texts[marker]
-		if len(marks) != len(text) {
-			t.Fatalf("marks for %d paragraphs, want %d or %d", len(marks), len(texts["versiona"]), len(texts["versionb"]))
+		if len(a.Paragraphs) != len(texts[marker]) || len(marks) != len(a.Paragraphs) {
+			t.Fatalf("%s: %d paragraphs and %d mark lists, want %d", marker, len(a.Paragraphs), len(marks), len(texts[marker]))
 		}
 		for i, ms := range marks[1:] {
-			p := text[i+1]
+			p := a.Paragraphs[i+1].Text
 			if len(ms) != 1 || ms[0].Start < 0 || ms[0].End > len(p) || p[ms[0].Start:ms[0].End] != marker {
 				t.Fatalf("%s paragraph %d %q: marks %v, want its %s alone", marker, i+1, p, ms, marker)
 			}

@@ -169,15 +169,17 @@ func handleArticlePage(logger *slog.Logger, s Searcher, st *site) http.Handler {
 		var marks [][]search.Mark
 		if strings.TrimSpace(q) != "" {
 			ctx, cancel := context.WithTimeout(r.Context(), SearchTimeout)
-			marks, err = s.MarkArticle(ctx, a.ID, q)
+			marked, ms, err := s.MarkArticle(ctx, a.ID, q)
 			cancel()
-			if err != nil {
-				// The article without marks is still the article; a query the
-				// search would refuse (too long) just marks nothing.
-				if search.ErrorCode(err) != search.CodeInvalid {
-					logger.WarnContext(r.Context(), "article marks", "id", a.ID, "err", err)
-				}
-				marks = nil
+			switch {
+			case err == nil && marked != nil:
+				// The marks are offsets into the version they were found
+				// in, which a write may have replaced since a was read.
+				a, marks = marked, ms
+			case err != nil && search.ErrorCode(err) != search.CodeInvalid:
+				// The article without marks is still the article; a query
+				// the search would refuse (too long) just marks nothing.
+				logger.WarnContext(r.Context(), "article marks", "id", a.ID, "err", err)
 			}
 		}
 		page := articlePage{Title: a.Title, URL: a.URL, SearchURL: "/"}

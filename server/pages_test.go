@@ -154,7 +154,9 @@ func TestArticlePageMarkErrors(t *testing.T) {
 		{errors.New("index broken"), true},
 	} {
 		f := &fakeSearcher{articles: []*search.Article{markupArticle},
-			marks: func(context.Context, string, string) ([][]search.Mark, error) { return nil, tc.err }}
+			marks: func(context.Context, string, string) (*search.Article, [][]search.Mark, error) {
+				return nil, nil, tc.err
+			}}
 		h, logs := newHandler(f)
 		body := wantPage(t, request(t, h, "GET", "/articles/900-x?q=zebra", nil), http.StatusOK)
 		if strings.Contains(body, "<mark>") || !strings.Contains(body, "ゼブラ zebra と zebra") {
@@ -166,13 +168,31 @@ func TestArticlePageMarkErrors(t *testing.T) {
 	}
 	// Marks out of range or order are dropped, not a panic.
 	f := &fakeSearcher{articles: []*search.Article{markupArticle},
-		marks: func(context.Context, string, string) ([][]search.Mark, error) {
-			return [][]search.Mark{{{Start: 3, End: 99}}, {{Start: 5, End: 9}, {Start: 0, End: 4}, {Start: 7, End: 7}}}, nil
+		marks: func(context.Context, string, string) (*search.Article, [][]search.Mark, error) {
+			return nil, [][]search.Mark{{{Start: 3, End: 99}}, {{Start: 5, End: 9}, {Start: 0, End: 4}, {Start: 7, End: 7}}}, nil
 		}}
 	h, _ := newHandler(f)
 	body := wantPage(t, request(t, h, "GET", "/articles/900-x?q=x", nil), http.StatusOK)
 	if !strings.Contains(body, `<p id="p-2" lang="en">Text <mark>&lt;scr</mark>ipt&gt;`) {
 		t.Errorf("bad marks:\n%s", body)
+	}
+}
+
+// The page shows the version of the article its marks were found in: a
+// write may replace the article between the page's look-up and the
+// marking, and marks are offsets into one version's text.
+func TestArticlePageShowsTheVersionMarked(t *testing.T) {
+	newer := &search.Article{ID: markupArticle.ID, Title: "Newer", Paragraphs: []search.Paragraph{
+		{ID: markupArticle.ID + "-1", Article: markupArticle.ID, N: 1, Lang: "en", Text: "The newer zebra text."},
+	}}
+	f := &fakeSearcher{articles: []*search.Article{markupArticle},
+		marks: func(context.Context, string, string) (*search.Article, [][]search.Mark, error) {
+			return newer, [][]search.Mark{{{Start: 10, End: 15}}}, nil
+		}}
+	h, _ := newHandler(f)
+	body := wantPage(t, request(t, h, "GET", "/articles/900-x?q=zebra", nil), http.StatusOK)
+	if !strings.Contains(body, `The newer <mark>zebra</mark> text.`) || strings.Contains(body, "ゼブラ zebra と zebra") {
+		t.Errorf("the page does not show the version marked:\n%s", body)
 	}
 }
 

@@ -36,7 +36,7 @@ type Searcher interface {
 	Articles() []*search.Article
 	Topics(ctx context.Context) ([]search.FacetValue, error)
 	Suggest(q string) ([]search.Suggestion, error)
-	MarkArticle(ctx context.Context, id, q string) ([][]search.Mark, error)
+	MarkArticle(ctx context.Context, id, q string) (*search.Article, [][]search.Mark, error)
 	Ready() bool
 }
 

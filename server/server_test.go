@@ -35,7 +35,8 @@ type fakeSearcher struct {
 	search   func(ctx context.Context, r search.Request) (*search.Result, error)
 	topics   func(ctx context.Context) ([]search.FacetValue, error)
 	articles []*search.Article
-	marks    func(ctx context.Context, id, q string) ([][]search.Mark, error)
+	// marks overrides MarkArticle; a nil article from it is the one of id.
+	marks    func(ctx context.Context, id, q string) (*search.Article, [][]search.Mark, error)
 	notReady bool
 }
 
@@ -96,13 +97,17 @@ func (f *fakeSearcher) Topics(ctx context.Context) ([]search.FacetValue, error) 
 func (f *fakeSearcher) Ready() bool { return !f.notReady }
 
 // MarkArticle marks every occurrence of q, as one string, unless overridden.
-func (f *fakeSearcher) MarkArticle(ctx context.Context, id, q string) ([][]search.Mark, error) {
-	if f.marks != nil {
-		return f.marks(ctx, id, q)
-	}
+func (f *fakeSearcher) MarkArticle(ctx context.Context, id, q string) (*search.Article, [][]search.Mark, error) {
 	a, err := f.Article(id)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if f.marks != nil {
+		marked, ms, err := f.marks(ctx, id, q)
+		if marked == nil && err == nil {
+			marked = a
+		}
+		return marked, ms, err
 	}
 	out := make([][]search.Mark, len(a.Paragraphs))
 	for i, p := range a.Paragraphs {
@@ -115,7 +120,7 @@ func (f *fakeSearcher) MarkArticle(ctx context.Context, id, q string) ([][]searc
 			at += j + len(q)
 		}
 	}
-	return out, nil
+	return a, out, nil
 }
 
 func (f *fakeSearcher) Suggest(q string) ([]search.Suggestion, error) {
