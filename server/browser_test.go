@@ -511,6 +511,7 @@ type apiProxy struct {
 	suggests []string     // q of every /api/suggest
 	canceled []string     // q of delayed searches the client gave up on
 	delay    map[string]time.Duration
+	held     map[string]chan struct{} // searches for these wait until the channel closes
 	down     bool
 	inject   string // raw markup put in front of every highlight, as a broken service might
 }
@@ -525,7 +526,7 @@ func (p *apiProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/api/suggest":
 		p.suggests = append(p.suggests, q)
 	}
-	delay, down, inject := p.delay[q], p.down, p.inject
+	delay, held, down, inject := p.delay[q], p.held[q], p.down, p.inject
 	p.mu.Unlock()
 
 	if down && strings.HasPrefix(r.URL.Path, "/api/") {
@@ -535,9 +536,14 @@ func (p *apiProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Write([]byte(`{"error":{"code":"not_ready","message":"the index is not loaded"}}`))
 		return
 	}
-	if r.URL.Path == "/api/search" && delay > 0 {
+	if r.URL.Path == "/api/search" && (delay > 0 || held != nil) {
+		wait := held
+		if wait == nil {
+			wait = make(chan struct{})
+			time.AfterFunc(delay, func() { close(wait) })
+		}
 		select {
-		case <-time.After(delay):
+		case <-wait:
 		case <-r.Context().Done():
 			p.mu.Lock()
 			p.canceled = append(p.canceled, q)
@@ -607,6 +613,38 @@ func (p *apiProxy) setDelay(q string, d time.Duration) {
 		p.delay = map[string]time.Duration{}
 	}
 	p.delay[q] = d
+}
+
+// waitCanceled waits until the client has given up on a delayed or held
+// search for q.
+func (p *apiProxy) waitCanceled(t *testing.T, q string) {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for {
+		p.mu.Lock()
+		done := slices.Contains(p.canceled, q)
+		p.mu.Unlock()
+		if done {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the search for %s was never given up", q)
+		}
+		time.Sleep(pollInterval)
+	}
+}
+
+// hold makes searches for q wait until release is called (or the client
+// gives up): a slow answer that comes only when the test says so.
+func (p *apiProxy) hold(q string) (release func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.held == nil {
+		p.held = map[string]chan struct{}{}
+	}
+	ch := make(chan struct{})
+	p.held[q] = ch
+	return sync.OnceFunc(func() { close(ch) })
 }
 
 func (p *apiProxy) setDown(down bool) {
