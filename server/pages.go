@@ -176,9 +176,10 @@ func handleArticlePage(logger *slog.Logger, s Searcher, st *site) http.Handler {
 				// The marks are offsets into the version they were found
 				// in, which a write may have replaced since a was read.
 				a, marks = marked, ms
-			case err != nil && search.ErrorCode(err) != search.CodeInvalid:
+			case err != nil && search.ErrorCode(err) != search.CodeInvalid && search.ErrorCode(err) != search.CodeNotFound:
 				// The article without marks is still the article; a query
-				// the search would refuse (too long) just marks nothing.
+				// the search would refuse (too long), or an article deleted
+				// since it was read, just marks nothing.
 				logger.WarnContext(r.Context(), "article marks", "id", a.ID, "err", err)
 			}
 		}

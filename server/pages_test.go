@@ -150,6 +150,7 @@ func TestArticlePageMarkErrors(t *testing.T) {
 		logged bool
 	}{
 		{&search.Error{Code: search.CodeInvalid, Message: "q too long"}, false},
+		{&search.Error{Code: search.CodeNotFound, Message: "no article"}, false}, // deleted meanwhile
 		{context.DeadlineExceeded, true},
 		{errors.New("index broken"), true},
 	} {
