@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -40,26 +39,8 @@ func TestSearchDuringUpdates(t *testing.T) {
 	}
 	va, vb := version("a", 12), version("b", 6)
 	want := map[string]int{"a": 13, "b": 7} // with the title
-	if err := ix.Put(va); err != nil {
-		t.Fatal(err)
-	}
-
 	deadline := time.Now().Add(time.Second)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := 0; time.Now().Before(deadline); i++ {
-			a := va
-			if i%2 == 1 {
-				a = vb
-			}
-			if err := ix.Put(a); err != nil {
-				t.Error(err)
-				return
-			}
-		}
-	}()
+	wait := putInTurn(t, ix, deadline, va, vb)
 	searches := 0
 	for time.Now().Before(deadline) {
 		s.locateApartAbove = []int{locateApartAbove, 0}[searches%2]
@@ -90,7 +71,7 @@ func TestSearchDuringUpdates(t *testing.T) {
 			}
 		}
 	}
-	wg.Wait()
+	wait()
 	t.Logf("%d searches during updates", searches)
 }
 
@@ -123,26 +104,8 @@ func TestMarkArticleDuringUpdates(t *testing.T) {
 		return a
 	}
 	va, vb := article("versiona"), article("versionb")
-	if err := ix.Put(va); err != nil {
-		t.Fatal(err)
-	}
-
 	deadline := time.Now().Add(time.Second)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for i := 0; time.Now().Before(deadline); i++ {
-			a := va
-			if i%2 == 1 {
-				a = vb
-			}
-			if err := ix.Put(a); err != nil {
-				t.Error(err)
-				return
-			}
-		}
-	}()
+	wait := putInTurn(t, ix, deadline, va, vb)
 	marked := 0
 	for time.Now().Before(deadline) {
 		// Quoted: no typo or prefix matches (versiona finds "version").
@@ -165,6 +128,26 @@ func TestMarkArticleDuringUpdates(t *testing.T) {
 			}
 		}
 	}
-	wg.Wait()
+	wait()
 	t.Logf("%d markings during updates", marked)
+}
+
+// putInTurn puts the first version, then, in a goroutine, each version in
+// turn until deadline; wait waits for that goroutine.
+func putInTurn(t *testing.T, ix *index.Index, deadline time.Time, versions ...index.Article) (wait func()) {
+	t.Helper()
+	if err := ix.Put(versions[0]); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 1; time.Now().Before(deadline); i++ {
+			if err := ix.Put(versions[i%len(versions)]); err != nil {
+				t.Error(err)
+				return
+			}
+		}
+	}()
+	return func() { <-done }
 }
