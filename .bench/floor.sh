@@ -3,7 +3,7 @@
 # wrk -t2 -c32 measures when it shares the cores with a server, for servers
 # that do less and less per request.
 #
-#   .bench/floor.sh        # ~4 min
+#   .bench/floor.sh        # ~5 min
 #
 # In turn, ROUNDS times, each with wrk -t2 -c32 --latency:
 #   - nginx (Debian's, 2 workers, access log off) serving a 7 KB file: the
@@ -132,6 +132,15 @@ for round in $(seq 1 "$ROUNDS"); do
     pid=$!
     wait_ready "http://127.0.0.1:$FLOOR_PORT/" "$pid" "$OUT/floor.log"
     bench "floor-$work" "$round" "http://127.0.0.1:$FLOOR_PORT/"
+    stop
+  done
+  for name in bleve bleve-highlight-facet; do
+    opts=(-bleve)
+    [ "$name" = bleve ] || opts+=(-highlight -facet)
+    env -u GOMAXPROCS -u GOGC "$OUT/floor" -addr "127.0.0.1:$FLOOR_PORT" "${opts[@]}" >"$OUT/floor.log" 2>&1 &
+    pid=$!
+    wait_ready "http://127.0.0.1:$FLOOR_PORT/?q=x" "$pid" "$OUT/floor.log"
+    bench "floor-$name" "$round" "http://127.0.0.1:$FLOOR_PORT/?q=$Q"
     stop
   done
   for cache in 0 32MiB; do
