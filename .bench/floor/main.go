@@ -47,46 +47,56 @@ func main() {
 	slots := make(chan struct{}, runtime.GOMAXPROCS(0)+1)
 	runtime.GOMAXPROCS(2 * cap(slots))
 
+	var handler http.HandlerFunc
 	if *useBleve {
 		ix, err := seedIndex()
 		if err != nil {
 			log.Fatal(err)
 		}
-		http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-			q := r.URL.Query().Get("q")
-			ja, en := bleve.NewMatchQuery(q), bleve.NewMatchQuery(q)
-			ja.SetField("ja")
-			en.SetField("en")
-			req := bleve.NewSearchRequest(bleve.NewDisjunctionQuery(ja, en))
-			if *highlight {
-				req.Highlight = bleve.NewHighlightWithStyle("html")
-			}
-			if *facet {
-				req.AddFacet("topics", bleve.NewFacetRequest("topics", 3))
-			}
-			slots <- struct{}{}
-			res, err := ix.SearchInContext(r.Context(), req)
-			<-slots
-			if err != nil {
-				http.Error(w, err.Error(), http.StatusInternalServerError)
-				return
-			}
-			w.Header().Set("Content-Type", "application/json")
-			json.NewEncoder(w).Encode(res)
-		})
-		log.Fatal(http.ListenAndServe(*addr, nil))
+		handler = bleveHandler(ix, slots, *highlight, *facet)
+	} else {
+		handler = spinHandler(calibrate(*work), slots)
 	}
+	http.Handle("/", handler)
+	log.Fatal(http.ListenAndServe(*addr, nil))
+}
 
-	rounds := calibrate(*work)
+// spinHandler answers a fixed 7 KB body after rounds of spin in a slot.
+func spinHandler(rounds int, slots chan struct{}) http.HandlerFunc {
 	body := []byte(`{"hits":"` + strings.Repeat("x", 7000) + `"}`)
-	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	return func(w http.ResponseWriter, r *http.Request) {
 		slots <- struct{}{}
 		spin(rounds)
 		<-slots
 		w.Header().Set("Content-Type", "application/json")
 		w.Write(body)
-	})
-	log.Fatal(http.ListenAndServe(*addr, nil))
+	}
+}
+
+// bleveHandler answers bleve's JSON of a search of ix for q, in a slot.
+func bleveHandler(ix bleve.Index, slots chan struct{}, highlight, facet bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query().Get("q")
+		ja, en := bleve.NewMatchQuery(q), bleve.NewMatchQuery(q)
+		ja.SetField("ja")
+		en.SetField("en")
+		req := bleve.NewSearchRequest(bleve.NewDisjunctionQuery(ja, en))
+		if highlight {
+			req.Highlight = bleve.NewHighlightWithStyle("html")
+		}
+		if facet {
+			req.AddFacet("topics", bleve.NewFacetRequest("topics", 3))
+		}
+		slots <- struct{}{}
+		res, err := ix.SearchInContext(r.Context(), req)
+		<-slots
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(res)
+	}
 }
 
 // seedIndex returns an in-memory scorch index of the seed paragraphs
