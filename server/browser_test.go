@@ -597,13 +597,9 @@ func (p *apiProxy) searchQs() []string {
 // waitSearch waits until a search for q has reached the service.
 func (p *apiProxy) waitSearch(t *testing.T, q string) {
 	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for !slices.Contains(p.searchQs(), q) {
-		if time.Now().After(deadline) {
-			t.Fatalf("the search for %s never reached the service", q)
-		}
-		time.Sleep(pollInterval)
-	}
+	waitUntil(t, "the search for "+q+" never reached the service", func() bool {
+		return slices.Contains(p.searchQs(), q)
+	})
 }
 
 func (p *apiProxy) setDelay(q string, d time.Duration) {
@@ -619,16 +615,21 @@ func (p *apiProxy) setDelay(q string, d time.Duration) {
 // search for q.
 func (p *apiProxy) waitCanceled(t *testing.T, q string) {
 	t.Helper()
-	deadline := time.Now().Add(waitTimeout)
-	for {
+	waitUntil(t, "the search for "+q+" was never given up", func() bool {
 		p.mu.Lock()
-		done := slices.Contains(p.canceled, q)
-		p.mu.Unlock()
-		if done {
-			return
-		}
+		defer p.mu.Unlock()
+		return slices.Contains(p.canceled, q)
+	})
+}
+
+// waitUntil polls done until it holds; past waitTimeout the test fails
+// with never, what did not happen.
+func waitUntil(t *testing.T, never string, done func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(waitTimeout)
+	for !done() {
 		if time.Now().After(deadline) {
-			t.Fatalf("the search for %s was never given up", q)
+			t.Fatal(never)
 		}
 		time.Sleep(pollInterval)
 	}
