@@ -172,11 +172,11 @@ func handleArticlePage(logger *slog.Logger, s Searcher, st *site) http.Handler {
 			marked, ms, err := s.MarkArticle(ctx, a.ID, q)
 			cancel()
 			switch {
-			case err == nil && marked != nil:
+			case err == nil:
 				// The marks are offsets into the version they were found
 				// in, which a write may have replaced since a was read.
 				a, marks = marked, ms
-			case err != nil && search.ErrorCode(err) != search.CodeInvalid && search.ErrorCode(err) != search.CodeNotFound:
+			case search.ErrorCode(err) != search.CodeInvalid && search.ErrorCode(err) != search.CodeNotFound:
 				// The article without marks is still the article; a query
 				// the search would refuse (too long), or an article deleted
 				// since it was read, just marks nothing.
