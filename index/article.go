@@ -18,15 +18,27 @@ const (
 // Article is one blog post as the service keeps it: chrome removed, one title,
 // paragraphs in the author's order.
 type Article struct {
-	ID         string      `json:"id"`
-	Title      string      `json:"title"`
-	URL        string      `json:"url"`
-	Topics     []string    `json:"topics"`
-	Paragraphs []Paragraph `json:"paragraphs"`
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// Titles holds a bilingual article's title in each of its languages
+	// (nil for an article in one); see TitleIn.
+	Titles     map[string]string `json:"titles,omitempty"`
+	URL        string            `json:"url"`
+	Topics     []string          `json:"topics"`
+	Paragraphs []Paragraph       `json:"paragraphs"`
 
 	// src is what the article was parsed from (see Source), kept so that the
 	// store holds the source and parsing can be redone.
 	src *Source
+}
+
+// TitleIn returns the article's title in lang, or its Title when it has
+// none in lang.
+func (a *Article) TitleIn(lang string) string {
+	if t := a.Titles[lang]; t != "" {
+		return t
+	}
+	return a.Title
 }
 
 // Paragraph is the unit of search: one block of text as the author wrote it.
@@ -100,7 +112,7 @@ func ParseArticle(id string, raw []byte, topics ...string) (Article, error) {
 	if !utf8.Valid(raw) {
 		return Article{}, invalid("text", fmt.Sprintf("article %s is not valid UTF-8", id))
 	}
-	a, err := newArticle(id, ContentLines(string(raw)), topics)
+	a, err := newArticle(id, ContentLines(string(raw)), topics, DefaultTopics())
 	if err != nil {
 		return Article{}, err
 	}
@@ -108,8 +120,10 @@ func ParseArticle(id string, raw []byte, topics ...string) (Article, error) {
 	return a, nil
 }
 
-// newArticle makes an article of its kept lines, one paragraph each.
-func newArticle(id string, lines []string, topics []string) (Article, error) {
+// newArticle makes an article of its kept lines, one paragraph each, and
+// tags its paragraphs with the topics of set; explicit are the article's
+// own, given by whoever wrote it.
+func newArticle(id string, lines []string, explicit []string, set *Topics) (Article, error) {
 	a := Article{ID: id}
 	section := ""
 	for _, line := range lines {
@@ -137,7 +151,16 @@ func newArticle(id string, lines []string, topics []string) (Article, error) {
 		a.Title = a.Paragraphs[0].Text
 	}
 	a.Title = titleFrom(a.Title)
-	assignTopics(&a, topics)
+	for i := range titleHeadings(&a) {
+		p := a.Paragraphs[i]
+		if i > 0 && p.Lang != a.Paragraphs[0].Lang {
+			if a.Titles == nil {
+				a.Titles = map[string]string{a.Paragraphs[0].Lang: a.Title}
+			}
+			a.Titles[p.Lang] = titleFrom(p.Text)
+		}
+	}
+	set.tag(&a, explicit)
 	return a, nil
 }
 

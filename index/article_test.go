@@ -37,10 +37,10 @@ const (
 )
 
 var (
-	topicsDiabetes   = []string{TopicDiabetes}
-	topicsDepression = []string{TopicDepression}
-	topicsSleep      = []string{TopicSleep}
-	topicsDepSleep   = []string{TopicDepression, TopicSleep}
+	topicsDiabetes   = []string{"diabetes"}
+	topicsDepression = []string{"depression"}
+	topicsSleep      = []string{"sleep"}
+	topicsDepSleep   = []string{"depression", "sleep"}
 )
 
 var parseSeedTests = []struct {
@@ -49,18 +49,15 @@ var parseSeedTests = []struct {
 	topics   []string
 	count    int // number of paragraphs
 	firstEN  int // N of the first English paragraph; all before it are Japanese, all after English
-	// paraTopics gives the topics of paragraph N (all paragraphs are checked).
-	paraTopics func(n int) []string
-	paras      []paraWant
+	paras    []paraWant
 }{
 	{
 		file: seedFile000, id: "000-5f7a80a9702da62d",
 		title: title000, topics: topicsDiabetes, count: 17, firstEN: 1,
-		paraTopics: func(int) []string { return topicsDiabetes },
 		paras: []paraWant{
-			{1, title000, LangEN, true, title000, topicsDiabetes},
+			{1, title000, LangEN, true, title000, nil},
 			{2, "At our clinic, we began to hear from patients…", LangEN, false, title000, topicsDiabetes},
-			{4, "Moreover, this research has become…", LangEN, false, title000, topicsDiabetes},
+			{4, "Moreover, this research has become…", LangEN, false, title000, nil},
 			{5, paper000, LangEN, true, paper000, topicsDiabetes},
 			{6, "Science.\u00a02021;372(6547):1224-1229.", LangEN, false, paper000, topicsDiabetes},
 			{8, "About ten years ago, Associate Professor Jun Yoshino…", LangEN, false, paper000, topicsDiabetes},
@@ -70,56 +67,48 @@ var parseSeedTests = []struct {
 	{
 		file: seedFile001, id: "001-c2c3b5d23e0135b4",
 		title: title001, topics: topicsDepression, count: 49, firstEN: 26,
-		paraTopics: func(n int) []string {
-			// The sleep sections, Japanese (17-19) and English (42-44).
-			if n >= 17 && n <= 19 || n >= 42 && n <= 44 {
-				return topicsDepSleep
-			}
-			return topicsDepression
-		},
 		paras: []paraWant{
 			{1, title001, LangJA, true, title001, topicsDepression},
-			{2, "こんにちは、A&Oクリニック大阪中津、美容皮膚科医の加藤晃司です。", LangJA, false, title001, topicsDepression},
-			{6, "1. NAD+と神経機能の関連", LangJA, true, "1. NAD+と神経機能の関連", topicsDepression},
+			{2, "こんにちは、A&Oクリニック大阪中津、美容皮膚科医の加藤晃司です。", LangJA, false, title001, nil},
+			{6, "1. NAD+と神経機能の関連", LangJA, true, "1. NAD+と神経機能の関連", nil},
 			{8, "神経伝達物質の生成: NAD+は…", LangJA, false, "1. NAD+と神経機能の関連", topicsDepression},
 			{16, "サーチュインの役割: …", LangJA, false, "3. ストレス耐性の向上と精神的健康", topicsDepression},
 			{17, sleepJA001, LangJA, true, sleepJA001, topicsDepSleep},
 			{18, "NAD+は、体内のサーカディアンリズム…", LangJA, false, sleepJA001, topicsDepSleep},
 			{19, "NMNの睡眠改善効果: …", LangJA, false, sleepJA001, topicsDepSleep},
-			{20, "5. 現時点でのエビデンスと限界", LangJA, true, "5. 現時点でのエビデンスと限界", topicsDepression},
-			{22, "まとめ", LangJA, true, "まとめ", topicsDepression},
+			{20, "5. 現時点でのエビデンスと限界", LangJA, true, "5. 現時点でのエビデンスと限界", nil},
+			{22, "まとめ", LangJA, true, "まとめ", nil},
 			{25, "精神科薬を使わない、…", LangJA, false, "まとめ", topicsDepression},
 			{26, title001EN, LangEN, true, title001EN, topicsDepression},
-			{27, "Hello, I’m Dr. Koji Kato, a cosmetic dermatologist at A&O Clinic Osaka Nakatsu.", LangEN, false, title001EN, topicsDepression},
-			{31, "1. Connection Between NAD+ and Brain Function", LangEN, true, "1. Connection Between NAD+ and Brain Function", topicsDepression},
+			{27, "Hello, I’m Dr. Koji Kato, a cosmetic dermatologist at A&O Clinic Osaka Nakatsu.", LangEN, false, title001EN, nil},
+			{31, "1. Connection Between NAD+ and Brain Function", LangEN, true, "1. Connection Between NAD+ and Brain Function", nil},
 			{41, "Role of Sirtuins: …", LangEN, false, "3. Enhanced Stress Resilience and Mental Health", topicsDepression},
 			{42, sleepEN001, LangEN, true, sleepEN001, topicsDepSleep},
 			{43, "NAD+ is also crucial for regulating…", LangEN, false, sleepEN001, topicsDepSleep},
 			{44, "NMN’s Potential Sleep-Improving Effects: …", LangEN, false, sleepEN001, topicsDepSleep},
-			{45, "5. Current Evidence and Limitations", LangEN, true, "5. Current Evidence and Limitations", topicsDepression},
-			{47, "Conclusion", LangEN, true, "Conclusion", topicsDepression},
+			{45, "5. Current Evidence and Limitations", LangEN, true, "5. Current Evidence and Limitations", nil},
+			{47, "Conclusion", LangEN, true, "Conclusion", nil},
 			{49, "Psychiatric medications often come with side effects…", LangEN, false, "Conclusion", topicsDepression},
 		},
 	},
 	{
 		file: seedFile002, id: "002-d25f1ed27a07bf50",
 		title: title002, topics: topicsSleep, count: 94, firstEN: 48,
-		paraTopics: func(int) []string { return topicsSleep },
 		paras: []paraWant{
 			{1, title002, LangJA, true, title002, topicsSleep},
-			{2, "こんにちは、A&Oクリニック大阪中津、美容皮膚科医の加藤晃司です。", LangJA, false, title002, topicsSleep},
+			{2, "こんにちは、A&Oクリニック大阪中津、美容皮膚科医の加藤晃司です。", LangJA, false, title002, nil},
 			{5, "1. NMNの作用メカニズムと睡眠への影響", LangJA, true, "1. NMNの作用メカニズムと睡眠への影響", topicsSleep},
 			{7, "a. 体内時計の調整", LangJA, true, "a. 体内時計の調整", topicsSleep},
 			{9, "特に、夜間のメラトニン分泌が…", LangJA, false, "a. 体内時計の調整", topicsSleep},
 			{38, "即効性:NMN点滴は即効性があるわけではなく…", LangJA, false, "5. NMN点滴の睡眠改善における注意点", topicsSleep},
-			{41, "まとめ", LangJA, true, "まとめ", topicsSleep},
+			{41, "まとめ", LangJA, true, "まとめ", nil},
 			{43, "体内時計の調整:NAD+の補充により、体内時計が整い、スムーズな入眠をサポート。", LangJA, false, "まとめ", topicsSleep},
 			{47, "NMN点滴は、睡眠の質を高め…", LangJA, false, "まとめ", topicsSleep},
 			{48, title002EN, LangEN, true, title002EN, topicsSleep},
-			{49, "Hello, I’m Dr. Koji Kato, a dermatologist at A&O Clinic Osaka Nakatsu.", LangEN, false, title002EN, topicsSleep},
+			{49, "Hello, I’m Dr. Koji Kato, a dermatologist at A&O Clinic Osaka Nakatsu.", LangEN, false, title002EN, nil},
 			{56, "Effect: This may improve melatonin secretion…", LangEN, false, "a. Regulation of the Body Clock", topicsSleep},
-			{60, "c. Stress Reduction", LangEN, true, "c. Stress Reduction", topicsSleep},
-			{88, "Summary", LangEN, true, "Summary", topicsSleep},
+			{60, "c. Stress Reduction", LangEN, true, "c. Stress Reduction", nil},
+			{88, "Summary", LangEN, true, "Summary", nil},
 			{94, "NMN IV therapy may be an effective addition…", LangEN, false, "Summary", topicsSleep},
 		},
 	},
@@ -179,12 +168,17 @@ func TestParseArticleSeeds(t *testing.T) {
 				if p.Section != section {
 					t.Errorf("paragraph %d: Section = %q, want nearest heading above %q", n, p.Section, section)
 				}
-				if want := tt.paraTopics(n); !slices.Equal(p.Topics, want) {
-					t.Errorf("paragraph %d: Topics = %v, want %v (section %q)", n, p.Topics, want, p.Section)
-				}
 			}
 			if !a.Paragraphs[0].Heading || a.Paragraphs[0].Text != a.Title {
 				t.Errorf("first paragraph %q is not the title heading", a.Paragraphs[0].Text)
+			}
+			// A bilingual article has a title per language: its English
+			// half's heading.
+			if first := a.Paragraphs[tt.firstEN-1]; tt.firstEN > 1 && a.TitleIn(LangEN) != first.Text {
+				t.Errorf("English title %q, want %q", a.TitleIn(LangEN), first.Text)
+			}
+			if a.TitleIn(LangJA) != a.Title {
+				t.Errorf("title in the first language %q, want %q", a.TitleIn(LangJA), a.Title)
 			}
 
 			for _, w := range tt.paras {
@@ -245,52 +239,38 @@ func TestParseArticleStable(t *testing.T) {
 	}
 }
 
-// TestParseArticleExplicitTopics: topics passed in replace the detected main
-// topic; a section heading that names a topic still adds it.
+// TestParseArticleExplicitTopics: topics passed in are the article's, and
+// every paragraph carries them beside the topics detected for it.
 func TestParseArticleExplicitTopics(t *testing.T) {
 	tests := []struct {
 		file   string
 		topics []string
-		want   []string         // Article.Topics
-		paras  map[int][]string // Topics of paragraph N
+		want   []string // Article.Topics
 	}{
-		{seedFile000, []string{TopicSleep}, []string{TopicSleep}, map[int][]string{
-			1:  {TopicSleep},                // section: the title, no topic keyword
-			2:  {TopicSleep},                // not diabetes: detection is overridden
-			5:  {TopicDiabetes, TopicSleep}, // section names insulin and prediabetic
-			6:  {TopicDiabetes, TopicSleep},
-			17: {TopicDiabetes, TopicSleep},
-		}},
-		{seedFile002, []string{TopicDepression}, []string{TopicDepression}, map[int][]string{
-			1:  {TopicDepression, TopicSleep}, // the title names 入眠, 熟眠, 中途覚醒
-			10: {TopicDepression},             // "b. ミトコンドリアの活性化による体調改善"
-			13: {TopicDepression},             // "c. ストレス軽減効果"
-			7:  {TopicDepression, TopicSleep}, // "a. 体内時計の調整"
-			60: {TopicDepression},             // "c. Stress Reduction"
-			88: {TopicDepression},             // "Summary"
-			94: {TopicDepression},
-		}},
-		{seedFile001, []string{TopicDepression, TopicSleep}, topicsDepSleep, map[int][]string{
-			1: topicsDepSleep, 17: topicsDepSleep, 26: topicsDepSleep, 49: topicsDepSleep,
-		}},
+		{seedFile000, []string{"sleep"}, []string{"sleep"}},
+		{seedFile002, []string{"depression"}, []string{"depression"}},
+		{seedFile001, []string{"sleep", "depression"}, topicsDepSleep},
 		// A topic outside the known list is kept and sorts after known ones.
-		{seedFile000, []string{"nad"}, []string{"nad"}, map[int][]string{
-			2: {"nad"},
-			6: {TopicDiabetes, "nad"},
-		}},
+		{seedFile000, []string{"nad", "diabetes"}, []string{"diabetes", "nad"}},
 	}
 	for _, tt := range tests {
+		raw := readSeedFile(t, tt.file)
+		detected, err := ParseArticle(ArticleIDFromFile(tt.file), raw)
+		if err != nil {
+			t.Fatal(err)
+		}
 		explicit := slices.Clone(tt.topics)
-		a, err := ParseArticle(ArticleIDFromFile(tt.file), readSeedFile(t, tt.file), explicit...)
+		a, err := ParseArticle(ArticleIDFromFile(tt.file), raw, explicit...)
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !slices.Equal(a.Topics, tt.want) {
 			t.Errorf("%s %v: Topics = %v, want %v", tt.file, tt.topics, a.Topics, tt.want)
 		}
-		for n, want := range tt.paras {
-			if got := a.Paragraphs[n-1].Topics; !slices.Equal(got, want) {
-				t.Errorf("%s %v: paragraph %d Topics = %v, want %v", tt.file, tt.topics, n, got, want)
+		for i, p := range a.Paragraphs {
+			want := DefaultTopics().sort(append(slices.Clone(detected.Paragraphs[i].Topics), tt.topics...))
+			if !slices.Equal(p.Topics, want) {
+				t.Errorf("%s %v: paragraph %d Topics = %v, want %v", tt.file, tt.topics, p.N, p.Topics, want)
 			}
 		}
 		// The caller's slice is not shared with the article.
@@ -367,94 +347,6 @@ func TestArticleIDFromFile(t *testing.T) {
 		}
 		if !validArticleID(ArticleIDFromFile(tt.name)) {
 			t.Errorf("ArticleIDFromFile(%q) is not a valid id", tt.name)
-		}
-	}
-}
-
-func TestTopicScores(t *testing.T) {
-	tests := []struct {
-		text                        string
-		diabetes, depression, sleep int
-	}{
-		{"", 0, 0, 0},
-		{"NMN点滴とNAD+", 0, 0, 0},
-		{"NMNは血糖値とインスリン感受性を改善する", 2, 0, 0},
-		{"Insulin lowers blood sugar in prediabetic women", 3, 0, 0},
-		{"HbA1cが下がった", 1, 0, 0},
-		{"ＨｂＡ１ｃ", 1, 0, 0}, // full-width, folded by NFKC
-		{"うつ症状と不安、睡眠不足", 0, 2, 1},
-		{"抗うつ薬", 0, 2, 0}, // 抗うつ and the うつ inside it
-		{"Poor sleep worsens mood and anxiety; insomnia too.", 0, 2, 2},
-		{"Depression and DEPRESSIVE symptoms", 0, 2, 0},
-		{"ＳＬＥＥＰ and Melatonin", 0, 0, 2},
-		{"入眠困難、熟眠障害、中途覚醒", 0, 0, 3},
-		{"nighttime awakenings", 0, 0, 1},
-		{"4. 睡眠の質の向上と精神症状", 0, 1, 1},
-		{"4. Improvement in Sleep Quality and Mental Health", 0, 1, 1},
-		// English keywords count at word starts only.
-		{"Environmental Adjustments and fundamental supplemental care", 0, 0, 0},
-	}
-	for _, tt := range tests {
-		want := map[string]int{TopicDiabetes: tt.diabetes, TopicDepression: tt.depression, TopicSleep: tt.sleep}
-		if got := topicScores(tt.text); !reflect.DeepEqual(got, want) {
-			t.Errorf("topicScores(%q) = %v, want %v", tt.text, got, want)
-		}
-	}
-}
-
-func TestMainTopic(t *testing.T) {
-	tests := []struct {
-		paras []string
-		want  string
-	}{
-		{[]string{"睡眠の質", "うつ症状と睡眠"}, TopicSleep},
-		{[]string{"Blood sugar and insulin", "Mood"}, TopicDiabetes},
-		{[]string{"不眠", "insomnia", "depression"}, TopicSleep},
-		{[]string{"精神症状", "mental health", "sleep"}, TopicDepression},
-		{[]string{"糖尿病", "diabetes", "depression"}, TopicDiabetes},
-		// Ties go to the topic listed first in Topics.
-		{[]string{"insulin", "sleep"}, TopicDiabetes},
-		{[]string{"sleep", "mood"}, TopicDepression},
-		// No keyword: no topic.
-		{[]string{"NMN点滴", "NAD+"}, ""},
-		{nil, ""},
-	}
-	for _, tt := range tests {
-		a := &Article{ID: "t"}
-		for i, text := range tt.paras {
-			a.Paragraphs = append(a.Paragraphs, Paragraph{N: i + 1, Text: text})
-		}
-		if got := mainTopic(a); got != tt.want {
-			t.Errorf("mainTopic(%q) = %q, want %q", tt.paras, got, tt.want)
-		}
-	}
-
-	// Detected topics on a small bilingual article: one topic for the
-	// article, plus the sleep topic for the section whose heading names it.
-	raw := strings.Join([]string{
-		"NMNとうつ症状",
-		"NMNは気分や不安に作用するかもしれません。",
-		"2. 睡眠との関係",
-		"Better sleep may help mental health and mood.",
-	}, "\n")
-	a, err := ParseArticle("bilingual", []byte(raw))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(a.Topics, topicsDepression) {
-		t.Errorf("bilingual Topics = %v, want %v", a.Topics, topicsDepression)
-	}
-	wantParas := [][]string{topicsDepression, topicsDepression, topicsDepSleep, topicsDepSleep}
-	wantLang := []string{LangJA, LangJA, LangJA, LangEN}
-	if len(a.Paragraphs) != len(wantParas) {
-		t.Fatalf("bilingual: %d paragraphs, want %d", len(a.Paragraphs), len(wantParas))
-	}
-	for i, p := range a.Paragraphs {
-		if !slices.Equal(p.Topics, wantParas[i]) {
-			t.Errorf("bilingual paragraph %d: Topics = %v, want %v", i+1, p.Topics, wantParas[i])
-		}
-		if p.Lang != wantLang[i] {
-			t.Errorf("bilingual paragraph %d: Lang = %q, want %q", i+1, p.Lang, wantLang[i])
 		}
 	}
 }

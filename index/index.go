@@ -80,6 +80,7 @@ type Index struct {
 	readOnly  bool // OpenReadOnly: no write, Reindex or persist
 	store     *store
 	stamp     string // what the index was built with (see Open)
+	topics    *Topics
 	seq       uint64 // the last write's sequence number in the store; under wmu
 	applied   uint64 // the last write the index holds; under wmu
 	stale     error  // set when a stored write could not be indexed; under wmu
@@ -137,12 +138,16 @@ func NewMapping() mapping.IndexMapping {
 
 // New returns an empty in-memory scorch index. (bleve.NewMemOnly is the old
 // upsidedown index, which collapses at scale.)
-func New() (*Index, error) {
+func New(opts ...Option) (*Index, error) {
 	b, err := newMemIndex()
 	if err != nil {
 		return nil, err
 	}
-	return newIndex(b, map[string]*Article{})
+	ix, err := newIndex(b, map[string]*Article{})
+	if err != nil {
+		return nil, err
+	}
+	return ix.withOptions(opts), nil
 }
 
 func newMemIndex() (bleve.Index, error) {
@@ -190,7 +195,7 @@ func ReadArticles(fsys fs.FS) ([]Article, error) {
 }
 
 // Build parses the article files in fsys into a new in-memory index.
-func Build(fsys fs.FS) (*Index, error) {
+func Build(fsys fs.FS, opts ...Option) (*Index, error) {
 	arts, err := ReadArticles(fsys)
 	if err != nil {
 		return nil, err
@@ -198,7 +203,7 @@ func Build(fsys fs.FS) (*Index, error) {
 	if len(arts) == 0 {
 		return nil, fmt.Errorf("no *.txt article files found")
 	}
-	ix, err := New()
+	ix, err := New(opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +270,7 @@ func (ix *Index) write(arts []Article, deletes []string) error {
 	at := map[string]int{}
 	for i := range arts {
 		src := arts[i].Source()
-		a, err := src.Parse()
+		a, err := src.ParseWith(ix.topics)
 		if err != nil {
 			return err
 		}

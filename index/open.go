@@ -116,10 +116,10 @@ func IsDataDir(dir string) bool {
 // undo a clinic's corrections.
 //
 // A dir that another process has open is ErrLocked after a second.
-func Open(dir string, seeds fs.FS) (*Index, error) {
+func Open(dir string, seeds fs.FS, opts ...Option) (*Index, error) {
 	began := time.Now()
 	if dir == "" {
-		ix, err := Build(seeds)
+		ix, err := Build(seeds, opts...)
 		if err != nil {
 			return nil, err
 		}
@@ -140,7 +140,7 @@ func Open(dir string, seeds fs.FS) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{mapping: NewMapping(), dir: dir, store: st}
+	ix := (&Index{mapping: NewMapping(), dir: dir, store: st}).withOptions(opts)
 	if err := ix.open(srcs, hash); err != nil {
 		if s := ix.cur.Load(); s != nil {
 			s.bleve.Close()
@@ -182,12 +182,13 @@ func readSeeds(seeds fs.FS) ([]Source, string, error) {
 }
 
 func (ix *Index) open(seeds []Source, hash string) error {
-	ix.stamp = strconv.Itoa(indexVersion) + ":" + hash
+	ix.stamp = strconv.Itoa(indexVersion) + ":" + hash + ":" + ix.topics.Hash()
 	m, err := ix.store.meta()
 	if err != nil {
 		return err
 	}
-	oldVersion, oldHash, _ := strings.Cut(m.stamp, ":")
+	old := append(strings.SplitN(m.stamp, ":", 3), "", "", "")
+	oldVersion, oldHash, oldTopics := old[0], old[1], old[2]
 	reason := ""
 	switch {
 	case m.stamp == "":
@@ -196,10 +197,12 @@ func (ix *Index) open(seeds []Source, hash string) error {
 		reason = fmt.Sprintf("IndexVersion %s -> %d", oldVersion, indexVersion)
 	case oldHash != hash:
 		reason = "seeds changed"
+	case oldTopics != ix.topics.Hash():
+		reason = "topics changed"
 	}
 	if oldHash != hash {
 		for _, src := range seeds {
-			if _, err := src.Parse(); err != nil {
+			if _, err := src.ParseWith(ix.topics); err != nil {
 				return fmt.Errorf("seed %s: %w", src.ID, err)
 			}
 		}
@@ -343,7 +346,7 @@ func (ix *Index) rebuild() error {
 	articles := map[string]*Article{}
 	var skipped []string
 	for id, r := range recs {
-		a, err := r.Source.Parse()
+		a, err := r.Source.ParseWith(ix.topics)
 		if err != nil {
 			parsed[id] = nil
 			skipped = append(skipped, fmt.Sprintf("%s: %v", id, err))

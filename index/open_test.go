@@ -153,7 +153,7 @@ func TestOpenKeepsWritesAndRebuildsOnNewVersion(t *testing.T) {
 	dir := t.TempDir()
 	ix := openT(t, dir, "testdata")
 	put := srcArticle(t, Source{ID: "900-new", Title: "Quokka notes", URL: "https://example.com/q",
-		Topics: []string{TopicSleep}, Paragraphs: []string{"Quokkas sleep by day.", "  ", "A quokkazyx paragraph."}})
+		Topics: []string{"sleep"}, Paragraphs: []string{"Quokkas sleep by day.", "  ", "A quokkazyx paragraph."}})
 	if err := ix.Put(put); err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestOpenKeepsWritesAndRebuildsOnNewVersion(t *testing.T) {
 		}
 		a, ok := ix.Article("900-new")
 		if !ok || a.Title != "Quokka notes" || a.URL != "https://example.com/q" || len(a.Paragraphs) != 2 ||
-			!slices.Equal(a.Topics, []string{TopicSleep}) {
+			!slices.Equal(a.Topics, []string{"sleep"}) {
 			t.Fatalf("%s: put article = %+v, %v", when, a, ok)
 		}
 		if hits := wordHits(t, ix.Bleve(), "quokkazyx"); !slices.Equal(hits, []string{"900-new-2"}) {

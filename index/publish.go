@@ -52,7 +52,7 @@ type PublishInfo struct {
 // lacks writes its store holds (a writer stopped by a crash), is an error
 // saying what to do. A directory a running writer has open is ErrLocked.
 // Put, Add, Delete and Reindex answer ErrReadOnly.
-func OpenReadOnly(dir string) (*Index, error) {
+func OpenReadOnly(dir string, opts ...Option) (*Index, error) {
 	began := time.Now()
 	if dir == "" {
 		return nil, errors.New("a read-only index needs a data directory: an index in memory is built, not opened")
@@ -68,7 +68,7 @@ func OpenReadOnly(dir string) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{mapping: NewMapping(), dir: dir, store: st, readOnly: true}
+	ix := (&Index{mapping: NewMapping(), dir: dir, store: st, readOnly: true}).withOptions(opts)
 	fail := func(err error) (*Index, error) {
 		if s := ix.cur.Load(); s != nil {
 			s.bleve.Close()

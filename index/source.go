@@ -35,10 +35,14 @@ const maxTitleRunes = 300
 // that a rebuild keeps an article stored before the limit.
 const maxParagraphs = 2000
 
-// Parse validates s and turns it into an Article that keeps s as its
-// source. Every error wraps ErrInvalid (an *InvalidError).
-func (s Source) Parse() (Article, error) {
-	if err := s.validate(); err != nil {
+// Parse is ParseWith the DefaultTopics.
+func (s Source) Parse() (Article, error) { return s.ParseWith(DefaultTopics()) }
+
+// ParseWith validates s and turns it into an Article that keeps s as its
+// source, its paragraphs tagged with topics. Every error wraps ErrInvalid
+// (an *InvalidError).
+func (s Source) ParseWith(topics *Topics) (Article, error) {
+	if err := s.validate(topics); err != nil {
 		return Article{}, err
 	}
 	var lines []string
@@ -51,12 +55,15 @@ func (s Source) Parse() (Article, error) {
 			}
 		}
 	}
-	a, err := newArticle(s.ID, lines, s.Topics)
+	a, err := newArticle(s.ID, lines, s.Topics, topics)
 	if err != nil {
 		return Article{}, err
 	}
 	if t := strings.TrimSpace(s.Title); t != "" {
 		a.Title = t
+		if a.Titles != nil {
+			a.Titles[a.Paragraphs[0].Lang] = t
+		}
 	}
 	a.URL = s.URL
 	src := s.clone()
@@ -64,13 +71,13 @@ func (s Source) Parse() (Article, error) {
 	return a, nil
 }
 
-func (s Source) validate() error {
+func (s Source) validate(topics *Topics) error {
 	if !validArticleID(s.ID) {
 		return invalidID(s.ID)
 	}
 	for _, t := range s.Topics {
-		if !slices.Contains(Topics, t) {
-			return invalid("topics", fmt.Sprintf("unknown topic %q (known: %s)", t, strings.Join(Topics, ", ")))
+		if !topics.Has(t) {
+			return invalid("topics", fmt.Sprintf("unknown topic %q (known: %s)", t, strings.Join(topics.Names(), ", ")))
 		}
 	}
 	switch {

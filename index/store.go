@@ -20,7 +20,7 @@ import (
 // fsync, so a write is durable when commit returns; the bleve index is
 // rebuilt or caught up from here (see Open).
 //
-//	meta      stamp -> "IndexVersion:seeds hash" the index was built with
+//	meta      stamp -> "IndexVersion:seeds hash:topics hash" the index was built with
 //	          seq   -> the last write's sequence number (8 bytes, big-endian)
 //	          index -> the name of the index directory in use (index-N)
 //	articles  id    -> record (JSON)

@@ -1,119 +1,223 @@
 package index
 
 import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"fmt"
+	"regexp"
 	"slices"
 	"strings"
-
-	"golang.org/x/text/unicode/norm"
+	"sync"
+	"unicode/utf8"
 )
 
-// The topics a paragraph can carry, in the order facets list them.
+// Topic is one subject a paragraph can be about, as the topics file names it.
+type Topic struct {
+	Name   string
+	Labels Labels
+	Words  []string
+}
+
+// Labels names a topic in each language the service speaks.
+type Labels struct {
+	JA string `json:"ja,omitempty"`
+	EN string `json:"en,omitempty"`
+}
+
+// Label returns the topic's name in lang, or in the other language, or its name.
+func (t Topic) Label(lang string) string {
+	first, second := t.Labels.EN, t.Labels.JA
+	if lang == LangJA {
+		first, second = second, first
+	}
+	for _, l := range []string{first, second, t.Name} {
+		if l != "" {
+			return l
+		}
+	}
+	return t.Name
+}
+
+// Topics is the set of topics an index tags paragraphs with, read from a
+// topics file (see topics.txt, the default). It is immutable.
+type Topics struct {
+	list []Topic
+	hash string // of the file, so that a changed file re-tags the articles
+
+	matchOnce sync.Once
+	match     *keywordMatcher
+}
+
+// Limits of a topics file: more topics than fit a row of chips is a
+// mistake, and every keyword costs every paragraph a look-up.
 const (
-	TopicDiabetes   = "diabetes"
-	TopicDepression = "depression"
-	TopicSleep      = "sleep"
+	maxTopics        = 32
+	maxTopicKeywords = 2000
+	maxTopicsBytes   = 1 << 20
 )
 
-// Topics lists every known topic in display order.
-var Topics = []string{TopicDiabetes, TopicDepression, TopicSleep}
+var topicName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 
-// topicKeywords is the bilingual table topics are decided with. Japanese
-// keywords count anywhere; English ones at the start of a word, so "diabet"
-// counts "diabetic" and "mental" does not count "environmental".
-var topicKeywords = map[string][]string{
-	TopicDiabetes: {"糖尿病", "血糖", "インスリン", "hba1c", "耐糖能",
-		"diabet", "prediabet", "insulin", "blood sugar", "glucose"},
-	TopicDepression: {"うつ", "精神", "気分", "不安", "抗うつ",
-		"depress", "mental", "mood", "anxiety", "psychiatr"},
-	TopicSleep: {"睡眠", "入眠", "不眠", "熟眠", "眠り", "中途覚醒", "メラトニン", "体内時計",
-		"sleep", "insomnia", "melatonin", "awakening"},
+//go:embed topics.txt
+var defaultTopicsFile []byte
+
+// DefaultTopics returns the topics built into the binary: diabetes,
+// depression and sleep.
+var DefaultTopics = sync.OnceValue(func() *Topics {
+	t, err := ParseTopics("topics.txt", defaultTopicsFile)
+	if err != nil {
+		panic(err) // a test parses the file
+	}
+	return t
+})
+
+// A TopicsError names the file and line of a topics file that does not parse.
+type TopicsError struct {
+	File string
+	Line int
+	Msg  string
 }
 
-// topicScores counts each topic's keywords in s.
-func topicScores(s string) map[string]int {
-	s = strings.ToLower(norm.NFKC.String(s))
-	scores := map[string]int{}
-	for topic, words := range topicKeywords {
-		for _, w := range words {
-			scores[topic] += countWordStarts(s, w)
-		}
+func (e *TopicsError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
 	}
-	return scores
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
 }
 
-// countWordStarts counts w in s; an ASCII keyword only where it starts a word.
-func countWordStarts(s, w string) int {
-	if w[0] >= 0x80 {
-		return strings.Count(s, w)
+// ParseTopics reads a topics file; name is how errors call it.
+func ParseTopics(name string, data []byte) (*Topics, error) {
+	fail := func(line int, format string, args ...any) (*Topics, error) {
+		return nil, &TopicsError{name, line, fmt.Sprintf(format, args...)}
 	}
+	if len(data) > maxTopicsBytes {
+		return fail(0, "larger than %d bytes", maxTopicsBytes)
+	}
+	if !utf8.Valid(data) {
+		return fail(0, "not valid UTF-8")
+	}
+	t := &Topics{}
+	keywords := 0
+	sc := bufio.NewScanner(bytes.NewReader(data))
+	sc.Buffer(nil, maxTopicsBytes)
 	n := 0
-	for i := 0; ; {
-		j := strings.Index(s[i:], w)
-		if j < 0 {
-			return n
+	for sc.Scan() {
+		n++
+		line := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
 		}
-		if at := i + j; at == 0 || !isASCIILetter(s[at-1]) {
-			n++
-		}
-		i += j + len(w)
-	}
-}
-
-func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
-
-// mainTopic is the topic whose keywords the whole article uses most.
-func mainTopic(a *Article) string {
-	var b strings.Builder
-	for _, p := range a.Paragraphs {
-		b.WriteString(p.Text)
-		b.WriteByte('\n')
-	}
-	scores := topicScores(b.String())
-	best := ""
-	for _, t := range Topics {
-		if scores[t] > 0 && (best == "" || scores[t] > scores[best]) {
-			best = t
-		}
-	}
-	return best
-}
-
-// assignTopics gives every paragraph its article's main topics, plus any
-// topic its section heading names: the depression article's section
-// "4. 睡眠の質の向上と精神症状" is about sleep too, in both languages.
-func assignTopics(a *Article, explicit []string) {
-	a.Topics = slices.Compact(sortTopics(slices.Clone(explicit)))
-	if len(a.Topics) == 0 {
-		if t := mainTopic(a); t != "" {
-			a.Topics = []string{t}
-		}
-	}
-	for i := range a.Paragraphs {
-		p := &a.Paragraphs[i]
-		set := slices.Clone(a.Topics)
-		scores := topicScores(p.Section)
-		for _, t := range Topics {
-			if scores[t] > 0 && !slices.Contains(set, t) {
-				set = append(set, t)
+		if name, ok := strings.CutPrefix(line, "["); ok {
+			name, ok = strings.CutSuffix(name, "]")
+			name = strings.TrimSpace(name)
+			switch {
+			case !ok || !topicName.MatchString(name):
+				return fail(n, "a topic is [name], name of a-z, 0-9 and - (at most 32): got %q", line)
+			case slices.ContainsFunc(t.list, func(x Topic) bool { return x.Name == name }):
+				return fail(n, "topic %q is named twice", name)
+			case len(t.list) == maxTopics:
+				return fail(n, "more than %d topics", maxTopics)
 			}
+			t.list = append(t.list, Topic{Name: name})
+			continue
 		}
-		p.Topics = slices.Compact(sortTopics(set))
+		key, value, ok := strings.Cut(line, "=")
+		if !ok {
+			return fail(n, "expected [topic] or key = value, got %q", line)
+		}
+		if len(t.list) == 0 {
+			return fail(n, "%q comes before the first [topic]", line)
+		}
+		cur := &t.list[len(t.list)-1]
+		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
+		switch key {
+		case LangJA, LangEN:
+			if value == "" {
+				return fail(n, "empty %s label", key)
+			}
+			if key == LangJA {
+				cur.Labels.JA = value
+			} else {
+				cur.Labels.EN = value
+			}
+		case "words":
+			for w := range strings.SplitSeq(value, ",") {
+				if w = strings.TrimSpace(w); w != "" {
+					cur.Words = append(cur.Words, w)
+					keywords++
+				}
+			}
+			if keywords > maxTopicKeywords {
+				return fail(n, "more than %d keywords in all", maxTopicKeywords)
+			}
+		default:
+			return fail(n, "unknown key %q (known: ja, en, words)", key)
+		}
 	}
+	if err := sc.Err(); err != nil {
+		return fail(n+1, "%v", err)
+	}
+	if len(t.list) == 0 {
+		return fail(0, "no [topic] in the file")
+	}
+	for _, tp := range t.list {
+		if len(tp.Words) == 0 {
+			return fail(0, "topic %q has no words", tp.Name)
+		}
+	}
+	sum := sha256.Sum256(data)
+	t.hash = hex.EncodeToString(sum[:8])
+	return t, nil
 }
 
-// sortTopics puts known topics in display order, unknown ones after them.
-func sortTopics(ts []string) []string {
-	rank := func(t string) int {
-		if i := slices.Index(Topics, t); i >= 0 {
+// List returns the topics in the file's order, the order facets show them.
+func (t *Topics) List() []Topic { return slices.Clone(t.list) }
+
+// Names returns the topics' names in order.
+func (t *Topics) Names() []string {
+	out := make([]string, len(t.list))
+	for i, tp := range t.list {
+		out[i] = tp.Name
+	}
+	return out
+}
+
+// Has reports whether name is one of the topics.
+func (t *Topics) Has(name string) bool { return t.rank(name) < len(t.list) }
+
+// Hash identifies the file the topics were read from.
+func (t *Topics) Hash() string { return t.hash }
+
+func (t *Topics) rank(name string) int {
+	for i, tp := range t.list {
+		if tp.Name == name {
 			return i
 		}
-		return len(Topics)
 	}
-	slices.SortStableFunc(ts, func(a, b string) int {
-		if d := rank(a) - rank(b); d != 0 {
+	return len(t.list)
+}
+
+// sort puts topic names in the file's order, unknown ones after them.
+func (t *Topics) sort(names []string) []string {
+	slices.SortStableFunc(names, func(a, b string) int {
+		if d := t.rank(a) - t.rank(b); d != 0 {
 			return d
 		}
 		return strings.Compare(a, b)
 	})
-	return ts
+	return slices.Compact(names)
+}
+
+func (t *Topics) matcher() *keywordMatcher {
+	t.matchOnce.Do(func() {
+		words := make([][]string, len(t.list))
+		for i, tp := range t.list {
+			words[i] = tp.Words
+		}
+		t.match = newKeywordMatcher(words)
+	})
+	return t.match
 }

@@ -30,7 +30,7 @@ const CodeInvalidArticle = "invalid_article"
 // returned are those of this write, not of one racing it; the index makes
 // its writes one at a time anyway.
 func (s *Service) PutArticle(src Source) (a *Article, created bool, err error) {
-	parsed, err := src.Parse()
+	parsed, err := s.ix.Parse(src)
 	if err != nil {
 		return nil, false, adminError(err)
 	}

@@ -246,7 +246,7 @@ func scaleSearch(b *testing.B) *Service {
 				scaleErr = fmt.Errorf("%s=%q: %v", scaleDataEnv, dir, err)
 				return
 			}
-			scaleService = New(ix)
+			scaleService = New(ix, nil)
 			return
 		}
 		n := scaleParagraphs
@@ -270,7 +270,7 @@ func scaleSearch(b *testing.B) *Service {
 			scaleErr = err
 			return
 		}
-		scaleService = New(ix)
+		scaleService = New(ix, nil)
 		took := time.Since(began)
 		docs, _ := ix.Bleve().DocCount()
 		b.Logf("scale corpus: %d paragraphs generated in %d article files, %d indexed (site chrome dropped), built in %v (%.0f paragraphs/s, kagome's dictionary loaded on the way)",

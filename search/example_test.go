@@ -17,7 +17,7 @@ func Example() {
 		panic(err)
 	}
 	defer ix.Close()
-	s := search.New(ix)
+	s := search.New(ix, nil)
 	res, err := s.Search(context.Background(), search.Request{Q: "メラトニン", Size: 2})
 	if err != nil {
 		panic(err)
@@ -40,7 +40,7 @@ func ExampleService_Search_filter() {
 		panic(err)
 	}
 	defer ix.Close()
-	s := search.New(ix)
+	s := search.New(ix, nil)
 	res, err := s.Search(context.Background(), search.Request{Q: "NAD+", Topics: []string{"diabetes"}, Lang: "en"})
 	if err != nil {
 		panic(err)
@@ -48,7 +48,7 @@ func ExampleService_Search_filter() {
 	fmt.Println(res.Total, res.Facets.Topic, res.Facets.Lang)
 	fmt.Println(res.Hits[0].Highlight)
 	// Output:
-	// 1 [{diabetes 1} {depression 12} {sleep 12}] [{ja 0} {en 1}]
+	// 1 [{diabetes 1} {depression 10} {sleep 15}] [{ja 0} {en 1}]
 	// In obese type 2 diabetes, restoration of <mark>NAD+</mark> improved glucose tolerance, increased hepatic insulin sensitivity, and restored gene expression related to…
 }
 
@@ -59,7 +59,7 @@ func ExampleError() {
 		panic(err)
 	}
 	defer ix.Close()
-	_, err = search.New(ix).Search(context.Background(), search.Request{Q: "NAD+", Size: 51})
+	_, err = search.New(ix, nil).Search(context.Background(), search.Request{Q: "NAD+", Size: 51})
 	fmt.Println(search.ErrorCode(err), err)
 	// Output:
 	// invalid_param invalid_param: size must be between 1 and 50

@@ -177,7 +177,7 @@ func TestLoneCharacterAtRunEndHalfWidth(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	res, err := New(ix).Search(context.Background(), Request{Q: "グ"})
+	res, err := New(ix, nil).Search(context.Background(), Request{Q: "グ"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,8 +2,10 @@ package search
 
 import (
 	_ "embed"
+	"fmt"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
 
@@ -37,15 +39,75 @@ func sameLanguage(a, b string) bool {
 // ("parasympathetic nervous system").
 const maxGlossaryWords = 4
 
-func parseGlossary(text string) glossary {
+// Limits of a synonyms file: every name is a key looked up for each query
+// word, and a name of more words than maxGlossaryWords is never looked up.
+const (
+	maxSynonymsBytes = 4 << 20
+	maxSynonymNames  = 100_000
+)
+
+// A SynonymsError names the file and line of a synonyms file that does not
+// parse.
+type SynonymsError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *SynonymsError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
+}
+
+// Synonyms is a parsed synonyms file (the format of glossary.txt, the
+// default): what a query word also searches.
+type Synonyms struct{ g glossary }
+
+// DefaultSynonyms returns the glossary built into the binary.
+func DefaultSynonyms() *Synonyms { return &Synonyms{defaultGlossary} }
+
+// ParseSynonyms reads a synonyms file; name is how errors call it.
+func ParseSynonyms(name string, data []byte) (*Synonyms, error) {
+	g, err := parseGlossary(name, data)
+	if err != nil {
+		return nil, err
+	}
+	return &Synonyms{g}, nil
+}
+
+func parseGlossary(file string, data []byte) (glossary, error) {
+	fail := func(line int, format string, args ...any) (glossary, error) {
+		return nil, &SynonymsError{file, line, fmt.Sprintf(format, args...)}
+	}
+	if len(data) > maxSynonymsBytes {
+		return fail(0, "larger than %d bytes", maxSynonymsBytes)
+	}
+	if !utf8.Valid(data) {
+		return fail(0, "not valid UTF-8")
+	}
 	g := glossary{}
-	for _, line := range strings.Split(text, "\n") {
-		line = strings.TrimSpace(line)
+	total := 0
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimSpace(strings.TrimPrefix(line, "\ufeff"))
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		left, right, _ := strings.Cut(line, "=>")
+		if strings.Count(line, "=>") > 1 {
+			return fail(i+1, "more than one => in %q", line)
+		}
+		left, right, oneWay := strings.Cut(line, "=>")
 		names, narrower := splitNames(left), splitNames(right)
+		switch {
+		case oneWay && (len(names) == 0 || len(narrower) == 0):
+			return fail(i+1, "a => b needs names on both sides: %q", line)
+		case !oneWay && len(names) < 2:
+			return fail(i+1, "a line names a concept twice or more, a | b: %q", line)
+		}
+		if total += len(names) + len(narrower); total > maxSynonymNames {
+			return fail(i+1, "more than %d names in all", maxSynonymNames)
+		}
 		for _, n := range names {
 			key := glossaryKey(n)
 			for _, other := range append(names, narrower...) {
@@ -55,7 +117,7 @@ func parseGlossary(text string) glossary {
 			}
 		}
 	}
-	return g
+	return g, nil
 }
 
 // Typed words that name no concept as they stand may still name one with a
@@ -111,4 +173,10 @@ func splitNames(s string) []string {
 
 func glossaryKey(s string) string { return strings.ToLower(Normalize(s)) }
 
-var defaultGlossary = parseGlossary(glossaryText)
+var defaultGlossary = func() glossary {
+	g, err := parseGlossary("glossary.txt", []byte(glossaryText))
+	if err != nil {
+		panic(err) // a test parses it
+	}
+	return g
+}()

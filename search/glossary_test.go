@@ -1,12 +1,21 @@
 package search
 
 import (
+	"context"
+	"errors"
 	"slices"
+	"strings"
 	"testing"
+	"testing/fstest"
+
+	"nmnsearch/index"
 )
 
 func TestParseGlossary(t *testing.T) {
-	g := parseGlossary("# comment\nメラトニン | Melatonin\n\n不眠 | insomnia => 入眠困難 | nighttime awakenings\n")
+	g, err := parseGlossary("g.txt", []byte("# comment\nメラトニン | Melatonin\n\n不眠 | insomnia => 入眠困難 | nighttime awakenings\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, tt := range []struct {
 		name string
 		want []string
@@ -35,5 +44,48 @@ func TestParseGlossary(t *testing.T) {
 	}
 	if got := defaultGlossary.near("dries", 1, false); slices.Contains(got, "drip therapy") {
 		t.Errorf("near(dries) = %q: drip is two edits away", got)
+	}
+}
+
+func TestParseSynonymsErrors(t *testing.T) {
+	for _, tt := range []struct{ file, want string }{
+		{"眠れない | 不眠\nひとつ\n", "s.txt:2: a line names a concept twice or more"},
+		{"a | b => c => d\n", "s.txt:1: more than one =>"},
+		{"a | b =>\n", "s.txt:1: a => b needs names on both sides"},
+		{" => c\n", "s.txt:1: a => b needs names on both sides"},
+		{"a | \xff\n", "s.txt: not valid UTF-8"},
+		{"#" + strings.Repeat("x", maxSynonymsBytes), "s.txt: larger than"},
+		{strings.Repeat("a | b\n", maxSynonymNames/2+1), "more than 100000 names"},
+	} {
+		_, err := ParseSynonyms("s.txt", []byte(tt.file))
+		if _, ok := errors.AsType[*SynonymsError](err); !ok || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%.30q: err = %v, want %q", tt.file, err, tt.want)
+		}
+	}
+}
+
+// An operator's synonyms file: 眠れない also searches 不眠, which the
+// built-in glossary does not know.
+func TestServiceWithSynonyms(t *testing.T) {
+	ix, err := index.Build(fstest.MapFS{"a.txt": {Data: []byte("不眠の話\n不眠に悩む人は多いです。")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	syn, err := ParseSynonyms("s.txt", []byte("眠れない | 不眠\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		s    *Service
+		want uint64
+	}{{New(ix, nil), 0}, {New(ix, syn), 2}} {
+		res, err := tt.s.Search(context.Background(), Request{Q: "眠れない"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != tt.want {
+			t.Errorf("眠れない: %d hits, want %d", res.Total, tt.want)
+		}
 	}
 }

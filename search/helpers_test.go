@@ -47,7 +47,7 @@ func seedSearch(tb testing.TB) *Service {
 		var ix *index.Index
 		ix, seedErr = index.Build(os.DirFS("../index/testdata"))
 		if seedErr == nil {
-			seedService = New(ix)
+			seedService = New(ix, nil)
 		}
 	})
 	if seedErr != nil {
@@ -65,5 +65,5 @@ func serviceOver(t *testing.T, name string, lines ...string) *Service {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	return New(ix)
+	return New(ix, nil)
 }

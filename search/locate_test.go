@@ -13,7 +13,7 @@ import (
 // (a large one).
 func TestLocateApart(t *testing.T) {
 	inline := seedSearch(t)
-	apart := New(inline.ix)
+	apart := New(inline.ix, nil)
 	apart.locateApartAbove = -1
 	ctx := context.Background()
 	for _, q := range []string{"メラトニン", "NAD+", "睡眠", "melatonin sleep", "飲む", `"blood sugar"`, "脳", "sensitivty", "入眠困難", "NAD+ -睡眠"} {

@@ -92,7 +92,12 @@ type Facets struct {
 type FacetValue struct {
 	Value string `json:"value"`
 	Count int    `json:"count"`
+	// Label names a topic in each language, as the topics file does.
+	Label index.Labels `json:"label,omitzero"`
 }
+
+// String writes f as "{value count}".
+func (f FacetValue) String() string { return fmt.Sprintf("{%s %d}", f.Value, f.Count) }
 
 // Service answers searches over an index.
 type Service struct {
@@ -106,9 +111,13 @@ type Service struct {
 	wmu              sync.Mutex // admin writes, one at a time (see PutArticle)
 }
 
-// New returns a Service over ix.
-func New(ix *index.Index) *Service {
-	return &Service{ix: ix, mapping: ix.Bleve().Mapping(), glossary: defaultGlossary, locateApartAbove: locateApartAbove}
+// New returns a Service over ix that expands queries with syn, or with
+// DefaultSynonyms when syn is nil.
+func New(ix *index.Index, syn *Synonyms) *Service {
+	if syn == nil {
+		syn = DefaultSynonyms()
+	}
+	return &Service{ix: ix, mapping: ix.Bleve().Mapping(), glossary: syn.g, locateApartAbove: locateApartAbove}
 }
 
 // Ready reports whether the index answers.
@@ -144,8 +153,8 @@ func (s *Service) validate(r *Request) error {
 	seen := map[string]bool{}
 	topics := r.Topics[:0:0]
 	for _, t := range r.Topics {
-		if !slices.Contains(index.Topics, t) {
-			return invalidf("unknown topic %q (known: %s)", t, strings.Join(index.Topics, ", "))
+		if !s.ix.Topics().Has(t) {
+			return invalidf("unknown topic %q (known: %s)", t, strings.Join(s.ix.Topics().Names(), ", "))
 		}
 		if !seen[t] {
 			seen[t] = true
@@ -179,7 +188,7 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 	text, searchable, mk := s.textQuery(terms)
 	if r.Q != "" && !searchable {
 		// Nothing in q can match anything ("*", "+", "-"): no hits.
-		res.Facets = facetsFrom(nil, r)
+		res.Facets = facetsFrom(nil, r, s.ix.Topics())
 		res.TookMS = took(began)
 		return res, nil
 	}
@@ -246,7 +255,7 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	res.Facets = facetsFrom(fc.counts(), r)
+	res.Facets = facetsFrom(fc.counts(), r, s.ix.Topics())
 	res.TookMS = took(began)
 	return res, nil
 }
@@ -1026,7 +1035,7 @@ func withFilter(q query.Query, fs []query.Query) query.Query {
 // for r: topic counts honour the lang filter only, lang counts the topic
 // filter only. Every known topic and language is listed, zeros included, so
 // a chip bar does not jump.
-func facetsFrom(counts map[string]int, r Request) Facets {
+func facetsFrom(counts map[string]int, r Request, topics *index.Topics) Facets {
 	topic := map[string]int{}
 	lang := map[string]int{}
 	for key, n := range counts {
@@ -1041,11 +1050,11 @@ func facetsFrom(counts map[string]int, r Request) Facets {
 		}
 	}
 	f := Facets{Topic: []FacetValue{}, Lang: []FacetValue{}}
-	for _, t := range index.Topics {
-		f.Topic = append(f.Topic, FacetValue{t, topic[t]})
+	for _, t := range topics.List() {
+		f.Topic = append(f.Topic, FacetValue{Value: t.Name, Count: topic[t.Name], Label: t.Labels})
 	}
 	for _, l := range []string{index.LangJA, index.LangEN} {
-		f.Lang = append(f.Lang, FacetValue{l, lang[l]})
+		f.Lang = append(f.Lang, FacetValue{Value: l, Count: lang[l]})
 	}
 	return f
 }
@@ -1069,7 +1078,7 @@ func (s *Service) Topics(ctx context.Context) ([]FacetValue, error) {
 	if _, err := s.ix.Bleve().SearchInContext(ctx, req); err != nil {
 		return nil, fmt.Errorf("topics: %w", err)
 	}
-	return facetsFrom(fc.counts(), Request{}).Topic, nil
+	return facetsFrom(fc.counts(), Request{}, s.ix.Topics()).Topic, nil
 }
 
 // Version identifies the index snapshot searches see now; see

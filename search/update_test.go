@@ -22,7 +22,7 @@ func TestSearchDuringUpdates(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	s := New(ix)
+	s := New(ix, nil)
 	// The versions differ in length too: hits of one version read with the
 	// paragraphs of the other would lose or mislabel some.
 	version := func(v string, paragraphs int) index.Article {
@@ -85,7 +85,7 @@ func TestMarkArticleDuringUpdates(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	s := New(ix)
+	s := New(ix, nil)
 	texts := map[string][]string{
 		"versiona": {"Marking article a"},
 		"versionb": {"Marking article b"},

@@ -41,7 +41,7 @@ func newAdminEnv(t *testing.T, opts ...server.Option) *adminEnv {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	e := &adminEnv{t: t, ix: ix, svc: search.New(ix), m: server.NewMetrics(), logs: &syncBuffer{}}
+	e := &adminEnv{t: t, ix: ix, svc: search.New(ix, nil), m: server.NewMetrics(), logs: &syncBuffer{}}
 	// No admin rate limit unless a test sets one: these tests make many
 	// requests at once.
 	opts = append([]server.Option{server.WithAdmin(testToken, e.svc), server.WithMetrics(e.m), server.WithAdminRateLimit(0, 0)}, opts...)

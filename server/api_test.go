@@ -31,7 +31,7 @@ func newAPI(t *testing.T) *httptest.Server {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	ts := httptest.NewServer(server.New(slog.New(slog.DiscardHandler), search.New(ix)))
+	ts := httptest.NewServer(server.New(slog.New(slog.DiscardHandler), search.New(ix, nil)))
 	t.Cleanup(ts.Close)
 	return ts
 }
@@ -361,6 +361,10 @@ func TestAPITopicsAndProbes(t *testing.T) {
 		names = append(names, v.Value)
 		if v.Count <= 0 {
 			t.Errorf("topic %s has %d paragraphs", v.Value, v.Count)
+		}
+		// Labels come from the topics file, for the widget's chips.
+		if v.Label.JA == "" || v.Label.EN == "" {
+			t.Errorf("topic %s has labels %+v", v.Value, v.Label)
 		}
 	}
 	if got := strings.Join(names, " "); got != "diabetes depression sleep" {

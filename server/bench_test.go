@@ -37,7 +37,7 @@ func BenchmarkHandler(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { ix.Close() })
-	svc := search.New(ix)
+	svc := search.New(ix, nil)
 	handler := func(cacheBytes int64) http.Handler {
 		opts := []server.Option{server.WithMetrics(server.NewMetrics())}
 		if cacheBytes > 0 {

@@ -492,7 +492,7 @@ func testService(t *testing.T) *search.Service {
 		if err == nil {
 			err = ix.Add(extra...)
 		}
-		corpus.svc, corpus.err = search.New(ix), err
+		corpus.svc, corpus.err = search.New(ix, nil), err
 	})
 	if corpus.err != nil {
 		t.Fatal(corpus.err)

@@ -116,7 +116,7 @@ func newRealCached(t testing.TB, maxBytes int64) (*index.Index, http.Handler) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	svc := search.New(ix)
+	svc := search.New(ix, nil)
 	return ix, server.New(slog.New(slog.DiscardHandler), svc,
 		server.WithMetrics(server.NewMetrics()), server.WithCache(maxBytes, svc.Version))
 }

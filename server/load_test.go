@@ -99,7 +99,7 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	svc := search.New(ix)
+	svc := search.New(ix, nil)
 	m := server.NewMetrics()
 	h := server.New(slog.New(slog.DiscardHandler), svc, server.WithMetrics(m),
 		server.WithAdmin(testToken, svc), server.WithAdminRateLimit(0, 0))

@@ -21,7 +21,7 @@ func TestReadOnlyReplica(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	writer := server.New(nil, search.New(w))
+	writer := server.New(nil, search.New(w, nil))
 	want := do(t, writer, "GET", "/api/search?q=NAD%2B&size=50").Body.String()
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
@@ -32,7 +32,7 @@ func TestReadOnlyReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ro.Close() })
-	svc := search.New(ro)
+	svc := search.New(ro, nil)
 	m := server.NewMetrics()
 	logs := &syncBuffer{}
 	h := server.New(slog.New(slog.NewJSONHandler(logs, nil)), svc, server.WithReadOnly(true),

@@ -249,8 +249,10 @@ func TestBrowserTopicsAndLanguage(t *testing.T) {
 		t.Helper()
 		tb.click(selector)
 		want := e.api(t, q+rawQuery)
+		// The chips' state too: two steps may find as many hits.
 		s := tb.waitState(what, func(s widgetState) bool {
-			return s.Status == statusEN(int(want.Total), min(int(want.Total), 10))
+			return s.Status == statusEN(int(want.Total), min(int(want.Total), 10)) &&
+				!slices.ContainsFunc(s.Chips, func(c chipState) bool { return c.Pressed != slices.Contains(pressed, c.Value) })
 		})
 		for _, c := range s.Chips {
 			if c.Pressed != slices.Contains(pressed, c.Value) || c.Count != facet(want.Facets.Topic, c.Value) {

@@ -44,7 +44,7 @@ const (
 
 // offlineFlags are the flags of ingest and reindex.
 type offlineFlags struct {
-	data, addr, tokenFile *string
+	data, addr, tokenFile, topics *string
 }
 
 func newOfflineFlags(fs *flag.FlagSet, env *envDefaults) offlineFlags {
@@ -53,6 +53,7 @@ func newOfflineFlags(fs *flag.FlagSet, env *envDefaults) offlineFlags {
 		addr: fs.String("addr", env.str("NMNSEARCH_ADDR", defaultAddr),
 			"the running server to go through when it has the data directory open: host:port or a URL (env NMNSEARCH_ADDR)"),
 		tokenFile: tokenFileFlag(fs, env),
+		topics:    topicsFlag(fs, env),
 	}
 }
 
@@ -101,8 +102,12 @@ func runIngest(ctx context.Context, name string, args []string, getenv func(stri
 		return fmt.Errorf("ingest: nothing written: %w", err)
 	}
 
+	topics, err := loadTopics(*f.topics)
+	if err != nil {
+		return err
+	}
 	began := time.Now()
-	ix, err := index.Open(*f.data, seeds.FS)
+	ix, err := index.Open(*f.data, seeds.FS, index.WithTopics(topics))
 	if errors.Is(err, index.ErrLocked) {
 		c, err := newAdminClient(getenv, f, "ingest")
 		if err != nil {
@@ -207,7 +212,11 @@ func runReindex(ctx context.Context, name string, args []string, getenv func(str
 	if err := existingDataDir("reindex", *f.data); err != nil {
 		return err
 	}
-	ix, err := index.Open(*f.data, seeds.FS)
+	topics, err := loadTopics(*f.topics)
+	if err != nil {
+		return err
+	}
+	ix, err := index.Open(*f.data, seeds.FS, index.WithTopics(topics))
 	if errors.Is(err, index.ErrLocked) {
 		c, err := newAdminClient(getenv, f, "reindex")
 		if err != nil {
@@ -497,6 +506,7 @@ func runPublish(name string, args []string, getenv func(string) string, stdout, 
 	}
 	env := &envDefaults{getenv: getenv}
 	data := dataFlag(fs, env)
+	topicsFile := topicsFlag(fs, env)
 	if ok, err := parseCommand(fs, env, args); !ok {
 		return err
 	}
@@ -509,7 +519,11 @@ func runPublish(name string, args []string, getenv func(string) string, stdout, 
 	if err := existingDataDir("publish", *data); err != nil {
 		return err
 	}
-	ix, err := index.Open(*data, seeds.FS)
+	topics, err := loadTopics(*topicsFile)
+	if err != nil {
+		return err
+	}
+	ix, err := index.Open(*data, seeds.FS, index.WithTopics(topics))
 	if errors.Is(err, index.ErrLocked) {
 		return fmt.Errorf("publish: %w: a running server (or replicas) have %s open; stop the writer, publish, start it again",
 			err, dataLabel(*data))

@@ -133,6 +133,8 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		"serve /metrics on this address instead of on -addr (env NMNSEARCH_METRICS_ADDR)")
 	debugAddr := fs.String("debug-addr", env.str("NMNSEARCH_DEBUG_ADDR", ""),
 		"serve Go's profiler (/debug/pprof/) on this address, loopback only; off when empty (env NMNSEARCH_DEBUG_ADDR)")
+	topicsFile := topicsFlag(fs, env)
+	synonymsFile := synonymsFlag(fs, env)
 	cacheSize := byteSize(envParse(env, "NMNSEARCH_CACHE_SIZE", int64(server.DefaultCacheBytes), server.ParseByteSize))
 	fs.Var(&cacheSize, "cache-size",
 		"bytes of search, suggest and topics answers kept in memory, e.g. 64MiB or 1048576; 0 for no response cache (env NMNSEARCH_CACHE_SIZE)")
@@ -167,6 +169,14 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		if err := server.CheckAdminToken(token); err != nil {
 			return fmt.Errorf("%s: %w", tokenSource(*tokenFile), err)
 		}
+	}
+	topics, err := loadTopics(*topicsFile)
+	if err != nil {
+		return err
+	}
+	synonyms, err := loadSynonyms(*synonymsFile)
+	if err != nil {
+		return err
 	}
 
 	logger := slog.New(slog.NewTextHandler(stdout, nil))
@@ -238,7 +248,7 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	if testHookOpening != nil {
 		testHookOpening()
 	}
-	ix, err := openIndex(*dataDir, *readOnly)
+	ix, err := openIndex(*dataDir, *readOnly, topics)
 	if err != nil {
 		for _, srv := range servers {
 			srv.Close()
@@ -265,7 +275,7 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		index.LoadDictionary()
 		logger.Info("dictionary loaded", "took_ms", time.Since(began).Milliseconds())
 	}()
-	svc := search.New(ix)
+	svc := search.New(ix, synonyms)
 	var searcher server.Searcher = svc
 	if testHookSearcher != nil {
 		searcher = testHookSearcher(searcher)
@@ -403,13 +413,13 @@ func tokenSource(file string) string {
 // openIndex opens the index in dir ("" in memory) with the seeds, or, for
 // a replica, read-only as it is, saying what to do when another process has
 // it.
-func openIndex(dir string, readOnly bool) (*index.Index, error) {
+func openIndex(dir string, readOnly bool, topics *index.Topics) (*index.Index, error) {
 	var ix *index.Index
 	var err error
 	if readOnly {
-		ix, err = index.OpenReadOnly(dir)
+		ix, err = index.OpenReadOnly(dir, index.WithTopics(topics))
 	} else {
-		ix, err = index.Open(dir, seeds.FS)
+		ix, err = index.Open(dir, seeds.FS, index.WithTopics(topics))
 	}
 	switch {
 	case errors.Is(err, index.ErrLocked) && !readOnly:

@@ -60,7 +60,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer ix.Close()
-	svc := search.New(ix)
+	svc := search.New(ix, nil)
 
 	names := []string{"nmnsearch"}
 	engines := []relevance.Engine{relevance.Service(svc)}

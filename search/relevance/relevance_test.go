@@ -32,7 +32,7 @@ func TestJudgedSet(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	svc := search.New(ix)
+	svc := search.New(ix, nil)
 	checkIDs(t, svc, qs)
 
 	rs, err := Run(context.Background(), Service(svc), qs)

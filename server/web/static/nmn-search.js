@@ -41,7 +41,7 @@ const UI = {
     shown: (n, total) => `${total}件中 ${n}件を表示`,
     none: (q) => `「${q}」に一致する段落はありません`,
     unavailable: "検索サービスに接続できません。しばらくしてからもう一度お試しください。",
-    topic: { diabetes: "糖尿病", depression: "うつ", sleep: "睡眠" },
+    code: "ja", // the key of a topic's label in the API's facets
   },
   en: {
     label: "Search the NMN articles",
@@ -56,7 +56,7 @@ const UI = {
     shown: (n, total) => `Showing ${n} of ${total} results`,
     none: (q) => `No paragraphs match “${q}”`,
     unavailable: "The search service is unavailable. Please try again later.",
-    topic: { diabetes: "Diabetes", depression: "Depression", sleep: "Sleep" },
+    code: "en",
   },
 };
 
@@ -232,6 +232,8 @@ export class NmnSearch extends HTMLElement {
 
   #input; #status; #panel; #chips; #langs; #list; #suggestions; #hits; #more;
   #chipButtons = new Map(); // topic -> button, kept so focus survives updates
+  #chipLabels = new Map(); // topic -> its label in each language, from the API
+  #wanted = null; // the topics attribute's names, until the service's are known
   #langCounts = new Map(); // lang value -> count span
   #topics = new Set(); // chosen topics (OR)
   #lang = ""; // "" (all), "ja" or "en"
@@ -306,11 +308,8 @@ export class NmnSearch extends HTMLElement {
     this.#applyStrings();
     if (this.#started) return;
     this.#started = true;
-    // Only the topics the box has names for: one the service lacks would
-    // filter the hits with no chip to show it or undo it.
-    for (const t of (this.getAttribute("topics") || "").split(",")) {
-      if (Object.hasOwn(UI.en.topic, t.trim())) this.#topics.add(t.trim());
-    }
+    const wanted = (this.getAttribute("topics") || "").split(",").map((t) => t.trim()).filter(Boolean);
+    if (wanted.length) this.#wanted = wanted;
     const q = this.getAttribute("q");
     if (q) {
       this.#input.value = q;
@@ -348,7 +347,7 @@ export class NmnSearch extends HTMLElement {
     const label = this.#suggestions.querySelector(".group-label");
     if (label) label.textContent = ui.suggestions;
     for (const [topic, button] of this.#chipButtons) {
-      button.querySelector(".name").textContent = ui.topic[topic] ?? topic;
+      button.querySelector(".name").textContent = this.#chipLabels.get(topic)?.[ui.code] || topic;
     }
     this.#renderStatus();
   }
@@ -417,14 +416,15 @@ export class NmnSearch extends HTMLElement {
       return;
     }
     const page = more ? this.#page + 1 : 1;
-    const params = new URLSearchParams({ q, page: String(page), size: String(PAGE_SIZE) });
-    for (const t of this.#topics) params.append("topic", t);
-    if (this.#lang) params.set("lang", this.#lang);
     const abort = (this.#abort = new AbortController());
     this.#more.disabled = true;
     this.#list.setAttribute("aria-busy", "true");
     let res;
     try {
+      await this.#settleTopics(abort.signal);
+      const params = new URLSearchParams({ q, page: String(page), size: String(PAGE_SIZE) });
+      for (const t of this.#topics) params.append("topic", t);
+      if (this.#lang) params.set("lang", this.#lang);
       res = await this.#fetch("api/search", params, abort.signal);
     } catch (err) {
       if (seq !== this.#seq) return;
@@ -435,6 +435,17 @@ export class NmnSearch extends HTMLElement {
     if (seq !== this.#seq) return;
     this.#abort = null;
     this.#show(res, more);
+  }
+
+  // #settleTopics chooses the topics of the topics attribute that the
+  // service has (its topics file, /api/topics), once: a name it lacks would
+  // filter the hits with no chip to show it or undo it.
+  async #settleTopics(signal) {
+    if (!this.#wanted) return;
+    const res = await this.#fetch("api/topics", new URLSearchParams(), signal);
+    const known = new Set(res.topics.map((t) => t.value));
+    for (const t of this.#wanted) if (known.has(t)) this.#topics.add(t);
+    this.#wanted = null;
   }
 
   async #suggest() {
@@ -541,7 +552,8 @@ export class NmnSearch extends HTMLElement {
 
   #renderChips(facets) {
     const ui = this.#ui();
-    for (const { value, count } of facets) {
+    for (const { value, count, label } of facets) {
+      if (label) this.#chipLabels.set(value, label);
       let button = this.#chipButtons.get(value);
       if (!button) {
         button = h("button", {
@@ -550,7 +562,7 @@ export class NmnSearch extends HTMLElement {
             if (!this.#topics.delete(value)) this.#topics.add(value);
             this.#search();
           },
-        }, h("span", { class: "name" }, ui.topic[value] ?? value), " ", h("span", { class: "n" }));
+        }, h("span", { class: "name" }, label?.[ui.code] || value), " ", h("span", { class: "n" }));
         this.#chipButtons.set(value, button);
         this.#chips.append(button);
       }

@@ -1,0 +1,116 @@
+package index
+
+import "slices"
+
+// minArticleShare is the share of an article's paragraphs that must carry
+// a topic for the article to be about it (besides a topic its title names):
+// one paragraph on sleep does not make a skin-care article a sleep article.
+const minArticleShare = 0.25
+
+// tag gives each paragraph of a the topics its own words name, plus those
+// its section's heading names (a paragraph under "睡眠の質" goes on about
+// sleep without repeating the word), plus explicit, the topics the
+// article's author named for all of it. A title is not a section heading
+// here: it names what the article is about, not each paragraph. A paragraph
+// that names no topic and sits between two that name the same one takes it
+// too. The article's topics are explicit, or else those its title names
+// and those of at least minArticleShare of its paragraphs.
+func (t *Topics) tag(a *Article, explicit []string) {
+	m := t.matcher()
+	own := make([][]string, len(a.Paragraphs))
+	for i := range a.Paragraphs {
+		hits := m.count(textTerms(a.Paragraphs[i].Text), len(t.list))
+		for g, n := range hits {
+			if n > 0 {
+				own[i] = append(own[i], t.list[g].Name)
+			}
+		}
+	}
+	titles := titleHeadings(a)
+	sectionTopics := map[string][]string{}
+	for i, p := range a.Paragraphs {
+		if p.Heading && !titles[i] {
+			sectionTopics[p.Text] = own[i]
+		}
+	}
+	counts := map[string]int{}
+	for i := range a.Paragraphs {
+		p := &a.Paragraphs[i]
+		set := slices.Clone(own[i])
+		if !p.Heading {
+			set = append(set, sectionTopics[p.Section]...)
+		}
+		if len(set) == 0 && !p.Heading && i > 0 && i+1 < len(a.Paragraphs) {
+			prev, next := a.Paragraphs[i-1], a.Paragraphs[i+1]
+			if !prev.Heading && !next.Heading {
+				for _, tp := range own[i-1] {
+					if slices.Contains(own[i+1], tp) {
+						set = append(set, tp)
+					}
+				}
+			}
+		}
+		set = append(set, explicit...)
+		p.Topics = t.sort(set)
+		if !p.Heading {
+			for _, tp := range p.Topics {
+				counts[tp]++
+			}
+		}
+	}
+	if len(explicit) > 0 {
+		a.Topics = t.sort(slices.Clone(explicit))
+		return
+	}
+	body := 0
+	for _, p := range a.Paragraphs {
+		if !p.Heading {
+			body++
+		}
+	}
+	var topics []string
+	for i := range a.Paragraphs {
+		if titles[i] {
+			topics = append(topics, own[i]...)
+		}
+	}
+	for tp, n := range counts {
+		if float64(n) >= minArticleShare*float64(body) {
+			topics = append(topics, tp)
+		}
+	}
+	a.Topics = t.sort(topics)
+}
+
+// titleHeadings marks the article's title headings: its first heading, and
+// the first heading of each later half in another language (a bilingual
+// article has a title per language).
+func titleHeadings(a *Article) map[int]bool {
+	out := map[int]bool{}
+	lang := ""
+	for i, p := range a.Paragraphs {
+		if p.Lang != lang {
+			lang = p.Lang
+			if p.Heading && (i == 0 || langRun(a.Paragraphs[i:], lang) >= minHalfParagraphs) {
+				out[i] = true
+			}
+		}
+	}
+	return out
+}
+
+// minHalfParagraphs is the fewest paragraphs in a row of one language that
+// make a half of a bilingual article, rather than a quotation.
+const minHalfParagraphs = 3
+
+// langRun counts the paragraphs at the start of ps in lang.
+func langRun(ps []Paragraph, lang string) int {
+	n := 0
+	for _, p := range ps {
+		if p.Lang != lang {
+			break
+		}
+		n++
+	}
+	return n
+}

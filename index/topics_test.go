@@ -1,0 +1,214 @@
+package index
+
+import (
+	"errors"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+func TestDefaultTopicsParse(t *testing.T) {
+	ts := DefaultTopics()
+	if got := ts.Names(); !slices.Equal(got, []string{"diabetes", "depression", "sleep"}) {
+		t.Fatalf("Names() = %v", got)
+	}
+	if l := ts.List()[2].Labels; l.JA != "睡眠" || l.EN != "Sleep" {
+		t.Errorf("sleep labels = %+v", l)
+	}
+	if ts.Hash() == "" {
+		t.Error("no hash")
+	}
+}
+
+func TestParseTopicsErrors(t *testing.T) {
+	tests := []struct{ name, file, want string }{
+		{"empty", "# nothing\n", "t.txt: no [topic] in the file"},
+		{"bad name", "[Sleep]\nwords = x\n", "t.txt:1: a topic is [name]"},
+		{"unclosed", "[sleep\nwords = x\n", "t.txt:1: a topic is [name]"},
+		{"twice", "[a]\nwords = x\n[a]\nwords = y\n", `t.txt:3: topic "a" is named twice`},
+		{"before", "words = x\n[a]\n", `t.txt:1: "words = x" comes before the first [topic]`},
+		{"no equals", "[a]\nwords x\n", `t.txt:2: expected [topic] or key = value`},
+		{"unknown key", "[a]\nfr = Sommeil\n", `t.txt:2: unknown key "fr"`},
+		{"empty label", "[a]\nja =\nwords = x\n", "t.txt:2: empty ja label"},
+		{"no words", "[a]\nen = A\n", `t.txt: topic "a" has no words`},
+		{"bad utf8", "[a]\nwords = \xff\n", "t.txt: not valid UTF-8"},
+		{"too many", strings.Repeat("[t]\nwords = x\n", 1), ""},
+	}
+	for _, tt := range tests {
+		_, err := ParseTopics("t.txt", []byte(tt.file))
+		if tt.want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", tt.name, err)
+			}
+			continue
+		}
+		var te *TopicsError
+		if !errors.As(err, &te) || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("%s: err = %v, want %q…", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestParseTopicsLimits(t *testing.T) {
+	var b strings.Builder
+	for i := range maxTopics + 1 {
+		b.WriteString("[t" + strings.Repeat("x", i%5) + string(rune('a'+i%26)) + string(rune('a'+i/26)) + "]\nwords = w\n")
+	}
+	if _, err := ParseTopics("t.txt", []byte(b.String())); err == nil || !strings.Contains(err.Error(), "more than 32 topics") {
+		t.Errorf("%d topics: err = %v", maxTopics+1, err)
+	}
+	words := "[a]\nwords = " + strings.Repeat("w, ", maxTopicKeywords+1) + "\n"
+	if _, err := ParseTopics("t.txt", []byte(words)); err == nil || !strings.Contains(err.Error(), "keywords in all") {
+		t.Errorf("%d keywords: err = %v", maxTopicKeywords+1, err)
+	}
+	big := "[a]\nwords = x\n#" + strings.Repeat("x", maxTopicsBytes) + "\n"
+	if _, err := ParseTopics("t.txt", []byte(big)); err == nil || !strings.Contains(err.Error(), "larger than") {
+		t.Errorf("a file over %d bytes: err = %v", maxTopicsBytes, err)
+	}
+}
+
+// Keywords match words, not substrings: dictionary forms in Japanese,
+// stems (and longer words that start with them) in English.
+func TestTopicKeywordsMatchWords(t *testing.T) {
+	ts := DefaultTopics()
+	tests := []struct {
+		text string
+		want []string // topics with at least one keyword
+	}{
+		{"", nil},
+		{"NMN点滴とNAD+", nil},
+		{"NMNは血糖値とインスリン感受性を改善する", []string{"diabetes"}},
+		{"Insulin lowers blood sugar in prediabetic women", []string{"diabetes"}},
+		{"ＨｂＡ１ｃが下がった", []string{"diabetes"}}, // full-width, folded by NFKC
+		{"不眠症に悩む人は多い", []string{"sleep"}},
+		{"夜に眠れない日が続く", []string{"sleep"}},
+		{"Sleepless nights and sleeping pills", []string{"sleep"}},
+		{"抗うつ薬を飲んでいる", []string{"depression"}},
+		{"うつ症状と不安、睡眠不足", []string{"depression", "sleep"}},
+		{"4. Improvement in Sleep Quality and Mental Health", []string{"depression", "sleep"}},
+		// Substrings of other words do not count.
+		{"Environmental adjustments and fundamental supplemental care", nil},
+		{"不安定な天気が続く", nil},
+		{"うつくしい肌を保つ", nil},
+		{"A napkin on the table", nil},
+	}
+	m := ts.matcher()
+	for _, tt := range tests {
+		hits := m.count(textTerms(tt.text), len(ts.list))
+		var got []string
+		for g, n := range hits {
+			if n > 0 {
+				got = append(got, ts.list[g].Name)
+			}
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%q: topics %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+// Each paragraph carries its own topics and its section's, not the
+// article's: a paragraph about skin in a sleep article carries none.
+func TestTagPerParagraph(t *testing.T) {
+	raw := strings.Join([]string{
+		"NMNと睡眠の質", // title: names sleep, but is not a section
+		"NMNは細胞のエネルギーを支えます。",          // none
+		"2. 夜の眠りとの関係",                 // heading: sleep
+		"寝る前の習慣を整えると、朝の目覚めが変わります。",    // sleep: its own word, and its section
+		"朝の光を浴びることも大切です。",             // sleep: its section
+		"3. 肌のくすみ",                    // heading: none
+		"肌のくすみは血行の低下で目立ちます。",          // none
+		"気分の落ち込みが続くときは医師に相談を。",        // depression
+		"Better sleep may help mood.", // an English half of one paragraph is not a title
+	}, "\n")
+	a, err := ParseArticle("tagged", []byte(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{{"sleep"}, nil, {"sleep"}, {"sleep"}, {"sleep"}, nil, nil, {"depression"}, {"depression", "sleep"}}
+	for i, p := range a.Paragraphs {
+		if !slices.Equal(p.Topics, want[i]) {
+			t.Errorf("paragraph %d %q: topics %v, want %v", p.N, p.Text, p.Topics, want[i])
+		}
+	}
+	// The title names sleep; depression has two of six body paragraphs
+	// (at least minArticleShare), skin is no topic.
+	if !slices.Equal(a.Topics, []string{"depression", "sleep"}) {
+		t.Errorf("article topics %v, want [depression sleep]", a.Topics)
+	}
+
+	// An article about none of the topics has none, nor do its paragraphs.
+	a, err = ParseArticle("skin", []byte("シミの治療\nシミはレーザーで薄くできます。\nUV care keeps spots from coming back."))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Topics != nil || slices.ContainsFunc(a.Paragraphs, func(p Paragraph) bool { return p.Topics != nil }) {
+		t.Errorf("skin article: topics %v, paragraphs %+v", a.Topics, a.Paragraphs)
+	}
+}
+
+// A topics file of the operator's: its topics are the ones PUT accepts and
+// paragraphs carry.
+func TestParseWithOtherTopics(t *testing.T) {
+	ts, err := ParseTopics("mine.txt", []byte("[skin]\nja = 肌\nen = Skin\nwords = 肌, シミ, skin\n\n[fatigue]\nwords = 疲労, fatigue\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := Source{ID: "s", Topics: []string{"fatigue"}, Text: "シミの話\nシミはレーザーで薄くできます。\n睡眠も大切です。"}
+	a, err := src.ParseWith(ts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(a.Topics, []string{"fatigue"}) || !slices.Equal(a.Paragraphs[1].Topics, []string{"skin", "fatigue"}) ||
+		!slices.Equal(a.Paragraphs[2].Topics, []string{"fatigue"}) {
+		t.Errorf("topics: article %v, paragraphs %v %v", a.Topics, a.Paragraphs[1].Topics, a.Paragraphs[2].Topics)
+	}
+	src.Topics = []string{"sleep"}
+	if _, err := src.ParseWith(ts); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), `unknown topic "sleep" (known: skin, fatigue)`) {
+		t.Errorf("a topic the file lacks: %v", err)
+	}
+}
+
+// A data directory opened with another topics file is re-tagged from its
+// stored sources: the new topic is searchable, the old one gone; opened
+// again with the same file, nothing is rebuilt.
+func TestOpenRetagsWhenTopicsChange(t *testing.T) {
+	dir := t.TempDir()
+	ix := openT(t, dir, "testdata")
+	ix.Close()
+	mine, err := ParseTopics("mine.txt", []byte("[mito]\nja = ミトコンドリア\nen = Mitochondria\nwords = ミトコンドリア, mitochondria, mitochondrial\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for round, want := range []string{"topics changed", ""} {
+		ix, err := Open(dir, os.DirFS("testdata"), WithTopics(mine))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if info := ix.OpenInfo(); info.Reason != want || info.Rebuilt != (want != "") {
+			t.Errorf("open %d: rebuilt %v, reason %q; want %q", round+1, info.Rebuilt, info.Reason, want)
+		}
+		n, err := ix.Bleve().Search(bleve.NewSearchRequest(termQuery(FieldTopic, "mito")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		old, err := ix.Bleve().Search(bleve.NewSearchRequest(termQuery(FieldTopic, "sleep")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n.Total == 0 || old.Total != 0 {
+			t.Errorf("open %d: %d paragraphs about mito, %d about sleep; want some and none", round+1, n.Total, old.Total)
+		}
+		ix.Close()
+	}
+}
+
+func termQuery(field, term string) *query.TermQuery {
+	q := bleve.NewTermQuery(term)
+	q.SetField(field)
+	return q
+}
