@@ -26,6 +26,9 @@ type Article struct {
 	URL        string            `json:"url"`
 	Topics     []string          `json:"topics"`
 	Paragraphs []Paragraph       `json:"paragraphs"`
+	// Dropped lists the lines of the source left out as the site's
+	// furniture, with the reason each was.
+	Dropped []Dropped `json:"dropped,omitempty"`
 
 	// src is what the article was parsed from (see Source), kept so that the
 	// store holds the source and parsing can be redone.

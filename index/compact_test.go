@@ -30,7 +30,7 @@ func TestCompact(t *testing.T) {
 	// A segment on disk per write: scorch merges what is still in memory
 	// when it writes it.
 	for i := range 3 {
-		if err := ix.Put(srcArticle(t, Source{ID: fmt.Sprintf("91%d-put", i), Text: "More\nMore text."})); err != nil {
+		if err := ix.Put(srcArticle(t, Source{ID: fmt.Sprintf("91%d-put", i), Text: "Quokka notes\nQuokkas sleep by day."})); err != nil {
 			t.Fatal(err)
 		}
 		if err := persist(ix.snap().bleve, ix.applied); err != nil {

@@ -268,9 +268,14 @@ func (ix *Index) write(arts []Article, deletes []string) error {
 	}
 	var puts []*Article
 	at := map[string]int{}
+	srcs := make([]*Source, len(arts))
 	for i := range arts {
 		src := arts[i].Source()
-		a, err := src.ParseWith(ix.topics)
+		srcs[i] = &src
+	}
+	sites := sitesFor(srcs, ix.snap().articles)
+	for _, src := range srcs {
+		a, err := src.parse(ix.topics, sites.options(src))
 		if err != nil {
 			return err
 		}

@@ -345,8 +345,12 @@ func (ix *Index) rebuild() error {
 	parsed := map[string]*Article{}
 	articles := map[string]*Article{}
 	var skipped []string
+	sites := siteLines{}
+	for _, r := range recs {
+		sites.add(&r.Source)
+	}
 	for id, r := range recs {
-		a, err := r.Source.ParseWith(ix.topics)
+		a, err := r.Source.parse(ix.topics, sites.options(&r.Source))
 		if err != nil {
 			parsed[id] = nil
 			skipped = append(skipped, fmt.Sprintf("%s: %v", id, err))

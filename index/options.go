@@ -25,5 +25,9 @@ func (ix *Index) withOptions(opts []Option) *Index {
 // Topics returns the topics the index tags paragraphs with.
 func (ix *Index) Topics() *Topics { return ix.topics }
 
-// Parse parses src as a write to the index would: with its topics.
-func (ix *Index) Parse(src Source) (Article, error) { return src.ParseWith(ix.topics) }
+// Parse parses src as a write to the index would: with its topics, and
+// with the lines the index's other articles of its site print as its
+// site's template.
+func (ix *Index) Parse(src Source) (Article, error) {
+	return src.parse(ix.topics, sitesFor([]*Source{&src}, ix.snap().articles).options(&src))
+}

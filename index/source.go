@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"nmnsearch/index/extract"
 )
 
 // Source is an article as it is ingested, before parsing: what the store
@@ -42,12 +44,21 @@ func (s Source) Parse() (Article, error) { return s.ParseWith(DefaultTopics()) }
 // source, its paragraphs tagged with topics. Every error wraps ErrInvalid
 // (an *InvalidError).
 func (s Source) ParseWith(topics *Topics) (Article, error) {
+	return s.parse(topics, extract.Options{})
+}
+
+// parse is ParseWith, the text's lines classified with opt.
+func (s Source) parse(topics *Topics, opt extract.Options) (Article, error) {
 	if err := s.validate(topics); err != nil {
 		return Article{}, err
 	}
 	var lines []string
+	var page extract.Page
 	if s.Text != "" {
-		lines = ContentLines(s.Text)
+		page = extract.Text(s.Text, opt)
+		for _, b := range page.Kept {
+			lines = append(lines, b.Text)
+		}
 	} else {
 		for _, p := range s.Paragraphs {
 			if p = strings.TrimSpace(p); p != "" {
@@ -59,6 +70,9 @@ func (s Source) ParseWith(topics *Topics) (Article, error) {
 	if err != nil {
 		return Article{}, err
 	}
+	if page.Title != "" && a.Titles == nil {
+		a.Title = titleFrom(page.Title)
+	}
 	if t := strings.TrimSpace(s.Title); t != "" {
 		a.Title = t
 		if a.Titles != nil {
@@ -66,6 +80,7 @@ func (s Source) ParseWith(topics *Topics) (Article, error) {
 		}
 	}
 	a.URL = s.URL
+	a.Dropped = page.Dropped
 	src := s.clone()
 	a.src = &src
 	return a, nil

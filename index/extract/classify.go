@@ -1,0 +1,514 @@
+package extract
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Block is one block of a page's text in page order: a line of a text
+// file, or a heading, paragraph, list item or table cell of an HTML page.
+type Block struct {
+	Text string
+	// Heading is set for h1–h6 of an HTML page; a text file's headings
+	// are told by their shape (see index).
+	Heading bool
+}
+
+// Dropped is a block left out of the article, with the reason.
+type Dropped struct {
+	Text   string `json:"text"`
+	Reason string `json:"reason"`
+}
+
+// The reasons a block is dropped for.
+const (
+	ReasonBoilerplate = "boilerplate"  // short or link-like text among furniture (jusText's bad)
+	ReasonTemplate    = "template"     // printed by other pages of the same site too
+	ReasonTOC         = "contents"     // a table of contents
+	ReasonByline      = "byline"       // author, reviewer, dates of posting or update
+	ReasonCredit      = "credit"       // a caption, photo credit or source line
+	ReasonContact     = "contact"      // address, phone, booking and follow calls
+	ReasonInterface   = "interface"    // a label of the page's controls: MENU, Share, Back to top
+	ReasonRelated     = "related"      // links to other articles and their teasers
+	ReasonCopyright   = "copyright"    // the footer's rights line
+	ReasonDuplicate   = "duplicate"    // a second copy of a block kept once
+	ReasonNoContent   = "outside-main" // HTML: outside the content readability found
+	ReasonCaption     = "figure"       // HTML: a figure's caption
+	ReasonEmpty       = "no-letters"   // no letter or digit at all
+)
+
+// jusText's parameters (Pomikálek 2011), in characters of English text; a
+// Japanese character counts as japaneseWeight of them, since it carries
+// about as much as a short English word does. The stop-word thresholds
+// are per language: bleve's English stop list is shorter than jusText's,
+// and the Japanese measure (see stopwordDensity) runs higher.
+const (
+	lengthLow      = 70
+	lengthHigh     = 200
+	japaneseWeight = 2
+)
+
+var stopwordThresholds = map[bool][2]float64{ // by "is Japanese": low, high
+	false: {0.20, 0.25},
+	true:  {0.40, 0.50},
+}
+
+const (
+	// maxHeadingGap is how far below a heading the content it heads may
+	// start, in blocks (jusText measures 200 characters).
+	maxHeadingGap = 2
+)
+
+type class int
+
+const (
+	bad class = iota
+	short
+	nearGood
+	good
+)
+
+type line struct {
+	text    string
+	heading bool // known to be a heading (HTML)
+	class   class
+	hard    string // a pattern's reason: decided, not left to context
+	title   bool   // the article's title (markTitle), whatever its neighbours
+}
+
+// Options are what a page's blocks are classified with besides their text.
+type Options struct {
+	// SeenElsewhere reports whether another page of the same site prints
+	// this block too (its template); nil means no other page is known.
+	SeenElsewhere func(text string) bool
+}
+
+// Page is what Classify makes of a page's blocks.
+type Page struct {
+	Kept    []Block   // the article's blocks, in order
+	Dropped []Dropped // the rest, in order, with their reasons
+	// Title is the kept block found to be the article's title, "" when
+	// none stands out (the first heading is then the title).
+	Title string
+}
+
+// Classify splits blocks into those kept as the article's, in order, and
+// those dropped, with their reasons.
+func Classify(blocks []Block, opt Options) Page {
+	lines := make([]line, 0, len(blocks))
+	for _, b := range blocks {
+		t := strings.TrimSpace(b.Text)
+		if t == "" {
+			continue
+		}
+		lines = append(lines, line{text: t, heading: b.Heading})
+	}
+	markPatterns(lines, opt)
+	markCaptions(lines)
+	for i := range lines {
+		if lines[i].hard == "" {
+			lines[i].class = classifyAlone(lines[i].text)
+		}
+	}
+	markHeadings(lines)
+	markTitle(lines)
+	resolveByContext(lines)
+	// A page with no paragraph and no furniture (a note of a few lines, not
+	// a web page) gives the context nothing to go by: it is kept whole.
+	if !slices.ContainsFunc(lines, func(l line) bool { return l.hard != "" || l.class == good }) {
+		for i := range lines {
+			lines[i].class = good
+		}
+	}
+	var p Page
+	seen := map[string]bool{}
+	for _, l := range lines {
+		switch {
+		case l.hard != "":
+			p.Dropped = append(p.Dropped, Dropped{l.text, l.hard})
+		case l.class != good:
+			p.Dropped = append(p.Dropped, Dropped{l.text, ReasonBoilerplate})
+		case seen[l.text]:
+			p.Dropped = append(p.Dropped, Dropped{l.text, ReasonDuplicate})
+		default:
+			seen[l.text] = true
+			p.Kept = append(p.Kept, Block{l.text, l.heading})
+			if l.title && p.Title == "" {
+				p.Title = l.text
+			}
+		}
+	}
+	if p.Title == "" {
+		// no block stood out: the first that reads as a heading
+		if i := slices.IndexFunc(p.Kept, func(b Block) bool { return b.Heading || headingShape(b.Text) }); i >= 0 {
+			p.Title = p.Kept[i].Text
+		}
+	}
+	return p
+}
+
+// classifyAlone is jusText's context-free classification: by length and
+// the share of stop words. (Link density, its third measure, is not known
+// for a line of text; HTML's link-heavy blocks readability has removed.)
+func classifyAlone(t string) class {
+	size := textSize(t)
+	density := stopwordDensity(t)
+	th := stopwordThresholds[isJapaneseText(t)]
+	stopwordsLow, stopwordsHigh := th[0], th[1]
+	// Sentences are prose even where technical words crowd out stop words
+	// (a short stop list finds few in "NMN improved hepatic insulin
+	// sensitivity"); a keyword list or a run of names has none.
+	sentences := hasSentence(t)
+	switch {
+	case size < lengthLow || !sentences && headingShape(t) && size < lengthHigh:
+		// a label, or a heading: its neighbours tell which
+		if density >= stopwordsHigh && endsSentence(t) {
+			return nearGood // a short sentence, not a label
+		}
+		return short
+	case density >= stopwordsHigh || sentences && density >= stopwordsLow/2:
+		// Web pages, Japanese ones above all, often give each sentence a
+		// paragraph of its own: a whole sentence of prose is good though
+		// shorter than jusText's lengthHigh.
+		if size > lengthHigh || sentences && density >= stopwordsHigh {
+			return good
+		}
+		return nearGood
+	case density >= stopwordsLow || sentences:
+		return nearGood
+	}
+	return bad
+}
+
+// hasSentence reports whether t holds a sentence: it ends as one, or one
+// ends inside it.
+func hasSentence(t string) bool {
+	return endsSentence(t) || strings.Contains(t, "。") || strings.Contains(t, ". ") || strings.Contains(t, "? ")
+}
+
+// markHeadings is jusText's heading rule: a short block that heads content
+// within maxHeadingGap blocks is near-good, not short. A text file's
+// headings are known by their place only: the block right below must be
+// content, so that a run of menu labels does not count.
+func markHeadings(lines []line) {
+	for i := range lines {
+		l := &lines[i]
+		if l.hard != "" || l.class != short || !headingShape(l.text) {
+			continue
+		}
+		// A byline or a date between a heading and its text is passed over.
+		// In text, where any short line looks like a heading, a heading
+		// stands right above its text.
+		gap := 1
+		if l.heading {
+			gap = maxHeadingGap
+		}
+		for j, n := i+1, 0; j < len(lines) && n < gap; j++ {
+			if lines[j].hard == ReasonByline || lines[j].hard == ReasonCredit {
+				continue
+			}
+			if lines[j].hard != "" {
+				break
+			}
+			n++
+			if lines[j].class >= nearGood && !headingShape(lines[j].text) {
+				l.class = nearGood
+				break
+			}
+		}
+	}
+}
+
+// listItem is the start of an item of a list, as text keeps it.
+var listItem = regexp.MustCompile(`^\s*([•・●◦▪‣*]|[-–]\s|\d{1,2}[.)]\s|[（(]\d{1,2}[)）])`)
+
+// titleReach is how many blocks above the first paragraph of the article
+// its title may stand, bylines, banners and share bars between.
+const titleReach = 12
+
+// minTitleOverlap is the share of a title's words that its article's text
+// must use: a title names what the text is about, a site's banner, its
+// menu or an author's credentials do not.
+const minTitleOverlap = 0.5
+
+// minTitleWords: a title shares at least two words with its text; one
+// may be a section's name ("ブログ").
+const minTitleWords = 2
+
+// markTitle finds the article's title among the short blocks above its
+// first good block, by the words it shares with the article, and makes it
+// good: furniture (a banner, a byline) often stands between a title and
+// its text.
+func markTitle(lines []line) {
+	first := slices.IndexFunc(lines, func(l line) bool { return l.hard == "" && l.class == good })
+	if first < 0 {
+		return
+	}
+	var body strings.Builder
+	for _, l := range lines[first:] {
+		if l.hard == "" && l.class >= nearGood {
+			body.WriteString(strings.ToLower(l.text))
+			body.WriteByte('\n')
+		}
+	}
+	text := body.String()
+	// Of the blocks that use the article's words enough, the one that uses
+	// most of them, but not an item of a menu: the menu above a title may
+	// name the article's subject too.
+	best, bestWords := -1, minTitleWords-1
+	for i := max(0, first-titleReach); i < first; i++ {
+		l := lines[i]
+		if l.hard != "" || !titleShape(l.text) || inMenu(lines, i) {
+			continue
+		}
+		if share, n := overlap(l.text, text); share >= minTitleOverlap && n > bestWords {
+			best, bestWords = i, n
+		}
+	}
+	if best >= 0 {
+		lines[best].class, lines[best].title = good, true
+	}
+}
+
+// A menu is a run of at least minMenuRun blocks of at most menuItemSize.
+const (
+	minMenuRun   = 4
+	menuItemSize = lengthLow / 2
+)
+
+// inMenu reports whether block i is an item of a menu.
+func inMenu(lines []line, i int) bool {
+	if textSize(lines[i].text) > menuItemSize {
+		return false
+	}
+	start, end := i, i
+	for start > 0 && textSize(lines[start-1].text) <= menuItemSize {
+		start--
+	}
+	for end+1 < len(lines) && textSize(lines[end+1].text) <= menuItemSize {
+		end++
+	}
+	return end-start+1 >= minMenuRun
+}
+
+// titleShape: a title may ask or exclaim, and join two phrases with 。,
+// but is no paragraph.
+func titleShape(t string) bool {
+	t = strings.TrimSpace(t)
+	return utf8.RuneCountInString(t) <= maxHeadingRunes && !strings.HasSuffix(t, "。") && !strings.HasSuffix(t, ".")
+}
+
+// overlap is the share of t's words (Latin words of three letters or
+// more, pairs of Japanese characters) that text holds, and their number.
+func overlap(t, text string) (float64, int) {
+	var words []string
+	// Runs of one script: "NMNと気分" is the word nmn and the pairs と気, 気分.
+	for _, w := range strings.FieldsFunc(strings.ToLower(t), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }) {
+		rs := []rune(w)
+		for start := 0; start < len(rs); {
+			end := start + 1
+			for end < len(rs) && isJapanese(rs[end]) == isJapanese(rs[start]) {
+				end++
+			}
+			run := rs[start:end]
+			if !isJapanese(run[0]) {
+				if len(run) >= 3 && !englishStopWords[string(run)] {
+					words = append(words, string(run))
+				}
+			} else {
+				// pairs of kanji and katakana: pairs with kana are mostly
+				// particles and endings
+				for i := 0; i+1 < len(run); i++ {
+					if !unicode.Is(unicode.Hiragana, run[i]) && !unicode.Is(unicode.Hiragana, run[i+1]) {
+						words = append(words, string(run[i:i+2]))
+					}
+				}
+			}
+			start = end
+		}
+	}
+	if len(words) == 0 {
+		return 0, 0
+	}
+	n := 0
+	for _, w := range words {
+		if strings.Contains(text, w) {
+			n++
+		}
+	}
+	return float64(n) / float64(len(words)), n
+}
+
+// resolveByContext is jusText's context-sensitive pass: near-good blocks
+// are good unless both neighbours are bad; short blocks take the class of
+// their neighbours (good if both are good, bad if either is bad and the
+// other is not good). The page's edges count as bad.
+func resolveByContext(lines []line) {
+	classOf := func(i int) class {
+		if i < 0 || i >= len(lines) || lines[i].hard != "" {
+			return bad
+		}
+		return lines[i].class
+	}
+	// The neighbour of a block is the nearest one that is not short. A
+	// byline or credit is passed over: it stands inside articles, between
+	// a title and its text or a figure and the next paragraph.
+	neighbour := func(i, step int, skipNear bool) class {
+		for j := i + step; ; j += step {
+			if j >= 0 && j < len(lines) && (lines[j].hard == ReasonByline || lines[j].hard == ReasonCredit) {
+				continue
+			}
+			c := classOf(j)
+			if c == short || (skipNear && c == nearGood) {
+				continue
+			}
+			return c
+		}
+	}
+	out := make([]class, len(lines))
+	for i := range lines {
+		c := classOf(i)
+		switch c {
+		case short:
+			prev, next := neighbour(i, -1, false), neighbour(i, 1, false)
+			switch {
+			case prev == good && next == good:
+				c = good
+			case prev == bad || next == bad:
+				if prev == good || next == good {
+					// between content and furniture: look past the
+					// near-good ones for the stronger side
+					p, n := neighbour(i, -1, true), neighbour(i, 1, true)
+					c = bad
+					if p == good && n == good {
+						c = good
+					}
+				} else {
+					c = bad
+				}
+			default:
+				c = good
+			}
+		case nearGood:
+			prev, next := neighbour(i, -1, true), neighbour(i, 1, true)
+			if prev == bad && next == bad {
+				c = bad
+			} else {
+				c = good
+			}
+		}
+		out[i] = c
+	}
+	for i := range lines {
+		if lines[i].hard == "" && !lines[i].title {
+			lines[i].class = out[i]
+		}
+	}
+	// A list's items are short, and the last of a page has no content
+	// below it: an item goes with the block above it, its lead or the item
+	// before.
+	for i := 1; i < len(lines); i++ {
+		if l := &lines[i]; l.hard == "" && l.class != good && listItem.MatchString(l.text) &&
+			lines[i-1].hard == "" && lines[i-1].class == good {
+			l.class = good
+		}
+	}
+}
+
+// textSize is a block's length in jusText's characters.
+func textSize(t string) int {
+	n := 0
+	for _, r := range t {
+		if isJapanese(r) {
+			n += japaneseWeight
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+func isJapanese(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
+}
+
+// isJapaneseText: at least a fifth of its letters are kana or kanji, as
+// package index decides a paragraph's language.
+func isJapaneseText(t string) bool {
+	ja, letters := 0, 0
+	for _, r := range t {
+		if unicode.IsLetter(r) {
+			letters++
+			if isJapanese(r) {
+				ja++
+			}
+		}
+	}
+	return ja > 0 && ja*5 >= letters
+}
+
+// stopwordDensity is the share of a block's words that are stop words. In
+// Japanese, where words are not spaced, it is the share of hiragana among
+// hiragana, kanji runs and katakana runs: particles, endings and
+// auxiliaries are hiragana, and sentences are full of them while labels,
+// menus and addresses are runs of kanji and katakana.
+func stopwordDensity(t string) float64 {
+	if isJapaneseText(t) {
+		units, hira := 0, 0
+		var prev *unicode.RangeTable
+		for _, r := range t {
+			var script *unicode.RangeTable
+			switch {
+			case unicode.Is(unicode.Hiragana, r) && r != 'ー':
+				hira++
+				units++
+			case unicode.Is(unicode.Han, r):
+				script = unicode.Han
+			case unicode.Is(unicode.Katakana, r) || r == 'ー':
+				script = unicode.Katakana
+			case unicode.IsLetter(r) || unicode.IsDigit(r):
+				script = unicode.Latin
+			}
+			if script != nil && script != prev {
+				units++
+			}
+			prev = script
+		}
+		if units == 0 {
+			return 0
+		}
+		return float64(hira) / float64(units)
+	}
+	words, stops := 0, 0
+	for _, w := range strings.FieldsFunc(strings.ToLower(t), func(r rune) bool {
+		return !unicode.IsLetter(r) && r != '\'' && r != '’'
+	}) {
+		words++
+		if englishStopWords[strings.ReplaceAll(w, "’", "'")] {
+			stops++
+		}
+	}
+	if words == 0 {
+		return 0
+	}
+	return float64(stops) / float64(words)
+}
+
+// endsSentence reports whether t ends as a sentence does.
+func endsSentence(t string) bool {
+	t = strings.TrimRight(t, " \"'”」』)）")
+	last, _ := utf8.DecodeLastRuneInString(t)
+	return strings.ContainsRune("。．.!！?？", last)
+}
+
+// maxHeadingRunes: longer than this, a line is a paragraph, not a heading.
+const maxHeadingRunes = 160
+
+// headingShape reports whether t could be a heading: short, with no
+// sentence inside it.
+func headingShape(t string) bool {
+	return utf8.RuneCountInString(t) <= maxHeadingRunes && !strings.Contains(t, "。") && !endsSentence(t)
+}

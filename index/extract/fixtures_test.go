@@ -1,0 +1,96 @@
+package extract
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A fixture is a page of testdata/: NAME.txt (a scraped text) and/or
+// NAME.html, and NAME.tsv, its blocks labelled C (the article's) or X (the
+// site's), with the topics of each (see labelled).
+type fixture struct {
+	name   string
+	title  string // #title
+	titleE string // #title.en
+	url    string // #url
+	rows   []row
+}
+
+type row struct {
+	content bool
+	topics  string
+	text    string
+}
+
+func readFixture(t *testing.T, name string) fixture {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", name+".tsv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fixture{name: name}
+	for _, line := range strings.Split(strings.TrimRight(string(raw), "\n"), "\n") {
+		cols := strings.SplitN(line, "\t", 3)
+		switch {
+		case cols[0] == "#title":
+			f.title = cols[1]
+		case cols[0] == "#title.en":
+			f.titleE = cols[1]
+		case cols[0] == "#url":
+			f.url = cols[1]
+		case len(cols) == 3:
+			f.rows = append(f.rows, row{cols[0] == "C", cols[1], cols[2]})
+		default:
+			t.Fatalf("%s.tsv: bad row %q", name, line)
+		}
+	}
+	return f
+}
+
+// textFixtures are the pages that have a scraped text version.
+var textFixtures = []string{"wp-ja", "wp-ja-2", "wp-en", "journal-en", "bilingual"}
+
+// check compares what was kept with the labels: every content block kept,
+// in order, and no furniture kept.
+func (f fixture) check(t *testing.T, p Page) {
+	t.Helper()
+	kept := map[string]bool{}
+	for _, b := range p.Kept {
+		kept[b.Text] = true
+	}
+	reasons := map[string]string{}
+	for _, d := range p.Dropped {
+		reasons[d.Text] = d.Reason
+	}
+	content := map[string]bool{}
+	for _, r := range f.rows {
+		if r.content {
+			content[r.text] = true
+		}
+	}
+	for _, r := range f.rows {
+		switch {
+		case r.content && !kept[r.text]:
+			t.Errorf("%s: content dropped (%s): %q", f.name, reasons[r.text], r.text)
+		case !r.content && kept[r.text] && !content[r.text]:
+			t.Errorf("%s: furniture kept: %q", f.name, r.text)
+		}
+	}
+}
+
+func TestTextFixtures(t *testing.T) {
+	for _, name := range textFixtures {
+		f := readFixture(t, name)
+		raw, err := os.ReadFile(filepath.Join("testdata", name+".txt"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := Text(string(raw), Options{})
+		f.check(t, p)
+		if p.Title != f.title {
+			t.Errorf("%s: title %q, want %q", name, p.Title, f.title)
+		}
+	}
+}

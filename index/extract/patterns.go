@@ -1,0 +1,256 @@
+package extract
+
+import (
+	"regexp"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+)
+
+// englishStopWords is bleve's English stop list, the one the index's
+// English analyzer drops.
+var englishStopWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, l := range strings.Split(string(en.EnglishStopWords), "\n") {
+		if w, _, _ := strings.Cut(l, "|"); strings.TrimSpace(w) != "" {
+			m[strings.TrimSpace(w)] = true
+		}
+	}
+	return m
+}()
+
+// maxLabelRunes bounds the lines the patterns below may drop: bylines,
+// credits, calls and labels are short; a longer line that mentions a date
+// or a phone number is an author's sentence.
+const maxLabelRunes = 80
+
+// A pattern names one kind of furniture every kind of site prints, by its
+// shape or by the words of the genre (not by any one site's words).
+type pattern struct {
+	reason string
+	match  *regexp.Regexp
+}
+
+// longPatterns may drop a block of up to maxMetaRunes: a byline naming
+// reviewer, author and date, a copyright or a disclaimer runs long.
+const maxMetaRunes = 300
+
+var longPatterns = []pattern{
+	{ReasonCopyright, regexp.MustCompile(`(?i)^[\s\pP]*(©|\(c\)\s*\d{4}|copyright)|all rights reserved|無断転載|無断複写|` +
+		`for (general )?information(al purposes)? only|(not|never) (a substitute for|intended to replace|replace) (the )?(professional |your own )?(medical )?(advice|doctor)|` +
+		`医師の診断に代わる|医療行為に代わる|診断・治療を目的とした`)},
+	{ReasonByline, regexp.MustCompile(`(?i)^[^\pL\pN]*((medically |fact[- ]checked |peer |clinically )?reviewed by|written by|keywords\s*[:：]|キーワード\s*[:：])|author to whom correspondence|` +
+		`^(\p{Lu}[\pL.'-]+\s)+\p{Lu}[\pL.'-]+\s?\d[\d,*†‡]*(,\s|\s+and\s)|^\s*\d\s+(department|division|faculty|school|institute|centre|center|university|hospital|laboratory)\b`)},
+	{ReasonCredit, regexp.MustCompile(`(?i)^(figure|fig\.|table|図|表)\s*\d+[.:：]|doi\.org/|\bdoi\s*:\s*10\.`)},
+}
+
+// photoCredit is a credit under a photo, the line markCaptions looks above.
+var photoCredit = regexp.MustCompile(`(?i)^(figure|fig\.|図)\s*\d+[.:：]|^(photo|image|illustration|写真|画像|イラスト)\s*(by|credit)?\s*[:：/]|getty images|shutterstock|stocksy|pixta|adobe stock|unsplash`)
+
+// bylineName is a byline of names alone: "By Jane Doe".
+var bylineName = regexp.MustCompile(`^(By|by) \p{Lu}[\pL.'-]+( \p{Lu}[\pL.'-]+)+$`)
+
+var patterns = []pattern{
+	{ReasonByline, bylineName},
+	{ReasonCopyright, regexp.MustCompile(`(?i)©|\(c\)\s*\d{4}|copyright|all rights reserved|無断転載|無断複写`)},
+	{ReasonInterface, regexp.MustCompile(`(?i)^(terms (of (use|service))?|privacy( policy)?|cookie (policy|settings)|accessibility|sitemap|site map|contact|about us|プライバシーポリシー|個人情報保護方針|利用規約|サイトマップ|免責事項|運営会社|会社概要)[\s\pP]*$`)},
+	{ReasonByline, regexp.MustCompile(`(?i)^[^\pL\pN]*((medically |fact[- ]checked |peer |clinically )?reviewed by|(written|authored|posted|edited|updated|published|last updated|last reviewed|reviewed|created|modified)( (by|on)\b|\s*[:：])|` +
+		`(投稿日|更新日|公開日|最終更新日|掲載日|執筆|監修|著者|記事監修|医師監修|この記事の監修|この記事を書いた人|読了時間)|` +
+		`(received|accepted|revised)\s*:|\d+\s*min(ute)?s?\s+read\b)|この記事は約?\s*\d+\s*分で読めます`)},
+	{ReasonByline, regexp.MustCompile(`^[\s\p{P}]*(\d{4}[./年-]\s?\d{1,2}[./月-]\s?\d{1,2}日?|(?i:(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}))[\s\p{P}]*$`)},
+	{ReasonCredit, regexp.MustCompile(`(?i)^(photo|image|illustration|source|credit|写真|画像|出典|引用元|イラスト)\s*(by|credit)?\s*[:：/]|getty images|shutterstock|stocksy|pixta|adobe stock|unsplash|^(figure|fig\.|図|表)\s*\d+[.:：]|^\S+\.(jpe?g|png|gif|webp|svg|avif)$|(の)?(イメージ|イメージ画像|写真)$`)},
+	{ReasonByline, regexp.MustCompile(`(?i)^[○●■◆【\[]?\s*(経歴|略歴|資格|所属|所属学会|プロフィール|著者紹介|著者情報|監修者|監修医|執筆者|about the author|author bio|medical advisory board)`)},
+	{ReasonInterface, regexp.MustCompile(`(?i)(はこちら|こちらから|↓)$|(会員|メンバー)(限定|登録)|有料記事|続きは|続きを読むには|登録する|登録された方|ログインして|subscribe to (read|continue)|members? only|sign up to (read|continue)|enter (a |your )?(valid )?email|email address|signed up|newsletter|メールアドレス|メルマガ`)},
+	{ReasonContact, regexp.MustCompile(`(?i)^〒\s*\d{3}-?\d{4}|^(tel|fax|phone|電話|☎)[\s:：.]*[+\d０-９(（]|^\+?\d{2,4}[-‐ ]\d{2,4}[-‐ ]\d{3,4}$|^\S+@\S+\.\w+$|^https?://\S+$|` +
+		`予約|問い?合わ?せ|お申し?込み|友だち追加|友達追加|(?:^|\s)line\s?(id|で|から|@)|book (an|your) appointment|contact us|call us|schedule (a|an|your)`)},
+	{ReasonInterface, regexp.MustCompile(`(?i)^(メニュー|ホーム|トップ|検索|ページ(の)?(先頭|トップ)へ|シェア|ツイート|ポスト|印刷|ログイン|閉じる|次へ|前へ|戻る|続きを読む|もっと見る|一覧|広告|(menu|home|top|search|skip to (main )?content|back to top|share( this( article| post)?)?|tweet|print|subscribe|sign (in|up)|log ?in|newsletter|close|next|previous|read more|more|download pdf|cite this article|open access( article)?|advertisement|sponsored|pr)\b)[\s\pP\pS\d]*$`)},
+	{ReasonInterface, regexp.MustCompile(`(?i)^(font (type|size)|line spacing|text size|文字サイズ)\s*[:：]?|(next|previous) article in|\s[>＞›»]\s.*\s[>＞›»]\s|^(home|ホーム|トップ)\s*[>＞›»/]`)},
+	{ReasonRelated, regexp.MustCompile(`(?i)^(関連記事|関連する記事|あわせて読みたい|合わせて読みたい|おすすめ記事|人気記事|最新の?(ブログ)?記事|新着記事|新着情報|カテゴリー?|タグ|アーカイブ|(related (articles|posts|stories|content)|recommended|popular (posts|articles)|(latest|recent) (posts|articles|news)|you (may|might) also like|more (from|on|articles)|categories|tags|archives)\b)`)},
+}
+
+// tocHeading opens a table of contents.
+var tocHeading = regexp.MustCompile(`(?i)^(目\s*次|もくじ|この記事の目次|この記事の内容|(table of )?contents|in this article|on this page|jump to|here's what we'll cover|what we'll cover)\s*[:：]?$`)
+
+// tocInline is a table of contents on one line: "In this article: A · B · C".
+var tocInline = regexp.MustCompile(`(?i)^(目\s*次|もくじ|(table of )?contents|in this article|on this page|jump to)\s*[:：]`)
+
+// tocMarker starts an entry of a table of contents.
+var tocMarker = regexp.MustCompile(`^\s*([┗┣├└・•▶►▸‣◆■●○-]|\d+(\.\d+)*[.)]?\s|\(\d+\)|[（(]?[0-9０-９]+[)）]|[a-z][.)]\s)`)
+
+// markPatterns marks the blocks a pattern decides; the rest are left to
+// the classifier.
+func markPatterns(lines []line, opt Options) {
+	at := map[string][]int{} // where each entry stands
+	for i, l := range lines {
+		e := normalEntry(l.text)
+		at[e] = append(at[e], i)
+	}
+	// listedAgain: the same text stands lower on the page, not right below
+	// (a title printed twice in a row is no table of contents).
+	listedAgain := func(i int) bool {
+		ps := at[normalEntry(lines[i].text)]
+		return ps[len(ps)-1] > i+1
+	}
+	lastProse := -1 // the last block long enough to be the article's
+	for i, l := range lines {
+		if textSize(l.text) >= lengthLow {
+			lastProse = i
+		}
+	}
+	// signedBelow: a short line printed again below the article's last
+	// paragraph is its signature, byline or the site's name, not a heading.
+	signedBelow := func(i int) bool {
+		ps := at[normalEntry(lines[i].text)]
+		last := ps[len(ps)-1]
+		return len(ps) > 1 && last > lastProse && last > ps[0]+1
+	}
+	// A page that shares most of its lines with another is a copy of it
+	// (or the site is that page twice), not a page in the site's template.
+	seenLines := make([]bool, len(lines))
+	shared := 0
+	for i := range lines {
+		if opt.SeenElsewhere != nil && opt.SeenElsewhere(lines[i].text) {
+			seenLines[i] = true
+			shared++
+		}
+	}
+	if shared*2 > len(lines) {
+		clear(seenLines)
+	}
+	seen := func(i int) bool { return seenLines[i] }
+	// headsOwnText: a heading other pages of the site print too (まとめ,
+	// Conclusion) heads text of this page's own.
+	headsOwnText := func(i int) bool {
+		return headingShape(lines[i].text) && i+1 < len(lines) &&
+			textSize(lines[i+1].text) >= lengthLow && !seen(i+1)
+	}
+	// headsProse: the block right below is a paragraph of sentences, as
+	// below a heading of the article, never below an entry of its contents.
+	headsProse := func(i int) bool {
+		return i+1 < len(lines) && textSize(lines[i+1].text) >= lengthLow && hasSentence(lines[i+1].text)
+	}
+	inTOC := false
+	block, blockLeft := "", 0 // a list of related articles or an author's profile, and the lines it may still take
+	for i := range lines {
+		l := &lines[i]
+		small := utf8.RuneCountInString(l.text) <= maxLabelRunes
+		switch {
+		case !strings.ContainsFunc(l.text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }):
+			l.hard = ReasonEmpty
+		case seen(i) && !headsOwnText(i):
+			l.hard = ReasonTemplate
+		case small && tocHeading.MatchString(l.text):
+			l.hard, inTOC = ReasonTOC, true
+			continue
+		case tocInline.MatchString(l.text):
+			l.hard = ReasonTOC
+		case inTOC && small && !headsProse(i) && (tocMarker.MatchString(l.text) || listedAgain(i) || tocEntryShape(l.text)):
+			l.hard = ReasonTOC
+			continue
+		case small && textSize(l.text) < lengthLow && signedBelow(i):
+			l.hard = ReasonByline
+		case small && !headsProse(i) && tocRun(lines, i, listedAgain) >= minTOCRun:
+			// lines that each come again below: the headings listed before
+			// the article, without a 目次 above them
+			l.hard, inTOC = ReasonTOC, true
+			continue
+		}
+		inTOC = false
+		if l.hard != "" {
+			continue
+		}
+		if small {
+			for _, p := range patterns {
+				if p.match.MatchString(l.text) {
+					l.hard = p.reason
+					break
+				}
+			}
+		}
+		if l.hard == "" && utf8.RuneCountInString(l.text) <= maxMetaRunes {
+			for _, p := range longPatterns {
+				if p.match.MatchString(l.text) {
+					l.hard = p.reason
+					break
+				}
+			}
+		}
+		switch {
+		case l.hard == ReasonRelated || l.hard == ReasonByline && profileHeading.MatchString(l.text):
+			block, blockLeft = l.hard, maxBlockLines[l.hard]
+		case block != "" && l.hard == "" && blockLeft > 0 && isTeaser(lines, i):
+			l.hard = block
+			blockLeft--
+		case l.hard == "":
+			block = ""
+		}
+	}
+}
+
+// tocEntryShape: an entry of a table of contents is a heading, a question
+// at most, never a sentence of text.
+func tocEntryShape(t string) bool {
+	t = strings.TrimRight(t, " ")
+	return !strings.Contains(t, "。") && !strings.HasSuffix(t, ".") && !strings.HasSuffix(t, "．")
+}
+
+// minTOCRun is the fewest lines in a row, each listed again lower on the
+// page, that make a table of contents without a heading.
+const minTOCRun = 3
+
+// tocRun counts the short lines from i on that are listed again below.
+func tocRun(lines []line, i int, listedAgain func(int) bool) int {
+	n := 0
+	for j := i; j < len(lines) && n < minTOCRun; j++ {
+		if utf8.RuneCountInString(lines[j].text) > maxLabelRunes || !listedAgain(j) {
+			break
+		}
+		n++
+	}
+	return n
+}
+
+// markCaptions drops what a credit closes: the caption and the image's
+// alt text that scrapers copy right above a photo credit, short lines that
+// are no sentence.
+func markCaptions(lines []line) {
+	for i := range lines {
+		if lines[i].hard != ReasonCredit || !photoCredit.MatchString(lines[i].text) {
+			continue
+		}
+		for j := i - 1; j >= 0 && j >= i-2; j-- {
+			if lines[j].hard != "" || textSize(lines[j].text) >= lengthHigh || endsSentence(lines[j].text) {
+				break
+			}
+			lines[j].hard = ReasonCredit
+		}
+	}
+}
+
+// maxBlockLines bounds the lines below a "Related articles" or "About the
+// author" that go with it: a profile is a name and a few lines, a list of
+// related articles a handful of titles and teasers.
+var maxBlockLines = map[string]int{ReasonByline: 3, ReasonRelated: 12}
+
+// profileHeading opens an author's profile, which goes on for a few lines.
+var profileHeading = regexp.MustCompile(`(?i)^[○●■◆【\[]?\s*(プロフィール|著者紹介|著者情報|監修者|監修医|執筆者|about the author|author bio)`)
+
+// isTeaser reports whether block i continues a list of related articles or
+// a profile: titles, and teasers of a sentence or two, shorter than a
+// paragraph of the article.
+func isTeaser(lines []line, i int) bool {
+	t := lines[i].text
+	if strings.HasSuffix(t, "…") || strings.HasSuffix(t, "...") || i+1 < len(lines) && strings.HasPrefix(lines[i+1].text, t) {
+		return true
+	}
+	return textSize(t) < lengthHigh
+}
+
+// normalEntry is a line as a table of contents lists it: without its
+// marker or number, spaces folded.
+func normalEntry(t string) string {
+	t = tocMarker.ReplaceAllString(t, "")
+	return strings.ToLower(strings.Join(strings.Fields(t), ""))
+}

@@ -1,0 +1,50 @@
+package index
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// The seeds lose no line of their articles and keep no line of their
+// sites' furniture: testdata/kept holds, per seed, the lines that are the
+// article's, checked by hand.
+func TestStripSeeds(t *testing.T) {
+	for _, f := range []string{seedFile000, seedFile001, seedFile002} {
+		golden, err := os.ReadFile(filepath.Join("testdata", "kept", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := strings.Split(strings.TrimRight(string(golden), "\n"), "\n")
+		kept, dropped := Strip(string(readSeedFile(t, f)))
+		for _, l := range want {
+			if !slices.Contains(kept, l) {
+				t.Errorf("%s: article line dropped: %q (%s)", f, l, reasonOf(dropped, l))
+			}
+		}
+		for _, l := range kept {
+			if !slices.Contains(want, l) {
+				t.Errorf("%s: furniture kept: %q", f, l)
+			}
+		}
+		if !slices.Equal(kept, want) {
+			t.Errorf("%s: kept lines out of order", f)
+		}
+		for _, d := range dropped {
+			if d.Reason == "" {
+				t.Errorf("%s: %q dropped with no reason", f, d.Text)
+			}
+		}
+	}
+}
+
+func reasonOf(dropped []Dropped, line string) string {
+	for _, d := range dropped {
+		if d.Text == line {
+			return d.Reason
+		}
+	}
+	return "not dropped: changed?"
+}
