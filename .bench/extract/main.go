@@ -87,7 +87,7 @@ type stats struct {
 
 type counts struct {
 	pages, chrome, chromeKept, content, contentDropped int
-	titles, titlesRight, topicLines, topicsRight         int
+	titles, titlesRight, topicLines, topicsRight       int
 }
 
 func (s *stats) add(p page, a *index.Article, verbose bool) {
