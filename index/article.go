@@ -2,6 +2,8 @@ package index
 
 import (
 	"fmt"
+
+	"nmnsearch/index/extract"
 	"path"
 	"slices"
 	"strings"
@@ -115,7 +117,7 @@ func ParseArticle(id string, raw []byte, topics ...string) (Article, error) {
 	if !utf8.Valid(raw) {
 		return Article{}, invalid("text", fmt.Sprintf("article %s is not valid UTF-8", id))
 	}
-	a, err := newArticle(id, ContentLines(string(raw)), topics, DefaultTopics())
+	a, err := newArticle(id, extract.Text(string(raw), extract.Options{}).Kept, false, topics, DefaultTopics())
 	if err != nil {
 		return Article{}, err
 	}
@@ -123,18 +125,20 @@ func ParseArticle(id string, raw []byte, topics ...string) (Article, error) {
 	return a, nil
 }
 
-// newArticle makes an article of its kept lines, one paragraph each, and
+// newArticle makes an article of its kept blocks, one paragraph each, and
 // tags its paragraphs with the topics of set; explicit are the article's
-// own, given by whoever wrote it.
-func newArticle(id string, lines []string, explicit []string, set *Topics) (Article, error) {
+// own, given by whoever wrote it. A block of markup (HTML) is a heading
+// when the markup says so; a line of text when it reads as one.
+func newArticle(id string, blocks []extract.Block, markup bool, explicit []string, set *Topics) (Article, error) {
 	a := Article{ID: id}
 	section := ""
-	for _, line := range lines {
+	for _, b := range blocks {
+		line := b.Text
 		p := Paragraph{
 			Article: id,
 			N:       len(a.Paragraphs) + 1,
 			Lang:    detectLang(line),
-			Heading: isHeading(line),
+			Heading: b.Heading || !markup && isHeading(line),
 			Text:    line,
 		}
 		p.ID = fmt.Sprintf("%s-%d", id, p.N)

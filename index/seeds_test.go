@@ -48,3 +48,30 @@ func reasonOf(dropped []Dropped, line string) string {
 	}
 	return "not dropped: changed?"
 }
+
+// Ingested together, as one site's pages (their shared lines are the
+// site's template), the seeds keep the same lines.
+func TestBuildSeedsKeepsTheirText(t *testing.T) {
+	ix, err := Build(os.DirFS("testdata"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	for _, f := range []string{seedFile000, seedFile001, seedFile002} {
+		golden, err := os.ReadFile(filepath.Join("testdata", "kept", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, ok := ix.Article(ArticleIDFromFile(f))
+		if !ok {
+			t.Fatalf("%s: not in the index", f)
+		}
+		var got []string
+		for _, p := range a.Paragraphs {
+			got = append(got, p.Text)
+		}
+		if want := strings.Split(strings.TrimRight(string(golden), "\n"), "\n"); !slices.Equal(got, want) {
+			t.Errorf("%s: %d paragraphs, want the %d lines of testdata/kept", f, len(got), len(want))
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -24,7 +25,14 @@ type Source struct {
 	Topics     []string `json:"topics,omitempty"` // none means detected from the text
 	Text       string   `json:"text,omitempty"`
 	Paragraphs []string `json:"paragraphs,omitempty"`
+	// HTML is a web page: its main content is found with readability, its
+	// title and canonical URL read from its head (see package extract).
+	HTML string `json:"html,omitempty"`
 }
+
+// maxHTMLBytes bounds an HTML page: real pages run to a few hundred KB,
+// mostly scripts and markup.
+const maxHTMLBytes = 4 << 20
 
 // maxTitleRunes bounds an explicit title: the blog's longest runs to about
 // 150 characters. A title taken from the text is cut to it.
@@ -52,21 +60,31 @@ func (s Source) parse(topics *Topics, opt extract.Options) (Article, error) {
 	if err := s.validate(topics); err != nil {
 		return Article{}, err
 	}
-	var lines []string
+	var blocks []extract.Block
 	var page extract.Page
-	if s.Text != "" {
-		page = extract.Text(s.Text, opt)
-		for _, b := range page.Kept {
-			lines = append(lines, b.Text)
+	canonical := ""
+	switch {
+	case s.HTML != "":
+		base, _ := url.Parse(s.URL)
+		hp, err := extract.HTML(strings.NewReader(s.HTML), base, opt)
+		if errors.Is(err, extract.ErrNoContent) {
+			return Article{}, invalid("html", fmt.Sprintf("article %s: %v", s.ID, err))
 		}
-	} else {
+		if err != nil {
+			return Article{}, invalid("html", fmt.Sprintf("article %s: %v", s.ID, err))
+		}
+		page, blocks, canonical = hp.Page, hp.Kept, hp.URL
+	case s.Text != "":
+		page = extract.Text(s.Text, opt)
+		blocks = page.Kept
+	default:
 		for _, p := range s.Paragraphs {
 			if p = strings.TrimSpace(p); p != "" {
-				lines = append(lines, p)
+				blocks = append(blocks, extract.Block{Text: p})
 			}
 		}
 	}
-	a, err := newArticle(s.ID, lines, s.Topics, topics)
+	a, err := newArticle(s.ID, blocks, s.HTML != "", s.Topics, topics)
 	if err != nil {
 		return Article{}, err
 	}
@@ -80,6 +98,9 @@ func (s Source) parse(topics *Topics, opt extract.Options) (Article, error) {
 		}
 	}
 	a.URL = s.URL
+	if a.URL == "" {
+		a.URL = canonical
+	}
 	a.Dropped = page.Dropped
 	src := s.clone()
 	a.src = &src
@@ -95,13 +116,21 @@ func (s Source) validate(topics *Topics) error {
 			return invalid("topics", fmt.Sprintf("unknown topic %q (known: %s)", t, strings.Join(topics.Names(), ", ")))
 		}
 	}
-	switch {
-	case s.Text != "" && len(s.Paragraphs) > 0:
-		return invalid("text", "give text or paragraphs, not both")
-	case strings.TrimSpace(s.Text) == "" && !slices.ContainsFunc(s.Paragraphs, func(p string) bool { return strings.TrimSpace(p) != "" }):
-		return invalid("text", "text or paragraphs is required")
+	given := 0
+	for _, set := range []bool{s.Text != "", len(s.Paragraphs) > 0, s.HTML != ""} {
+		if set {
+			given++
+		}
 	}
-	if !utf8.ValidString(s.Text) || slices.ContainsFunc(s.Paragraphs, func(p string) bool { return !utf8.ValidString(p) }) {
+	switch {
+	case given > 1:
+		return invalid("text", "give one of text, paragraphs and html")
+	case strings.TrimSpace(s.Text) == "" && strings.TrimSpace(s.HTML) == "" && !slices.ContainsFunc(s.Paragraphs, func(p string) bool { return strings.TrimSpace(p) != "" }):
+		return invalid("text", "text, paragraphs or html is required")
+	case len(s.HTML) > maxHTMLBytes:
+		return invalid("html", fmt.Sprintf("must be at most %d bytes (got %d)", maxHTMLBytes, len(s.HTML)))
+	}
+	if !utf8.ValidString(s.Text) || !utf8.ValidString(s.HTML) || slices.ContainsFunc(s.Paragraphs, func(p string) bool { return !utf8.ValidString(p) }) {
 		return invalid("text", "not valid UTF-8")
 	}
 	if !utf8.ValidString(s.Title) || strings.ContainsFunc(s.Title, unicode.IsControl) {

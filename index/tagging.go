@@ -1,6 +1,17 @@
 package index
 
-import "slices"
+import (
+	"slices"
+
+	"nmnsearch/index/extract"
+)
+
+// A paragraph carries a topic whose keywords it uses at least 1/passingShare
+// as often as its main topic's, or minHitsAlone times.
+const (
+	passingShare = 2
+	minHitsAlone = 3
+)
 
 // minArticleShare is the share of an article's paragraphs that must carry
 // a topic for the article to be about it (besides a topic its title names):
@@ -20,8 +31,11 @@ func (t *Topics) tag(a *Article, explicit []string) {
 	own := make([][]string, len(a.Paragraphs))
 	for i := range a.Paragraphs {
 		hits := m.count(textTerms(a.Paragraphs[i].Text), len(t.list))
+		top := slices.Max(hits)
 		for g, n := range hits {
-			if n > 0 {
+			// A word in passing is no topic: "stress" in a paragraph on
+			// insomnia that names sleep four times.
+			if n > 0 && (n*passingShare >= top || n >= minHitsAlone) {
 				own[i] = append(own[i], t.list[g].Name)
 			}
 		}
@@ -39,6 +53,15 @@ func (t *Topics) tag(a *Article, explicit []string) {
 		set := slices.Clone(own[i])
 		if !p.Heading {
 			set = append(set, sectionTopics[p.Section]...)
+		}
+		if len(set) == 0 && !p.Heading && extract.IsListItem(p.Text) {
+			// an item of a list is about what the paragraph leading it is
+			for j := i - 1; j >= 0 && !a.Paragraphs[j].Heading; j-- {
+				if !extract.IsListItem(a.Paragraphs[j].Text) {
+					set = append(set, own[j]...)
+					break
+				}
+			}
 		}
 		if len(set) == 0 && !p.Heading && i > 0 && i+1 < len(a.Paragraphs) {
 			prev, next := a.Paragraphs[i-1], a.Paragraphs[i+1]

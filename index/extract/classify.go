@@ -15,6 +15,8 @@ type Block struct {
 	// Heading is set for h1–h6 of an HTML page; a text file's headings
 	// are told by their shape (see index).
 	Heading bool
+	level   int  // of an HTML heading: 1 for h1
+	caption bool // the text of an HTML figcaption
 }
 
 // Dropped is a block left out of the article, with the reason.
@@ -135,7 +137,7 @@ func Classify(blocks []Block, opt Options) Page {
 			p.Dropped = append(p.Dropped, Dropped{l.text, ReasonDuplicate})
 		default:
 			seen[l.text] = true
-			p.Kept = append(p.Kept, Block{l.text, l.heading})
+			p.Kept = append(p.Kept, Block{Text: l.text, Heading: l.heading})
 			if l.title && p.Title == "" {
 				p.Title = l.text
 			}
@@ -221,6 +223,10 @@ func markHeadings(lines []line) {
 		}
 	}
 }
+
+// IsListItem reports whether a block is an item of a list, as text keeps
+// it: after a bullet or a number.
+func IsListItem(t string) bool { return listItem.MatchString(t) }
 
 // listItem is the start of an item of a list, as text keeps it.
 var listItem = regexp.MustCompile(`^\s*([•・●◦▪‣*]|[-–]\s|\d{1,2}[.)]\s|[（(]\d{1,2}[)）])`)

@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,6 +93,50 @@ func TestTextFixtures(t *testing.T) {
 		f.check(t, p)
 		if p.Title != f.title {
 			t.Errorf("%s: title %q, want %q", name, p.Title, f.title)
+		}
+	}
+}
+
+// htmlFixtures are the pages that have an HTML version.
+var htmlFixtures = []string{"wp-ja", "wp-ja-2", "wp-en", "journal-en", "bilingual", "skin-ja"}
+
+func TestHTMLFixtures(t *testing.T) {
+	for _, name := range htmlFixtures {
+		f := readFixture(t, name)
+		file, err := os.Open(filepath.Join("testdata", name+".html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := HTML(file, nil, Options{})
+		file.Close()
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		f.check(t, p.Page)
+		if p.Title != f.title {
+			t.Errorf("%s: title %q, want %q", name, p.Title, f.title)
+		}
+		if p.URL != f.url {
+			t.Errorf("%s: url %q, want %q", name, p.URL, f.url)
+		}
+	}
+}
+
+// A page of menus, links and a footer has no article: ErrNoContent.
+func TestHTMLNoContent(t *testing.T) {
+	for _, page := range []string{"no-content.html", ""} {
+		var r io.Reader = strings.NewReader("")
+		if page != "" {
+			file, err := os.Open(filepath.Join("testdata", page))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer file.Close()
+			r = file
+		}
+		if _, err := HTML(r, nil, Options{}); !errors.Is(err, ErrNoContent) {
+			t.Errorf("%q: err = %v, want ErrNoContent", page, err)
 		}
 	}
 }

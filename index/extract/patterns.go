@@ -139,7 +139,9 @@ func markPatterns(lines []line, opt Options) {
 		switch {
 		case !strings.ContainsFunc(l.text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }):
 			l.hard = ReasonEmpty
-		case seen(i) && !headsOwnText(i):
+		case seen(i) && !headsOwnText(i) && !hasSentence(l.text):
+			// a sentence other pages print too (an author's greeting) is
+			// left to the classifier: templates are labels, not prose
 			l.hard = ReasonTemplate
 		case small && tocHeading.MatchString(l.text):
 			l.hard, inTOC = ReasonTOC, true

@@ -1,0 +1,92 @@
+package index
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func readPage(t *testing.T, name string) string {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("extract", "testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(raw)
+}
+
+// An HTML page comes in as its article: the title from its head, the
+// canonical URL, its headings as sections, no furniture, and what was left
+// out listed with the reasons.
+func TestParseHTML(t *testing.T) {
+	a, err := Source{ID: "wp-ja", HTML: readPage(t, "wp-ja.html")}.Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Title != "睡眠の質を高めるために今夜からできること" || a.URL != "https://clinic-a.example.jp/column/sleep-quality/" {
+		t.Errorf("title %q, url %q", a.Title, a.URL)
+	}
+	if p := a.Paragraphs[0]; !p.Heading || p.Text != a.Title {
+		t.Errorf("first paragraph %+v, want the title as a heading", p)
+	}
+	var texts []string
+	for _, p := range a.Paragraphs {
+		texts = append(texts, p.Text)
+		if p.Text == "体内時計のずれ" && !p.Heading {
+			t.Errorf("h3 %q is no heading", p.Text)
+		}
+		if p.Section == "" {
+			t.Errorf("paragraph %d has no section", p.N)
+		}
+	}
+	for _, chrome := range []string{"目次", "┗ 体内時計のずれ", "寝室はできるだけ暗く、静かに保つのが理想です", "シェア", "ご予約はこちら"} {
+		if slices.Contains(texts, chrome) {
+			t.Errorf("furniture %q kept", chrome)
+		}
+	}
+	reasons := map[string]string{}
+	for _, d := range a.Dropped {
+		reasons[d.Text] = d.Reason
+	}
+	if reasons["目次"] == "" || reasons["寝室はできるだけ暗く、静かに保つのが理想です"] == "" {
+		t.Errorf("dropped lines lack the contents or the caption: %v", a.Dropped)
+	}
+	// Topics per paragraph: the one on stress and low mood is about
+	// depression; the one on dull skin is not, in this sleep article.
+	for _, p := range a.Paragraphs {
+		if strings.HasPrefix(p.Text, "仕事や家庭のストレスが続くと") && !slices.Contains(p.Topics, "depression") {
+			t.Errorf("the low-mood paragraph lacks depression: %+v", p.Topics)
+		}
+		if strings.Contains(p.Text, "肌のくすみ") && slices.Contains(p.Topics, "depression") {
+			t.Errorf("the skin paragraph carries depression: %+v", p.Topics)
+		}
+	}
+
+	// A bilingual page has a title per language.
+	b, err := Source{ID: "bi", HTML: readPage(t, "bilingual.html")}.Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.TitleIn(LangJA) != "NMNと気分の落ち込み――うつ症状と睡眠への影響" || b.TitleIn(LangEN) != "NMN and Low Mood: Effects on Depressive Symptoms and Sleep" {
+		t.Errorf("titles %q / %q", b.TitleIn(LangJA), b.TitleIn(LangEN))
+	}
+
+	// A page with no article is refused, saying so.
+	_, err = Source{ID: "nothing", HTML: readPage(t, "no-content.html")}.Parse()
+	if err == nil || !strings.Contains(err.Error(), "no main content") {
+		t.Errorf("no-content page: %v", err)
+	}
+	// An explicit URL wins over the canonical one; text and html together are refused.
+	c, err := Source{ID: "c", URL: "https://mirror.example/p", HTML: readPage(t, "wp-en.html")}.Parse()
+	if err != nil || c.URL != "https://mirror.example/p" {
+		t.Errorf("explicit url: %q, %v", c.URL, err)
+	}
+	if _, err := (Source{ID: "d", Text: "x", HTML: "<p>y</p>"}).Parse(); err == nil {
+		t.Error("text and html together accepted")
+	}
+	if _, err := (Source{ID: "e", HTML: strings.Repeat("<p>a</p>", maxHTMLBytes/8+1)}).Parse(); err == nil || !strings.Contains(err.Error(), "at most") {
+		t.Errorf("an html of %d bytes: %v", maxHTMLBytes+8, err)
+	}
+}
