@@ -193,10 +193,17 @@ func titleFrom(text string) string {
 // ArticleIDFromFile maps a seed file name such as "001_c2c3b5d23e0135b4.txt"
 // to the article id "001-c2c3b5d23e0135b4".
 func ArticleIDFromFile(name string) string {
-	if ext := path.Ext(name); strings.EqualFold(ext, ".txt") {
+	if ext := path.Ext(name); strings.EqualFold(ext, ".txt") || IsHTMLFile(name) {
 		name = strings.TrimSuffix(name, ext)
 	}
 	return strings.ToLower(strings.ReplaceAll(name, "_", "-"))
+}
+
+// IsHTMLFile reports whether a file's name says it is a web page: .html or
+// .htm.
+func IsHTMLFile(name string) bool {
+	ext := strings.ToLower(path.Ext(name))
+	return ext == ".html" || ext == ".htm"
 }
 
 func validArticleID(id string) bool {

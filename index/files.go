@@ -5,13 +5,16 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 )
 
-// ReadArticleFiles parses article files in the seeds' format, for ingesting
-// them: each path is a file (its id is ArticleIDFromFile of its name,
-// whatever its extension) or a directory, whose *.txt files at the top are
-// read in name order. Two files of one id, a directory with no *.txt file
-// or a file that does not parse is an error, and nothing is returned.
+// ReadArticleFiles parses article files, for ingesting them: web pages
+// (*.html, *.htm) and files in the seeds' format (any other). Each path is
+// a file (its id is ArticleIDFromFile of its name) or a directory, whose
+// *.txt, *.html and *.htm files at the top are read in name order. Two
+// files of one id, a directory with no such file or a file that does not
+// parse is an error, and nothing is returned. Files read together are
+// classified together: a line several of them print is their site's.
 func ReadArticleFiles(paths ...string) ([]Article, error) {
 	var files []string
 	for _, p := range paths {
@@ -23,23 +26,28 @@ func ReadArticleFiles(paths ...string) ([]Article, error) {
 			files = append(files, p)
 			continue
 		}
-		names, err := filepath.Glob(filepath.Join(p, "*.txt"))
+		entries, err := os.ReadDir(p)
 		if err != nil {
 			return nil, err
 		}
 		var found []string
-		for _, n := range names {
+		for _, e := range entries {
+			n := filepath.Join(p, e.Name())
+			if !strings.EqualFold(filepath.Ext(n), ".txt") && !IsHTMLFile(n) {
+				continue
+			}
 			if fi, err := os.Stat(n); err == nil && fi.Mode().IsRegular() {
 				found = append(found, n)
 			}
 		}
 		if len(found) == 0 {
-			return nil, fmt.Errorf("%s: no *.txt article files", p)
+			return nil, fmt.Errorf("%s: no *.txt or *.html article files", p)
 		}
 		sort.Strings(found)
 		files = append(files, found...)
 	}
-	var out []Article
+	var srcs []*Source
+	var names []string
 	from := map[string]string{}
 	for _, f := range files {
 		id := ArticleIDFromFile(filepath.Base(f))
@@ -51,9 +59,25 @@ func ReadArticleFiles(paths ...string) ([]Article, error) {
 		if err != nil {
 			return nil, err
 		}
-		a, err := ParseArticle(id, raw)
+		src := Source{ID: id, Text: string(raw)}
+		if IsHTMLFile(f) {
+			src = Source{ID: id, HTML: string(raw)}
+		}
+		srcs = append(srcs, &src)
+		names = append(names, f)
+	}
+	return parseBatch(srcs, names)
+}
+
+// parseBatch parses sources read together (names say where each came
+// from, for errors), each classified with the others of its site.
+func parseBatch(srcs []*Source, names []string) ([]Article, error) {
+	sites := sitesFor(srcs, nil)
+	var out []Article
+	for i, src := range srcs {
+		a, err := src.parse(DefaultTopics(), sites.options(src))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", f, err)
+			return nil, fmt.Errorf("%s: %w", names[i], err)
 		}
 		out = append(out, a)
 	}

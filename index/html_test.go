@@ -78,10 +78,15 @@ func TestParseHTML(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "no main content") {
 		t.Errorf("no-content page: %v", err)
 	}
-	// An explicit URL wins over the canonical one; text and html together are refused.
+	// The canonical link wins over the address a page was found at; a page
+	// with none keeps that address. Text and html together are refused.
 	c, err := Source{ID: "c", URL: "https://mirror.example/p", HTML: readPage(t, "wp-en.html")}.Parse()
-	if err != nil || c.URL != "https://mirror.example/p" {
-		t.Errorf("explicit url: %q, %v", c.URL, err)
+	if err != nil || c.URL != "https://www.brightwell.example.com/health/blood-sugar-type-2-diabetes" {
+		t.Errorf("canonical url: %q, %v", c.URL, err)
+	}
+	noCanonical := strings.Replace(readPage(t, "skin-ja.html"), `rel="canonical"`, `rel="alternate"`, 1)
+	if d, err := (Source{ID: "d", URL: "https://mirror.example/skin", HTML: noCanonical}).Parse(); err != nil || d.URL != "https://mirror.example/skin" {
+		t.Errorf("no canonical link: %q, %v", d.URL, err)
 	}
 	if _, err := (Source{ID: "d", Text: "x", HTML: "<p>y</p>"}).Parse(); err == nil {
 		t.Error("text and html together accepted")

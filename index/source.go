@@ -27,6 +27,8 @@ type Source struct {
 	Paragraphs []string `json:"paragraphs,omitempty"`
 	// HTML is a web page: its main content is found with readability, its
 	// title and canonical URL read from its head (see package extract).
+	// The canonical URL, when the page has one, is the article's URL; URL
+	// is where the page was found, the base of its relative links.
 	HTML string `json:"html,omitempty"`
 }
 
@@ -98,8 +100,8 @@ func (s Source) parse(topics *Topics, opt extract.Options) (Article, error) {
 		}
 	}
 	a.URL = s.URL
-	if a.URL == "" {
-		a.URL = canonical
+	if canonical != "" {
+		a.URL = canonical // where the page says it lives, whatever address it was fetched at
 	}
 	a.Dropped = page.Dropped
 	src := s.clone()

@@ -12,6 +12,10 @@ import (
 // type, re-exported so that the server need not import index.
 type Source = index.Source
 
+// Dropped is a line of an article's source left out as its site's
+// furniture, with the reason: the index's type, re-exported.
+type Dropped = index.Dropped
+
 // ErrClosed is the answer of a write or Reindex once the index is closed,
 // as when the service is shutting down.
 var ErrClosed = index.ErrClosed

@@ -240,7 +240,7 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 			}
 			res.Hits = append(res.Hits, Hit{
 				ID:        p.ID,
-				Article:   ArticleRef{ID: a.ID, Title: a.Title, URL: a.URL},
+				Article:   ArticleRef{ID: a.ID, Title: a.TitleIn(p.Lang), URL: a.URL},
 				Section:   p.Section,
 				Paragraph: p.N,
 				Lang:      p.Lang,

@@ -418,3 +418,26 @@ func counts(fs []FacetValue) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// A hit shows its article's title in the hit's language: an English
+// paragraph of a bilingual seed, the English title.
+func TestHitTitleInItsLanguage(t *testing.T) {
+	s := seedSearch(t)
+	for _, tt := range []struct{ q, lang, title string }{
+		{"melatonin", "en", "Does NMN IV Therapy Improve Sleep Quality"},
+		{"メラトニン", "ja", "入眠困難、熟眠障害、中途覚醒に対し"},
+	} {
+		res, err := s.Search(context.Background(), Request{Q: tt.q, Lang: tt.lang})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Hits) == 0 {
+			t.Fatalf("%s: no hits", tt.q)
+		}
+		for _, h := range res.Hits {
+			if h.Article.ID == "002-d25f1ed27a07bf50" && !strings.HasPrefix(h.Article.Title, tt.title) {
+				t.Errorf("%s: hit %s titled %q, want %q…", tt.q, h.ID, h.Article.Title, tt.title)
+			}
+		}
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -175,13 +176,15 @@ func sameHost(origin, host string) bool {
 
 // articleInput is the body of PUT /api/articles/{id}: the article's fields
 // but its id, which the path gives. Exactly one of text (a file in the
-// seeds' format, site chrome dropped) and paragraphs (taken as given).
+// seeds' format, site chrome dropped), paragraphs (taken as given) and html
+// (a web page, its main content found).
 type articleInput struct {
 	Title      string   `json:"title"`
 	URL        string   `json:"url"`
 	Topics     []string `json:"topics"`
 	Text       string   `json:"text"`
 	Paragraphs []string `json:"paragraphs"`
+	HTML       string   `json:"html"`
 }
 
 // handlePutArticle answers PUT /api/articles/{id}: 201 with the article as
@@ -202,7 +205,7 @@ func handlePutArticle(logger *slog.Logger, a Admin) http.Handler {
 			return
 		}
 		art, created, err := a.PutArticle(search.Source{
-			ID: id, Title: in.Title, URL: in.URL, Topics: in.Topics, Text: in.Text, Paragraphs: in.Paragraphs,
+			ID: id, Title: in.Title, URL: in.URL, Topics: in.Topics, Text: in.Text, Paragraphs: in.Paragraphs, HTML: in.HTML,
 		})
 		if err != nil {
 			writeError(w, r, logger, adminFailure(err))
@@ -214,6 +217,22 @@ func handlePutArticle(logger *slog.Logger, a Admin) http.Handler {
 			w.Header().Set("Location", "/api/articles/"+url.PathEscape(id))
 		}
 		writeJSON(w, r, logger, status, newArticleDetail(art))
+	})
+}
+
+// handleArticleDropped answers GET /api/articles/{id}?dropped=1 for the
+// admin: the article with the lines left out of it and why, so that an
+// operator sees what its site's furniture was taken to be.
+func handleArticleDropped(logger *slog.Logger, s Searcher) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a, err := s.Article(mux.Vars(r)["id"])
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		out := newArticleDetail(a)
+		out.Dropped = nonNil(slices.Clone(a.Dropped))
+		writeJSON(w, r, logger, http.StatusOK, out)
 	})
 }
 

@@ -211,11 +211,17 @@ type articleSummary struct {
 
 // articleDetail is one article with its paragraphs in the author's order.
 type articleDetail struct {
-	ID         string          `json:"id"`
-	Title      string          `json:"title"`
-	URL        string          `json:"url"`
-	Topics     []string        `json:"topics"`
-	Paragraphs []paragraphJSON `json:"paragraphs"`
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	// Titles is a bilingual article's title in each language.
+	Titles     map[string]string `json:"titles,omitempty"`
+	URL        string            `json:"url"`
+	Topics     []string          `json:"topics"`
+	Paragraphs []paragraphJSON   `json:"paragraphs"`
+	// DroppedLines counts the source's lines left out as its site's
+	// furniture; Dropped lists them, for the admin (?dropped=1).
+	DroppedLines int              `json:"dropped_lines"`
+	Dropped      []search.Dropped `json:"dropped,omitempty"`
 }
 
 type paragraphJSON struct {
@@ -250,8 +256,14 @@ func handleArticles(logger *slog.Logger, s Searcher) http.Handler {
 }
 
 // handleArticle answers GET /api/articles/{id}: one article with its text.
+// The lines left out of it are the admin's (handleArticleDropped): asked
+// for here, without the token, they are refused.
 func handleArticle(logger *slog.Logger, s Searcher) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Has("dropped") {
+			writeError(w, r, logger, errorf(CodeUnauthorized, "the dropped lines are shown to the admin API only: Authorization: Bearer <NMNSEARCH_ADMIN_TOKEN>"))
+			return
+		}
 		a, err := s.Article(mux.Vars(r)["id"])
 		if err != nil {
 			writeError(w, r, logger, err)
@@ -268,9 +280,10 @@ func handleArticle(logger *slog.Logger, s Searcher) http.Handler {
 // newArticleDetail is a as GET /api/articles/{id} and PUT answer it.
 func newArticleDetail(a *search.Article) articleDetail {
 	out := articleDetail{
-		ID: a.ID, Title: a.Title, URL: a.URL,
-		Topics:     nonNil(a.Topics),
-		Paragraphs: make([]paragraphJSON, 0, len(a.Paragraphs)),
+		ID: a.ID, Title: a.Title, Titles: a.Titles, URL: a.URL,
+		Topics:       nonNil(a.Topics),
+		Paragraphs:   make([]paragraphJSON, 0, len(a.Paragraphs)),
+		DroppedLines: len(a.Dropped),
 	}
 	for _, p := range a.Paragraphs {
 		out.Paragraphs = append(out.Paragraphs, paragraphJSON{

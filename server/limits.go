@@ -49,8 +49,9 @@ const (
 
 	// MaxBodyBytes bounds a request body read through limitBody: the
 	// article of PUT /api/articles/{id}. The longest seed is about 20 KB;
-	// an article as JSON is well under it.
-	MaxBodyBytes = 1 << 20
+	// an HTML page may be the index's 4 MiB, which JSON's escapes of its
+	// quotes and angle brackets can make half as long again.
+	MaxBodyBytes = 8 << 20
 )
 
 // DefaultMaxConcurrentSearches is the cap on searches running at once

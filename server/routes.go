@@ -66,6 +66,10 @@ func (rt *routes) add() {
 		rt.probe("/metrics", rt.metrics)
 	}
 
+	if rt.admin != nil && !rt.readOnly {
+		// before the public route of the path, which it narrows
+		rt.adminRoute("/api/articles/{id}", handleArticleDropped(rt.logger, rt.s), "GET", "dropped", "{dropped}")
+	}
 	rt.api("/api/search", true, searchCacheKey, handleSearch(rt.logger, rt.s))
 	rt.api("/api/articles", false, nil, handleArticles(rt.logger, rt.s))
 	rt.api("/api/articles/{id}", false, nil, handleArticle(rt.logger, rt.s))
@@ -136,13 +140,17 @@ func (rt *routes) page(path string, searches bool, h http.Handler) {
 	rt.handle(path, h, "GET", "HEAD")
 }
 
-// adminRoute routes a method of the admin API: same origin only, its own
+// adminRoute routes a method of the admin API (with queries, only requests
+// that carry them: gorilla/mux's Queries pairs): same origin only, its own
 // rate limit, then the token, then AdminWriteTimeout to answer.
-func (rt *routes) adminRoute(path string, h http.Handler, method string) {
+func (rt *routes) adminRoute(path string, h http.Handler, method string, queries ...string) {
 	answer := func(w http.ResponseWriter, r *http.Request, err error) { writeError(w, r, rt.logger, err) }
 	h = adminDeadline(h)
 	h = rt.adminAuth.middleware(answer, h)
 	h = rt.adminClients.middleware(rt.client, answer, h)
 	h = sameOriginOnly(answer, h)
-	rt.handle(path, h, method)
+	route := rt.r.Handle(path, withRoute(path, h)).Methods(method)
+	if len(queries) > 0 {
+		route.Queries(queries...)
+	}
 }

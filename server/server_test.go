@@ -563,7 +563,7 @@ func TestArticle(t *testing.T) {
 	}
 	want := `{"id":"000-a","title":"Trials","url":"https://example.com/a","topics":["diabetes"],"paragraphs":[` +
 		`{"id":"000-a-1","n":1,"section":"Trials","heading":true,"lang":"en","topics":["diabetes"],"text":"Trials"},` +
-		`{"id":"000-a-2","n":2,"section":"Trials","heading":false,"lang":"en","topics":[],"text":"Body"}]}`
+		`{"id":"000-a-2","n":2,"section":"Trials","heading":false,"lang":"en","topics":[],"text":"Body"}],"dropped_lines":0}`
 	if got := strings.TrimSpace(rec.Body.String()); got != want {
 		t.Errorf("body =\n%s\nwant\n%s", got, want)
 	}

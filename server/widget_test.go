@@ -55,8 +55,9 @@ func TestBrowserEmbedJapanese(t *testing.T) {
 		if len(h.Marks) == 0 || !strings.Contains(h.Marks[0], want) {
 			t.Errorf("hit %d marks %q, want %s: %q", i, h.Marks, want, h.Snippet)
 		}
-		if !strings.Contains(h.Title, "入眠困難") {
-			t.Errorf("hit %d title %q, want the sleep article's", i, h.Title)
+		// the sleep article's title, in the hit's language
+		if wantTitle := map[string]string{"ja": "入眠困難", "en": "Does NMN IV Therapy"}[res.Hits[i].Lang]; !strings.Contains(h.Title, wantTitle) {
+			t.Errorf("hit %d title %q, want the sleep article's in %s", i, h.Title, res.Hits[i].Lang)
 		}
 		u, err := url.Parse(h.Href)
 		if err != nil || u.Scheme+"://"+u.Host != e.svc.URL || u.Path != sleepArticleURL ||

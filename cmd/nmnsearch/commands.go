@@ -81,26 +81,47 @@ func runIngest(ctx context.Context, name string, args []string, getenv func(stri
 	fs := flag.NewFlagSet(name+" ingest", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: %s ingest [flags] FILE|DIR...\n\n"+
-			"Adds or replaces the articles of FILEs, and of the *.txt files at the top of DIRs, in the seeds'\n"+
-			"format; an article's id is its file name (001_abc.txt is 001-abc).\n\n", name)
+		fmt.Fprintf(stderr, "Usage: %s ingest [flags] FILE|DIR|URL...\n\n"+
+			"Adds or replaces the articles of FILEs, of the *.txt, *.html and *.htm files at the top of DIRs,\n"+
+			"and of the web pages at http(s) URLs. A .txt file is in the seeds' format; an .html file or a URL\n"+
+			"is a web page, its article found in it. An article's id is its file name (001_abc.txt is 001-abc)\n"+
+			"or its URL's host and path. A file that does not parse stops ingest before anything is written;\n"+
+			"a URL that fails is reported and skipped.\n\n", name)
 		fs.PrintDefaults()
 	}
 	env := &envDefaults{getenv: getenv}
 	f := newOfflineFlags(fs, env)
+	showDropped := fs.Bool("dropped", false, "list each article's lines left out as its site's furniture, with the reason")
 	if ok, err := parseCommand(fs, env, args); !ok {
 		return err
 	}
 	if fs.NArg() == 0 {
-		return errors.New("ingest: name the article files or directories")
+		return errors.New("ingest: name the article files, directories or URLs")
 	}
 	if *f.data == "" {
 		return errors.New(`ingest: -data is "": an index in memory lives only in its server; name the data directory`)
 	}
-	arts, err := index.ReadArticleFiles(fs.Args()...)
-	if err != nil {
-		return fmt.Errorf("ingest: nothing written: %w", err)
+	var paths, urls []string
+	for _, a := range fs.Args() {
+		if strings.HasPrefix(a, "http://") || strings.HasPrefix(a, "https://") {
+			urls = append(urls, a)
+		} else {
+			paths = append(paths, a)
+		}
 	}
+	var arts []index.Article
+	if len(paths) > 0 {
+		var err error
+		if arts, err = index.ReadArticleFiles(paths...); err != nil {
+			return fmt.Errorf("ingest: nothing written: %w", err)
+		}
+	}
+	fetched, failed := fetchArticles(ctx, urls, stdout)
+	arts = append(arts, fetched...)
+	if len(arts) == 0 {
+		return fmt.Errorf("ingest: nothing written: every URL failed (%d)", failed)
+	}
+	report := ingestReport{stdout: stdout, dropped: *showDropped}
 
 	topics, err := loadTopics(*f.topics)
 	if err != nil {
@@ -117,7 +138,10 @@ func runIngest(ctx context.Context, name string, args []string, getenv func(stri
 			return fmt.Errorf("ingest: nothing written: %w", err)
 		}
 		fmt.Fprintf(stdout, "%s is open in a running server: sending the articles to %s\n", dataLabel(*f.data), c.base)
-		return c.ingest(ctx, arts, stdout)
+		if err := c.ingest(ctx, arts, report); err != nil {
+			return err
+		}
+		return urlsFailed(failed, len(urls))
 	}
 	if err != nil {
 		return fmt.Errorf("ingest: open %s: %w", dataLabel(*f.data), err)
@@ -145,7 +169,7 @@ func runIngest(ctx context.Context, name string, args []string, getenv func(stri
 	}
 	for _, a := range arts {
 		stored, _ := ix.Article(a.ID)
-		fmt.Fprintf(stdout, "%s %s: %d paragraphs, %q\n", verb(created[a.ID]), a.ID, len(stored.Paragraphs), stored.Title)
+		report.article(verb(created[a.ID]), stored.ID, stored.Title, len(stored.Paragraphs), len(stored.Dropped), stored.Dropped)
 	}
 	merged := time.Now()
 	before, after, err := ix.Compact(ctx)
@@ -159,7 +183,57 @@ func runIngest(ctx context.Context, name string, args []string, getenv func(stri
 		return fmt.Errorf("ingest: close the index: %w", err)
 	}
 	fmt.Fprintf(stdout, "ingested %s into %s in %d ms\n", count(len(arts), "article"), dataLabel(*f.data), time.Since(began).Milliseconds())
-	return nil
+	return urlsFailed(failed, len(urls))
+}
+
+// ingestReport writes ingest's line per article, and with -dropped the
+// lines left out of it.
+type ingestReport struct {
+	stdout  io.Writer
+	dropped bool
+}
+
+func (r ingestReport) article(verb, id, title string, paragraphs, droppedLines int, dropped []index.Dropped) {
+	fmt.Fprintf(r.stdout, "%s %s: %d paragraphs, %s dropped as the site's furniture, %q\n",
+		verb, id, paragraphs, count(droppedLines, "line"), title)
+	if r.dropped {
+		for _, d := range dropped {
+			fmt.Fprintf(r.stdout, "  dropped (%s): %s\n", d.Reason, d.Text)
+		}
+	}
+}
+
+// fetchArticles fetches and parses the pages at urls, one at a time,
+// reporting each that fails; those left out are counted in failed.
+func fetchArticles(ctx context.Context, urls []string, stdout io.Writer) (arts []index.Article, failed int) {
+	c := fetchClient()
+	seen := map[string]string{}
+	for _, u := range urls {
+		p := fetchPage(ctx, c, u)
+		var a index.Article
+		err := p.err
+		if err == nil {
+			a, err = p.src.Parse()
+		}
+		if err == nil && seen[a.ID] != "" {
+			err = fmt.Errorf("the same article as %s (%s)", seen[a.ID], a.ID)
+		}
+		if err != nil {
+			fmt.Fprintf(stdout, "failed %s: %v\n", u, err)
+			failed++
+			continue
+		}
+		seen[a.ID] = u
+		arts = append(arts, a)
+	}
+	return arts, failed
+}
+
+func urlsFailed(failed, of int) error {
+	if failed == 0 {
+		return nil
+	}
+	return fmt.Errorf("ingest: %d of %d URLs failed (see above); the rest were written", failed, of)
 }
 
 // ingestBatch is how many articles ingest writes at once. Each write is
@@ -317,14 +391,16 @@ type articleBody struct {
 	Topics     []string `json:"topics,omitempty"`
 	Text       string   `json:"text,omitempty"`
 	Paragraphs []string `json:"paragraphs,omitempty"`
+	HTML       string   `json:"html,omitempty"`
 }
 
 // ingest PUTs arts one by one, stopping at the first the server refuses.
-func (c *adminClient) ingest(ctx context.Context, arts []index.Article, stdout io.Writer) error {
+func (c *adminClient) ingest(ctx context.Context, arts []index.Article, report ingestReport) error {
+	stdout := report.stdout
 	began := time.Now()
 	for i, a := range arts {
 		src := a.Source()
-		body, err := json.Marshal(articleBody{Title: src.Title, URL: src.URL, Topics: src.Topics, Text: src.Text, Paragraphs: src.Paragraphs})
+		body, err := json.Marshal(articleBody{Title: src.Title, URL: src.URL, Topics: src.Topics, Text: src.Text, Paragraphs: src.Paragraphs, HTML: src.HTML})
 		if err != nil {
 			return err
 		}
@@ -336,11 +412,19 @@ func (c *adminClient) ingest(ctx context.Context, arts []index.Article, stdout i
 			return fmt.Errorf("ingest: %s: %w (%d of %d articles written)", a.ID, err, i, len(arts))
 		}
 		var stored struct {
-			Title      string            `json:"title"`
-			Paragraphs []json.RawMessage `json:"paragraphs"`
+			Title        string            `json:"title"`
+			Paragraphs   []json.RawMessage `json:"paragraphs"`
+			DroppedLines int               `json:"dropped_lines"`
+			Dropped      []index.Dropped   `json:"dropped"`
 		}
 		json.Unmarshal(resp, &stored)
-		fmt.Fprintf(stdout, "%s %s: %d paragraphs, %q\n", verb(status == http.StatusCreated), a.ID, len(stored.Paragraphs), stored.Title)
+		if report.dropped && stored.DroppedLines > 0 {
+			// the server's own parse, which knows its other pages of the site
+			if status, resp, err := c.do(ctx, clientTimeout, "GET", "/api/articles/"+url.PathEscape(a.ID)+"?dropped=1", nil); err == nil && status == http.StatusOK {
+				json.Unmarshal(resp, &stored)
+			}
+		}
+		report.article(verb(status == http.StatusCreated), a.ID, stored.Title, len(stored.Paragraphs), stored.DroppedLines, stored.Dropped)
 	}
 	fmt.Fprintf(stdout, "ingested %s through %s in %d ms\n", count(len(arts), "article"), c.base, time.Since(began).Milliseconds())
 	return nil

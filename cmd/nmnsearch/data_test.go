@@ -309,8 +309,8 @@ func TestIngestAndReindexOffline(t *testing.T) {
 	}
 	for _, want := range []string{
 		"built the index in " + data + " (new data directory)",
-		`created 200-a: 3 paragraphs, "Quetzal notes"`,
-		`created 201-b: 2 paragraphs, "Axolotl notes"`,
+		`created 200-a: 3 paragraphs, 0 lines dropped as the site's furniture, "Quetzal notes"`,
+		`created 201-b: 2 paragraphs, 0 lines dropped as the site's furniture, "Axolotl notes"`,
 		"ingested 2 articles into " + data,
 	} {
 		if !strings.Contains(out, want) {
@@ -321,7 +321,7 @@ func TestIngestAndReindexOffline(t *testing.T) {
 	// A file, again: replaced. A file that does not parse: nothing written.
 	one := writeArticles(t, map[string]string{"200_a.txt": "Quetzal notes, revised\n\nThe quetzalplume paragraph replaces the feather.\n"})
 	out, err = runCmd(t, nil, "ingest", "-data", data, filepath.Join(one, "200_a.txt"))
-	if err != nil || !strings.Contains(out, `replaced 200-a: 2 paragraphs, "Quetzal notes, revised"`) || strings.Contains(out, "built") {
+	if err != nil || !strings.Contains(out, `replaced 200-a: 2 paragraphs, 0 lines dropped as the site's furniture, "Quetzal notes, revised"`) || strings.Contains(out, "built") {
 		t.Errorf("ingest again: %v\n%s", err, out)
 	}
 	bad := writeArticles(t, map[string]string{"202_c.txt": "Fine article\n\nWith the capybarafur paragraph.\n", "Bad_ID!.txt": "x y z\n"})
@@ -335,7 +335,7 @@ func TestIngestAndReindexOffline(t *testing.T) {
 		{[]string{"ingest", "-data", data}, "name the article files"},
 		{[]string{"ingest", "-data", "", files}, `-data is ""`},
 		{[]string{"ingest", "-data", data, filepath.Join(files, "missing.txt")}, "no such file"},
-		{[]string{"ingest", "-data", data, t.TempDir()}, "no *.txt article files"},
+		{[]string{"ingest", "-data", data, t.TempDir()}, "no *.txt or *.html article files"},
 		{[]string{"reindex", "-data", data, "extra"}, "unexpected arguments"},
 		{[]string{"reindex", "-data="}, `-data is ""`},
 		{[]string{"reindex", "-data", filepath.Join(t.TempDir(), "typo")}, "not a data directory"},
@@ -421,8 +421,8 @@ func TestIngestAndReindexThroughServer(t *testing.T) {
 	}
 	for _, want := range []string{
 		data + " is open in a running server: sending the articles to " + p.base,
-		`created 200-a: 3 paragraphs, "Quetzal notes"`,
-		`created 201-b: 2 paragraphs, "Axolotl notes"`,
+		`created 200-a: 3 paragraphs, 0 lines dropped as the site's furniture, "Quetzal notes"`,
+		`created 201-b: 2 paragraphs, 0 lines dropped as the site's furniture, "Axolotl notes"`,
 		"ingested 2 articles through " + p.base,
 	} {
 		if !strings.Contains(out, want) {
@@ -501,7 +501,7 @@ func TestAdminClientRetries(t *testing.T) {
 	c := &adminClient{base: ts.URL, token: adminTestToken, http: ts.Client()}
 	var out bytes.Buffer
 	began := time.Now()
-	if err := c.ingest(context.Background(), []index.Article{a}, &out); err != nil {
+	if err := c.ingest(context.Background(), []index.Article{a}, ingestReport{stdout: &out}); err != nil {
 		t.Fatal(err)
 	}
 	if took := time.Since(began); took < 2*time.Second {
@@ -511,7 +511,7 @@ func TestAdminClientRetries(t *testing.T) {
 	if len(calls) != 3 || calls[0] != want || calls[1] != want || calls[2] != want {
 		t.Errorf("requests %q, want three times %q", calls, want)
 	}
-	if !strings.Contains(out.String(), `created 200-a: 3 paragraphs, "Quetzal notes"`) {
+	if !strings.Contains(out.String(), `created 200-a: 3 paragraphs, 0 lines dropped as the site's furniture, "Quetzal notes"`) {
 		t.Errorf("output %q", out.String())
 	}
 }
