@@ -191,7 +191,7 @@ func TestReadArticleFiles(t *testing.T) {
 		want  string
 	}{
 		{"missing", []string{dir + "/nope"}, "no such file"},
-		{"empty directory", []string{dir + "/empty"}, "no *.txt article files"},
+		{"empty directory", []string{dir + "/empty"}, "no *.txt or *.html article files"},
 		{"duplicate id", []string{one, dup}, "are both article 010-one"},
 		{"chrome only", []string{bad}, "no text after removing site chrome"},
 		{"bad id", []string{odd}, "must match [a-z0-9-]"},

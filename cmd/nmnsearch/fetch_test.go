@@ -73,7 +73,9 @@ func TestIngestURLs(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write(fixturePage(t, "wp-ja.html"))
 	})
-	mux.HandleFunc("/old", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/en/blood-sugar", http.StatusMovedPermanently) })
+	mux.HandleFunc("/old", func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/en/blood-sugar", http.StatusMovedPermanently)
+	})
 	mux.HandleFunc("/en/blood-sugar", func(w http.ResponseWriter, r *http.Request) { w.Write(fixturePage(t, "wp-en.html")) })
 	mux.HandleFunc("/skin", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=Shift_JIS")
