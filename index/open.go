@@ -22,9 +22,10 @@ import (
 )
 
 // IndexVersion is the version of everything this package derives from an
-// article's source: the mapping (NewMapping), the analyzers, the chrome
-// rules, heading, section and language detection, the topic keywords, and
-// document(). Bump it with any change that alters what is indexed: the
+// article's source: the mapping (NewMapping), the analyzers, package
+// extract's classification of lines, heading, section and language
+// detection, the tagging of topics (a topics file's own changes are caught
+// by its hash, in the stamp), and document(). Bump it with any change that alters what is indexed: the
 // store keeps sources, so the next Open parses every article again and
 // rebuilds the index. Without a bump a data directory goes on serving the
 // parses and index the old code made, and its results differ from a fresh
@@ -32,7 +33,9 @@ import (
 // index's; a changed analyzer or chrome rule keeps its name and is not.)
 //
 // 2: a title taken from the text is one line of at most maxTitleRunes.
-const IndexVersion = 2
+// 3: package extract finds the article in any site's page (text or HTML);
+// topics per paragraph from a topics file; a title per language.
+const IndexVersion = 3
 
 // indexVersion is IndexVersion; tests change it.
 var indexVersion = IndexVersion
