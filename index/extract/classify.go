@@ -71,6 +71,7 @@ const (
 	short
 	nearGood
 	good
+	end // past the last block: see resolveByContext
 )
 
 type line struct {
@@ -115,12 +116,13 @@ func Classify(blocks []Block, opt Options) Page {
 			lines[i].class = classifyAlone(lines[i].text)
 		}
 	}
+	// A page with no paragraph and no furniture (a note of a few lines, not
+	// a web page) gives the context nothing to go by: it is kept whole.
+	note := !slices.ContainsFunc(lines, func(l line) bool { return l.hard != "" || l.class == good })
 	markHeadings(lines)
 	markTitle(lines)
 	resolveByContext(lines)
-	// A page with no paragraph and no furniture (a note of a few lines, not
-	// a web page) gives the context nothing to go by: it is kept whole.
-	if !slices.ContainsFunc(lines, func(l line) bool { return l.hard != "" || l.class == good }) {
+	if note {
 		for i := range lines {
 			lines[i].class = good
 		}
@@ -353,8 +355,15 @@ func overlap(t, text string) (float64, int) {
 // their neighbours (good if both are good, bad if either is bad and the
 // other is not good). The page's edges count as bad.
 func resolveByContext(lines []line) {
+	// The top of a page counts as furniture, as in jusText: pages open
+	// with their site's banner and menu. Its end is no evidence either way
+	// (a text may end with its last paragraph, a page cut short mid-list):
+	// a block there goes by its other neighbour.
 	classOf := func(i int) class {
-		if i < 0 || i >= len(lines) || lines[i].hard != "" {
+		switch {
+		case i >= len(lines):
+			return end
+		case i < 0 || lines[i].hard != "":
 			return bad
 		}
 		return lines[i].class
@@ -380,6 +389,9 @@ func resolveByContext(lines []line) {
 		switch c {
 		case short:
 			prev, next := neighbour(i, -1, false), neighbour(i, 1, false)
+			if next == end {
+				next = prev
+			}
 			switch {
 			case prev == good && next == good:
 				c = good
@@ -388,6 +400,9 @@ func resolveByContext(lines []line) {
 					// between content and furniture: look past the
 					// near-good ones for the stronger side
 					p, n := neighbour(i, -1, true), neighbour(i, 1, true)
+					if n == end {
+						n = p
+					}
 					c = bad
 					if p == good && n == good {
 						c = good
@@ -400,6 +415,9 @@ func resolveByContext(lines []line) {
 			}
 		case nearGood:
 			prev, next := neighbour(i, -1, true), neighbour(i, 1, true)
+			if next == end {
+				next = prev
+			}
 			if prev == bad && next == bad {
 				c = bad
 			} else {
