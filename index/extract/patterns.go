@@ -40,8 +40,8 @@ const maxMetaRunes = 300
 var longPatterns = []pattern{
 	{ReasonCopyright, regexp.MustCompile(`(?i)^[\s\pP]*(©|\(c\)\s*\d{4}|copyright)|all rights reserved|無断転載|無断複写|` +
 		`for (general )?information(al purposes)? only|(not|never) (a substitute for|intended to replace|replace) (the )?(professional |your own )?(medical )?(advice|doctor)|` +
-		`医師の診断に代わる|医療行為に代わる|診断・治療を目的とした`)},
-	{ReasonByline, regexp.MustCompile(`(?i)^[^\pL\pN]*((medically |fact[- ]checked |peer |clinically )?reviewed by|written by|keywords\s*[:：]|キーワード\s*[:：])|author to whom correspondence|` +
+		`医師の診断に代わる|医療行為に代わる|診断・治療を目的とした|educational purposes? only|by subscribing|subscribe to our|sign up for our`)},
+	{ReasonByline, regexp.MustCompile(`(?i)^[^\pL\pN]*((medically |fact[- ]checked |peer |clinically )?reviewed by|written by|(keywords|subject terms)\s*[:：]|キーワード\s*[:：])|author to whom correspondence|` +
 		`^(\p{Lu}[\pL.'-]+\s)+\p{Lu}[\pL.'-]+\s?\d[\d,*†‡]*(,\s|\s+and\s)|^\s*\d\s+(department|division|faculty|school|institute|centre|center|university|hospital|laboratory)\b`)},
 	{ReasonCredit, regexp.MustCompile(`(?i)^(figure|fig\.|table|図|表)\s*\d+[.:：]|doi\.org/|\bdoi\s*:\s*10\.`)},
 }
@@ -52,8 +52,17 @@ var photoCredit = regexp.MustCompile(`(?i)^(figure|fig\.|図)\s*\d+[.:：]|^(pho
 // bylineName is a byline of names alone: "By Jane Doe".
 var bylineName = regexp.MustCompile(`^(By|by) \p{Lu}[\pL.'-]+( \p{Lu}[\pL.'-]+)+$`)
 
+// datedLine is a short line that holds a date: a byline ("Jane Doe
+// 2025.05.19"), a posting date, a CV's year.
+var datedLine = regexp.MustCompile(`\d{4}\s?[./年-]\s?\d{1,2}\s?[./月-]\s?\d{1,2}日?|(?i:(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4})|^[・•\-]?\s*(明治|大正|昭和|平成|令和)(\d{1,2}|元)年\s*$`)
+
+// maxDatedRunes bounds a dated line that is a byline, not a sentence.
+const maxDatedRunes = 40
+
 var patterns = []pattern{
 	{ReasonByline, bylineName},
+	{ReasonContact, regexp.MustCompile(`駅.{0,12}徒歩\s*\d+\s*分|^(access|アクセス)\s*[:：]`)},
+	{ReasonCredit, regexp.MustCompile(`(?i)^(figure|fig\.|図|表)\s*\d+[.:：]?$`)},
 	{ReasonCopyright, regexp.MustCompile(`(?i)©|\(c\)\s*\d{4}|copyright|all rights reserved|無断転載|無断複写`)},
 	{ReasonInterface, regexp.MustCompile(`(?i)^(terms (of (use|service))?|privacy( policy)?|cookie (policy|settings)|accessibility|sitemap|site map|contact|about us|プライバシーポリシー|個人情報保護方針|利用規約|サイトマップ|免責事項|運営会社|会社概要)[\s\pP]*$`)},
 	{ReasonByline, regexp.MustCompile(`(?i)^[^\pL\pN]*((medically |fact[- ]checked |peer |clinically )?reviewed by|(written|authored|posted|edited|updated|published|last updated|last reviewed|reviewed|created|modified)( (by|on)\b|\s*[:：])|` +
@@ -163,7 +172,10 @@ func markPatterns(lines []line, opt Options) {
 		if l.hard != "" {
 			continue
 		}
-		if small {
+		if utf8.RuneCountInString(l.text) <= maxDatedRunes && !hasSentence(l.text) && datedLine.MatchString(l.text) {
+			l.hard = ReasonByline
+		}
+		if small && l.hard == "" {
 			for _, p := range patterns {
 				if p.match.MatchString(l.text) {
 					l.hard = p.reason
@@ -182,7 +194,9 @@ func markPatterns(lines []line, opt Options) {
 		switch {
 		case l.hard == ReasonRelated || l.hard == ReasonByline && profileHeading.MatchString(l.text):
 			block, blockLeft = l.hard, maxBlockLines[l.hard]
-		case block != "" && l.hard == "" && blockLeft > 0 && isTeaser(lines, i):
+		case block != "" && l.hard == "" && blockLeft > 0 && isTeaser(lines, i) &&
+			// a profile (a name, then lines on them) ends where a section starts
+			!(block == ReasonByline && blockLeft < maxBlockLines[block] && headingShape(l.text) && headsProse(i)):
 			l.hard = block
 			blockLeft--
 		case l.hard == "":
@@ -234,7 +248,7 @@ func markCaptions(lines []line) {
 // maxBlockLines bounds the lines below a "Related articles" or "About the
 // author" that go with it: a profile is a name and a few lines, a list of
 // related articles a handful of titles and teasers.
-var maxBlockLines = map[string]int{ReasonByline: 3, ReasonRelated: 12}
+var maxBlockLines = map[string]int{ReasonByline: 12, ReasonRelated: 12}
 
 // profileHeading opens an author's profile, which goes on for a few lines.
 var profileHeading = regexp.MustCompile(`(?i)^[○●■◆【\[]?\s*(プロフィール|著者紹介|著者情報|監修者|監修医|執筆者|about the author|author bio)`)
