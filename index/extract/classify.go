@@ -87,6 +87,9 @@ type Options struct {
 	// SeenElsewhere reports whether another page of the same site prints
 	// this block too (its template); nil means no other page is known.
 	SeenElsewhere func(text string) bool
+	// Title is the page's title when its markup says it (HTML's head):
+	// the block of that text is the title, found by no guess.
+	Title string
 }
 
 // Page is what Classify makes of a page's blocks.
@@ -120,7 +123,11 @@ func Classify(blocks []Block, opt Options) Page {
 	// a web page) gives the context nothing to go by: it is kept whole.
 	note := !slices.ContainsFunc(lines, func(l line) bool { return l.hard != "" || l.class == good })
 	markHeadings(lines)
-	markTitle(lines)
+	if i := slices.IndexFunc(lines, func(l line) bool { return opt.Title != "" && l.text == opt.Title }); i >= 0 {
+		lines[i].hard, lines[i].class, lines[i].title = "", good, true
+	} else {
+		markTitle(lines)
+	}
 	resolveByContext(lines)
 	if note {
 		for i := range lines {
@@ -235,7 +242,7 @@ var listItem = regexp.MustCompile(`^\s*([•・●◦▪‣*]|[-–]\s|\d{1,2}[.
 
 // titleReach is how many blocks above the first paragraph of the article
 // its title may stand, bylines, banners and share bars between.
-const titleReach = 12
+const titleReach = 30
 
 // minTitleOverlap is the share of a title's words that its article's text
 // must use: a title names what the text is about, a site's banner, its
@@ -251,7 +258,17 @@ const minTitleWords = 2
 // good: furniture (a banner, a byline) often stands between a title and
 // its text.
 func markTitle(lines []line) {
-	first := slices.IndexFunc(lines, func(l line) bool { return l.hard == "" && l.class == good })
+	// The article's text starts with two good blocks in a row: a single
+	// sentence of a widget ("Which best describes you?") does not start it.
+	first := -1
+	for i := 0; i+1 < len(lines) && first < 0; i++ {
+		if lines[i].hard == "" && lines[i].class == good && lines[i+1].hard == "" && lines[i+1].class >= nearGood {
+			first = i
+		}
+	}
+	if first < 0 {
+		first = slices.IndexFunc(lines, func(l line) bool { return l.hard == "" && l.class == good })
+	}
 	if first < 0 {
 		return
 	}
@@ -264,16 +281,25 @@ func markTitle(lines []line) {
 	}
 	text := body.String()
 	// Of the blocks that use the article's words enough, the one that uses
-	// most of them, but not an item of a menu: the menu above a title may
-	// name the article's subject too.
-	best, bestWords := -1, minTitleWords-1
+	// most of them, but not an item of a menu or a list: the menu above a
+	// title may name the article's subject too. A block the head of the
+	// page prints twice (the banner's title, then the headline) goes first.
+	copies := map[string]int{}
+	for _, l := range lines[max(0, first-titleReach):first] {
+		copies[l.text]++
+	}
+	best, bestScore := -1, minTitleWords-1
 	for i := max(0, first-titleReach); i < first; i++ {
 		l := lines[i]
-		if l.hard != "" || !titleShape(l.text) || inMenu(lines, i) {
+		if l.hard != "" || !titleShape(l.text) || inMenu(lines, i) || IsListItem(l.text) {
 			continue
 		}
-		if share, n := overlap(l.text, text); share >= minTitleOverlap && n > bestWords {
-			best, bestWords = i, n
+		share, n := overlap(l.text, text)
+		if share < minTitleOverlap || n < minTitleWords {
+			continue
+		}
+		if score := n * copies[l.text]; score > bestScore {
+			best, bestScore = i, score
 		}
 	}
 	if best >= 0 {

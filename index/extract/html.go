@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 
 	readability "codeberg.org/readeck/go-readability/v2"
@@ -50,6 +51,7 @@ func HTML(r io.Reader, pageURL *url.URL, opt Options) (HTMLPage, error) {
 	if title != "" && !startsWith(blocks, title) {
 		blocks = append([]Block{{Text: title, Heading: true}}, blocks...)
 	}
+	opt.Title = title
 	p := HTMLPage{Page: Classify(blocks, opt), URL: head.canonical}
 	if title != "" {
 		p.Title = title
@@ -69,8 +71,8 @@ func HTML(r io.Reader, pageURL *url.URL, opt Options) (HTMLPage, error) {
 		}
 	}
 	p.Dropped = append(outside, p.Dropped...)
-	if len(p.Kept) == 0 {
-		return HTMLPage{}, ErrNoContent
+	if !slices.ContainsFunc(p.Kept, func(b Block) bool { return b.Text != title }) {
+		return HTMLPage{}, ErrNoContent // a title over nothing
 	}
 	return p, nil
 }
