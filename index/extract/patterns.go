@@ -248,10 +248,10 @@ func markCaptions(lines []line) {
 // maxBlockLines bounds the lines below a "Related articles" or "About the
 // author" that go with it: a profile is a name and a few lines, a list of
 // related articles a handful of titles and teasers.
-var maxBlockLines = map[string]int{ReasonByline: 12, ReasonRelated: 12}
+var maxBlockLines = map[string]int{ReasonByline: 8, ReasonRelated: 12}
 
 // profileHeading opens an author's profile, which goes on for a few lines.
-var profileHeading = regexp.MustCompile(`(?i)^[○●■◆【\[]?\s*(プロフィール|著者紹介|著者情報|監修者|監修医|執筆者|about the author|author bio)`)
+var profileHeading = regexp.MustCompile(`(?i)^[○●■◆【\[]?\s*(プロフィール|著者紹介|著者情報|監修者|監修医|記事監修|医師監修|この記事の監修|執筆者|経歴|略歴|about the author|author bio)`)
 
 // isTeaser reports whether block i continues a list of related articles or
 // a profile: titles, and teasers of a sentence or two, shorter than a
