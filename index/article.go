@@ -220,9 +220,9 @@ func validArticleID(id string) bool {
 
 // isHeading reports whether a line reads as a heading: short and not ending
 // like a sentence. Numbered headings ("1. …", "a. …"), titles and "まとめ"
-// all fit; sentences and "Label: text." lines do not.
+// all fit; sentences, "Label: text." lines and bulleted items do not.
 func isHeading(line string) bool {
-	if utf8.RuneCountInString(line) > maxHeadingRunes || strings.Contains(line, "。") {
+	if utf8.RuneCountInString(line) > maxHeadingRunes || strings.Contains(line, "。") || extract.IsBulleted(line) {
 		return false
 	}
 	last, _ := utf8.DecodeLastRuneInString(line)

@@ -6,6 +6,10 @@ import (
 	"nmnsearch/index/extract"
 )
 
+// maxLeadDistance is how many blocks other than list items may stand
+// between a list and the paragraph that leads it (the sublist's heading).
+const maxLeadDistance = 2
+
 // A paragraph carries a topic whose keywords it uses at least 1/passingShare
 // as often as its main topic's, or minHitsAlone times.
 const (
@@ -54,12 +58,17 @@ func (t *Topics) tag(a *Article, explicit []string) {
 		if !p.Heading {
 			set = append(set, sectionTopics[p.Section]...)
 		}
-		if len(set) == 0 && !p.Heading && extract.IsListItem(p.Text) {
-			// an item of a list is about what the paragraph leading it is
-			for j := i - 1; j >= 0 && !a.Paragraphs[j].Heading; j-- {
-				if !extract.IsListItem(a.Paragraphs[j].Text) {
-					set = append(set, own[j]...)
-					break
+		if !p.Heading && extract.IsListItem(p.Text) {
+			// An item of a list is about what the paragraph leading it is
+			// about: the nearest above that is not an item, past the
+			// headings of a sublist ("Core symptoms").
+			for j, seen := i-1, 0; j >= 0 && seen < maxLeadDistance; j-- {
+				if q := a.Paragraphs[j]; !extract.IsListItem(q.Text) {
+					seen++
+					if !q.Heading {
+						set = append(set, own[j]...)
+						break
+					}
 				}
 			}
 		}

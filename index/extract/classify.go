@@ -237,6 +237,12 @@ func markHeadings(lines []line) {
 // it: after a bullet or a number.
 func IsListItem(t string) bool { return listItem.MatchString(t) }
 
+// IsBulleted reports whether a block starts with a bullet: an item of a
+// list, never a heading (a numbered line may be either).
+func IsBulleted(t string) bool { return bullet.MatchString(t) }
+
+var bullet = regexp.MustCompile(`^\s*[•・●◦▪‣*]|^\s*[-–]\s`)
+
 // listItem is the start of an item of a list, as text keeps it.
 var listItem = regexp.MustCompile(`^\s*([•・●◦▪‣*]|[-–]\s|\d{1,2}[.)]\s|[（(]\d{1,2}[)）])`)
 
