@@ -14,12 +14,18 @@ import (
 // words: sleep finds sleepless, nap does not find napkin.
 const minPrefixStem = 4
 
+// stemEndings are what may follow a keyword's stem in a longer word that
+// means the same thing (sleepless, sleepi for sleepy, mentalli): rest
+// finds restless, not restrict.
+var stemEndings = map[string]bool{"s": true, "i": true, "y": true, "less": true, "ness": true, "ful": true, "li": true}
+
 // keywordMatcher counts, in a text, the keywords of each of several groups
 // (one group a topic). Text and keywords are reduced to terms the same way:
 // Japanese to kagome's dictionary forms, English to Porter stems, so that a
 // keyword matches whole words, never part of one.
 type keywordMatcher struct {
 	byFirst map[string][]keyword // by the keyword's first term
+	longest int                  // the longest first term, in bytes
 }
 
 type keyword struct {
@@ -33,6 +39,7 @@ func newKeywordMatcher(groups [][]string) *keywordMatcher {
 		for _, w := range words {
 			for _, terms := range keywordTerms(w) {
 				m.byFirst[terms[0]] = append(m.byFirst[terms[0]], keyword{g, terms})
+				m.longest = max(m.longest, len(terms[0]))
 			}
 		}
 	}
@@ -44,7 +51,7 @@ func newKeywordMatcher(groups [][]string) *keywordMatcher {
 func (m *keywordMatcher) count(terms []string, groups int) []int {
 	hits := make([]int, groups)
 	for i, t := range terms {
-		seen := -1 // one keyword per position, the first (and longest-listed) group's
+		seen := -1 // one keyword per position: the first group's, in the file's order
 		m.each(t, func(k keyword) {
 			if seen < 0 && i+len(k.terms) <= len(terms) && matchTerms(k.terms[1:], terms[i+1:]) {
 				seen = k.group
@@ -66,7 +73,10 @@ func (m *keywordMatcher) each(t string, f func(keyword)) {
 	if !isASCIIWord(t) {
 		return
 	}
-	for n := minPrefixStem; n < len(t); n++ {
+	for n := minPrefixStem; n < len(t) && n <= m.longest; n++ {
+		if !stemEndings[t[n:]] {
+			continue
+		}
 		for _, k := range m.byFirst[t[:n]] {
 			f(k)
 		}
@@ -76,7 +86,7 @@ func (m *keywordMatcher) each(t string, f func(keyword)) {
 func matchTerms(want, have []string) bool {
 	for i, w := range want {
 		h := have[i]
-		if h != w && !(isASCIIWord(w) && len(w) >= minPrefixStem && strings.HasPrefix(h, w)) {
+		if h != w && !(isASCIIWord(w) && len(w) >= minPrefixStem && strings.HasPrefix(h, w) && stemEndings[h[len(w):]]) {
 			return false
 		}
 	}
@@ -129,10 +139,16 @@ func keywordTerms(w string) [][]string {
 			out = append(out, ts)
 		}
 	}
-	add(terms(ja.Analyze([]byte(w)), true))
-	if !strings.ContainsFunc(w, IsJapanese) {
-		add(terms(en.Analyze([]byte(w)), false))
+	if strings.ContainsFunc(w, IsJapanese) {
+		add(terms(ja.Analyze([]byte(w)), true))
+		return out
 	}
+	english := terms(en.Analyze([]byte(w)), false)
+	if len(english) == 0 {
+		return nil // a stop word: no word of its own
+	}
+	add(english)
+	add(terms(ja.Analyze([]byte(w)), true))
 	return out
 }
 

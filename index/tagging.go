@@ -45,18 +45,25 @@ func (t *Topics) tag(a *Article, explicit []string) {
 		}
 	}
 	titles := titleHeadings(a)
-	sectionTopics := map[string][]string{}
+	// what each paragraph's section heading names (two sections may share
+	// a heading's text: まとめ, Q&A)
+	sectionTopics := make([][]string, len(a.Paragraphs))
+	var current []string
 	for i, p := range a.Paragraphs {
-		if p.Heading && !titles[i] {
-			sectionTopics[p.Text] = own[i]
+		if p.Heading {
+			current = nil
+			if !titles[i] {
+				current = own[i]
+			}
 		}
+		sectionTopics[i] = current
 	}
 	counts := map[string]int{}
 	for i := range a.Paragraphs {
 		p := &a.Paragraphs[i]
 		set := slices.Clone(own[i])
 		if !p.Heading {
-			set = append(set, sectionTopics[p.Section]...)
+			set = append(set, sectionTopics[i]...)
 		}
 		if !p.Heading && extract.IsListItem(p.Text) {
 			// An item of a list is about what the paragraph leading it is

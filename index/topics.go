@@ -145,10 +145,14 @@ func ParseTopics(name string, data []byte) (*Topics, error) {
 			}
 		case "words":
 			for w := range strings.SplitSeq(value, ",") {
-				if w = strings.TrimSpace(w); w != "" {
-					cur.Words = append(cur.Words, w)
-					keywords++
+				if w = strings.TrimSpace(w); w == "" {
+					continue
 				}
+				if len(keywordTerms(w)) == 0 {
+					return fail(n, "keyword %q is no word of its own (a particle, a stop word or a symbol): it would never match", w)
+				}
+				cur.Words = append(cur.Words, w)
+				keywords++
 			}
 			if keywords > maxTopicKeywords {
 				return fail(n, "more than %d keywords in all", maxTopicKeywords)

@@ -212,3 +212,37 @@ func termQuery(field, term string) *query.TermQuery {
 	q.SetField(field)
 	return q
 }
+
+// A keyword's stem matches a longer word only with an ending that keeps its
+// meaning (minPrefixStem, stemEndings).
+func TestTopicKeywordEndings(t *testing.T) {
+	ts, err := ParseTopics("t.txt", []byte("[calm]\nwords = restful, nap\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := ts.matcher()
+	for text, want := range map[string]int{
+		"A restful night.":              1,
+		"Restless legs keep him up.":    1,
+		"Restricting carbohydrates.":    0,
+		"The restaurant was closed.":    0,
+		"A short nap after lunch.":      1,
+		"Put a napkin on your lap.":     0,
+		strings.Repeat("x", 1<<20) + "": 0, // one long word costs the longest keyword, not its length squared
+	} {
+		if got := m.count(textTerms(text), 1)[0]; got != want {
+			t.Errorf("%.40q: %d, want %d", text, got, want)
+		}
+	}
+}
+
+// A keyword that is no word of its own would never match: the file is
+// refused, naming the line.
+func TestParseTopicsKeywordWithoutWords(t *testing.T) {
+	for _, w := range []string{"の", "the", "・"} {
+		_, err := ParseTopics("t.txt", []byte("[a]\nja = A\nwords = sleep, "+w+"\n"))
+		if err == nil || !strings.Contains(err.Error(), "t.txt:3: keyword") {
+			t.Errorf("keyword %q: %v", w, err)
+		}
+	}
+}

@@ -48,7 +48,7 @@ func ExampleService_Search_filter() {
 	fmt.Println(res.Total, res.Facets.Topic, res.Facets.Lang)
 	fmt.Println(res.Hits[0].Highlight)
 	// Output:
-	// 1 [{diabetes 1} {depression 10} {sleep 13}] [{ja 0} {en 1}]
+	// 1 [{diabetes 1} {depression 10} {sleep 12}] [{ja 0} {en 1}]
 	// In obese type 2 diabetes, restoration of <mark>NAD+</mark> improved glucose tolerance, increased hepatic insulin sensitivity, and restored gene expression related to…
 }
 

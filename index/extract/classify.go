@@ -136,13 +136,22 @@ func Classify(blocks []Block, opt Options) Page {
 	}
 	var p Page
 	seen := map[string]bool{}
+	title := ""
 	for _, l := range lines {
+		if l.title {
+			title = l.text
+		}
+	}
+	for i, l := range lines {
+		// A second copy of the title, of the block right above, or of a
+		// paragraph is a copy; a heading may stand twice (まとめ).
+		copied := seen[l.text] && (l.text == title || i > 0 && lines[i-1].text == l.text || !headingShape(l.text))
 		switch {
 		case l.hard != "":
 			p.Dropped = append(p.Dropped, Dropped{l.text, l.hard})
 		case l.class != good:
 			p.Dropped = append(p.Dropped, Dropped{l.text, ReasonBoilerplate})
-		case seen[l.text]:
+		case copied:
 			p.Dropped = append(p.Dropped, Dropped{l.text, ReasonDuplicate})
 		default:
 			seen[l.text] = true
@@ -400,20 +409,42 @@ func resolveByContext(lines []line) {
 		}
 		return lines[i].class
 	}
-	// The neighbour of a block is the nearest one that is not short. A
-	// byline or credit is passed over: it stands inside articles, between
-	// a title and its text or a figure and the next paragraph.
-	neighbour := func(i, step int, skipNear bool) class {
-		for j := i + step; ; j += step {
-			if j >= 0 && j < len(lines) && (lines[j].hard == ReasonByline || lines[j].hard == ReasonCredit) {
-				continue
+	// The neighbour of a block is the nearest one that is not short (with
+	// skipNear, nor near-good). A byline or credit is passed over: it stands
+	// inside articles, between a title and its text or a figure and the
+	// next paragraph. Found for every block in two passes, one each way.
+	passed := func(j int) bool { return lines[j].hard == ReasonByline || lines[j].hard == ReasonCredit }
+	var near [2][2][]class // [step < 0][skipNear]
+	for s, step := range []int{1, -1} {
+		for k, skipNear := range []bool{false, true} {
+			out := make([]class, len(lines))
+			last := end // what lies past the last block
+			if step < 0 {
+				last = bad // and before the first
 			}
-			c := classOf(j)
-			if c == short || (skipNear && c == nearGood) {
-				continue
+			start, stop := len(lines)-1, -1
+			if step < 0 {
+				start, stop = 0, len(lines)
 			}
-			return c
+			for j := start; j != stop; j -= step {
+				out[j] = last
+				c := classOf(j)
+				if !passed(j) && c != short && !(skipNear && c == nearGood) {
+					last = c
+				}
+			}
+			near[s][k] = out
 		}
+	}
+	neighbour := func(i, step int, skipNear bool) class {
+		s, k := 0, 0
+		if step < 0 {
+			s = 1
+		}
+		if skipNear {
+			k = 1
+		}
+		return near[s][k][i]
 	}
 	out := make([]class, len(lines))
 	for i := range lines {

@@ -140,3 +140,24 @@ func TestHTMLNoContent(t *testing.T) {
 		}
 	}
 }
+
+// A short note with no furniture is kept whole, a heading it prints twice
+// included; a page's signature above and below its text is not.
+func TestTextNotesAndRepeats(t *testing.T) {
+	note := "睡眠とNMN\nNMNの話をします。\n不眠の話\nまとめ\n夜に何度も目が覚めます。\n血糖の話\nまとめ\n食後に数値が上がります。"
+	p := Text(note, Options{})
+	if len(p.Kept) != 8 || len(p.Dropped) != 0 {
+		t.Errorf("note: kept %d, dropped %v", len(p.Kept), p.Dropped)
+	}
+	signed := "山田 花子\nNMNと睡眠について、外来でよく聞かれることをまとめました。夜に目が覚める方は多く、年齢とともに増えます。\n" +
+		"朝の光を浴びると体内時計が整い、夜に自然な眠気が来やすくなります。毎朝同じ時刻に起きることから始めましょう。\n山田 花子"
+	p = Text(signed, Options{})
+	for _, d := range p.Dropped {
+		if d.Text != "山田 花子" || d.Reason != ReasonByline {
+			t.Errorf("signed: dropped %v", p.Dropped)
+		}
+	}
+	if len(p.Dropped) != 2 || len(p.Kept) != 2 {
+		t.Errorf("signed: kept %d, dropped %d", len(p.Kept), len(p.Dropped))
+	}
+}

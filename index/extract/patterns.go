@@ -102,18 +102,22 @@ func markPatterns(lines []line, opt Options) {
 		ps := at[normalEntry(lines[i].text)]
 		return ps[len(ps)-1] > i+1
 	}
-	lastProse := -1 // the last block long enough to be the article's
+	firstProse, lastProse := -1, -1 // the blocks long enough to be the article's
 	for i, l := range lines {
 		if textSize(l.text) >= lengthLow {
 			lastProse = i
+			if firstProse < 0 {
+				firstProse = i
+			}
 		}
 	}
-	// signedBelow: a short line printed again below the article's last
-	// paragraph is its signature, byline or the site's name, not a heading.
+	// signedBelow: a short line printed above the article's first
+	// paragraph and again below its last is its signature, byline or the
+	// site's name, not a heading.
 	signedBelow := func(i int) bool {
 		ps := at[normalEntry(lines[i].text)]
-		last := ps[len(ps)-1]
-		return len(ps) > 1 && last > lastProse && last > ps[0]+1
+		first, last := ps[0], ps[len(ps)-1]
+		return len(ps) > 1 && firstProse >= 0 && first < firstProse && last > lastProse && last > first+1
 	}
 	// A page that shares most of its lines with another is a copy of it
 	// (or the site is that page twice), not a page in the site's template.
