@@ -95,3 +95,13 @@ func TestParseHTML(t *testing.T) {
 		t.Errorf("an html of %d bytes: %v", maxHTMLBytes+8, err)
 	}
 }
+
+// A text over maxTextBytes is refused before it is classified.
+func TestParseTextLimit(t *testing.T) {
+	if _, err := (Source{ID: "t", Text: strings.Repeat("a", maxTextBytes)}).Parse(); err != nil {
+		t.Errorf("a text of %d bytes: %v", maxTextBytes, err)
+	}
+	if _, err := (Source{ID: "t", Text: strings.Repeat("a", maxTextBytes+1)}).Parse(); err == nil || !strings.Contains(err.Error(), "at most") {
+		t.Errorf("a text of %d bytes: %v", maxTextBytes+1, err)
+	}
+}

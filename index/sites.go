@@ -10,7 +10,10 @@ import (
 // A site's template is what every page of it prints: its banner, menu,
 // sidebar and footer. Articles are grouped into sites by their URL's host;
 // articles with no URL are taken as one site (files ingested together are,
-// most often, pages of one site).
+// most often, pages of one site). A write compares its pages with the
+// stored pages of their sites, which it does not parse again: a page
+// stored first keeps the lines a later page shows to be template until a
+// rebuild, which compares every page with all of its site's.
 func siteOf(src *Source) string {
 	if u, err := url.Parse(src.URL); err == nil && src.URL != "" {
 		return strings.ToLower(strings.TrimPrefix(u.Hostname(), "www."))

@@ -14,10 +14,10 @@ import (
 
 // Source is an article as it is ingested, before parsing: what the store
 // keeps, so that parsing and indexing can be redone whenever they change.
-// Exactly one of Text and Paragraphs is set. Text is a file in the seeds'
-// format (one paragraph a line, site chrome dropped by the rules of
-// chrome.go); Paragraphs are taken as given, one paragraph each, with no
-// chrome rule applied: whoever lists them has chosen them.
+// Exactly one of Text, HTML and Paragraphs is set. Text is a file in the seeds'
+// format (one paragraph a line, the site's furniture dropped by package
+// extract); HTML is a web page; Paragraphs are taken as given, one
+// paragraph each: whoever lists them has chosen them.
 type Source struct {
 	ID         string   `json:"id"`
 	Title      string   `json:"title,omitempty"`  // "" means the first heading
@@ -33,8 +33,12 @@ type Source struct {
 }
 
 // maxHTMLBytes bounds an HTML page: real pages run to a few hundred KB,
-// mostly scripts and markup.
-const maxHTMLBytes = 4 << 20
+// mostly scripts and markup. maxTextBytes bounds a text: the longest seed
+// is about 20 KB, and a long scraped page 200 KB.
+const (
+	maxHTMLBytes = 4 << 20
+	maxTextBytes = 2 << 20
+)
 
 // maxTitleRunes bounds an explicit title: the blog's longest runs to about
 // 150 characters. A title taken from the text is cut to it.
@@ -131,6 +135,8 @@ func (s Source) validate(topics *Topics) error {
 		return invalid("text", "text, paragraphs or html is required")
 	case len(s.HTML) > maxHTMLBytes:
 		return invalid("html", fmt.Sprintf("must be at most %d bytes (got %d)", maxHTMLBytes, len(s.HTML)))
+	case len(s.Text) > maxTextBytes:
+		return invalid("text", fmt.Sprintf("must be at most %d bytes (got %d)", maxTextBytes, len(s.Text)))
 	}
 	if !utf8.ValidString(s.Text) || !utf8.ValidString(s.HTML) || slices.ContainsFunc(s.Paragraphs, func(p string) bool { return !utf8.ValidString(p) }) {
 		return invalid("text", "not valid UTF-8")

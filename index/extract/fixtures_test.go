@@ -2,6 +2,7 @@ package extract
 
 import (
 	"errors"
+	"slices"
 	"io"
 	"os"
 	"path/filepath"
@@ -58,6 +59,20 @@ var textFixtures = []string{"wp-ja", "wp-ja-2", "wp-en", "journal-en", "bilingua
 // in order, and no furniture kept.
 func (f fixture) check(t *testing.T, p Page) {
 	t.Helper()
+	var want, got []string
+	for _, r := range f.rows {
+		if r.content && !slices.Contains(want, r.text) {
+			want = append(want, r.text)
+		}
+	}
+	for _, b := range p.Kept {
+		if slices.Contains(want, b.Text) {
+			got = append(got, b.Text)
+		}
+	}
+	if len(got) == len(want) && !slices.Equal(got, want) {
+		t.Errorf("%s: content out of order:\n got %q\nwant %q", f.name, got, want)
+	}
 	kept := map[string]bool{}
 	for _, b := range p.Kept {
 		kept[b.Text] = true
@@ -117,6 +132,9 @@ func TestHTMLFixtures(t *testing.T) {
 		if p.Title != f.title {
 			t.Errorf("%s: title %q, want %q", name, p.Title, f.title)
 		}
+		if f.titleE != "" && !slices.ContainsFunc(p.Kept, func(b Block) bool { return b.Heading && b.Text == f.titleE }) {
+			t.Errorf("%s: the English title %q is not a heading kept", name, f.titleE)
+		}
 		if p.URL != f.url {
 			t.Errorf("%s: url %q, want %q", name, p.URL, f.url)
 		}
@@ -159,5 +177,46 @@ func TestTextNotesAndRepeats(t *testing.T) {
 	}
 	if len(p.Dropped) != 2 || len(p.Kept) != 2 {
 		t.Errorf("signed: kept %d, dropped %d", len(p.Kept), len(p.Dropped))
+	}
+}
+
+// The words of furniture in the author's sentences or headings do not drop
+// them: a section headed "Recommended …", a sentence that says to book.
+func TestFurnitureWordsInText(t *testing.T) {
+	page := strings.Join([]string{
+		"How much sleep do adults need?",
+		"Most adults need seven to nine hours of sleep a night, and older adults often sleep less deeply than they did.",
+		"Recommended amounts of sleep",
+		"Teenagers need more sleep than adults, and their body clock runs later, which is why early school starts are hard on them.",
+		"Schedule a sleep study if you snore loudly.",
+		"受診の前に予約が必要です。",
+		"Napping for longer than thirty minutes in the afternoon can make it harder to fall asleep at night, so keep naps short.",
+	}, "\n")
+	p := Text(page, Options{})
+	if len(p.Dropped) != 0 {
+		t.Errorf("dropped %v", p.Dropped)
+	}
+}
+
+// A site's logo in an h1 is not the article's title; the h1 of the main
+// content that <title> names is.
+func TestHTMLTitleNotTheLogo(t *testing.T) {
+	page := `<html><head><title>How much sleep do adults need? | Sunrise Clinic</title>
+<meta property="og:site_name" content="Sunrise Clinic"></head><body>
+<header><h1 class="logo">Sunrise Clinic</h1><nav><a href="/">Home</a> <a href="/blog">Blog</a></nav></header>
+<main><article><h1>How much sleep do adults need?</h1>
+<p>Most adults need seven to nine hours of sleep a night, and many get less than that on work days.</p>
+<p>Older adults often sleep less deeply, and wake more often in the night, than they did when younger.</p>
+<p>Keeping the same wake-up time every day, weekends included, is the simplest way to steady the body clock.</p>
+</article></main><footer>© 2024 Sunrise Clinic</footer></body></html>`
+	p, err := HTML(strings.NewReader(page), nil, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Title != "How much sleep do adults need?" {
+		t.Errorf("title %q", p.Title)
+	}
+	if slices.ContainsFunc(p.Kept, func(b Block) bool { return b.Text == "Sunrise Clinic" }) {
+		t.Errorf("the logo kept: %v", p.Kept)
 	}
 }

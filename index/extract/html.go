@@ -45,7 +45,7 @@ func HTML(r io.Reader, pageURL *url.URL, opt Options) (HTMLPage, error) {
 	if len(blocks) == 0 {
 		return HTMLPage{}, ErrNoContent
 	}
-	title := head.title(all)
+	title := head.title(blocks, all)
 	// Readability takes the title out of the content; it is the article's
 	// first heading, as in a text file.
 	if title != "" && !startsWith(blocks, title) {
@@ -128,11 +128,14 @@ var titleSeparator = regexp.MustCompile(`\s+[|｜\-–—:·»]\s+|[|｜]`)
 
 // title is the article's title: its h1 when the head's titles name it, else
 // og:title or <title> less the site's name.
-func (h head) title(all []Block) string {
+func (h head) title(main, all []Block) string {
+	// the h1s of the main content first; a logo's h1 (the site's name) never
 	var h1s []string
-	for _, b := range all {
-		if b.Heading && b.level == 1 {
-			h1s = append(h1s, b.Text)
+	for _, bs := range [][]Block{main, all} {
+		for _, b := range bs {
+			if b.Heading && b.level == 1 && !strings.EqualFold(b.Text, h.siteName) && !h.siteTitle(b.Text) && !slices.Contains(h1s, b.Text) {
+				h1s = append(h1s, b.Text)
+			}
 		}
 	}
 	for _, t := range h1s {
@@ -149,6 +152,17 @@ func (h head) title(all []Block) string {
 		return h1s[0]
 	}
 	return ""
+}
+
+// siteTitle reports whether t is the part withoutSite cuts off the page's
+// <title> or og:title: the site's name.
+func (h head) siteTitle(t string) bool {
+	for _, full := range []string{h.ogTitle, h.docTitle} {
+		if kept := h.withoutSite(full); kept != full && kept != "" && !strings.Contains(kept, t) && strings.Contains(full, t) {
+			return true
+		}
+	}
+	return false
 }
 
 // withoutSite cuts the site's name off a title: the part that is the

@@ -72,11 +72,11 @@ var patterns = []pattern{
 	{ReasonCredit, regexp.MustCompile(`(?i)^(photo|image|illustration|source|credit|写真|画像|出典|引用元|イラスト)\s*(by|credit)?\s*[:：/]|getty images|shutterstock|stocksy|pixta|adobe stock|unsplash|^(figure|fig\.|図|表)\s*\d+[.:：]|^\S+\.(jpe?g|png|gif|webp|svg|avif)$|(の)?(イメージ|イメージ画像|写真)$`)},
 	{ReasonByline, regexp.MustCompile(`(?i)^[○●■◆【\[]?\s*(経歴|略歴|資格|所属|所属学会|プロフィール|著者紹介|著者情報|監修者|監修医|執筆者|about the author|author bio|medical advisory board)`)},
 	{ReasonInterface, regexp.MustCompile(`(?i)(はこちら|こちらから|↓)$|(会員|メンバー)(限定|登録)|有料記事|続きは|続きを読むには|登録する|登録された方|ログインして|subscribe to (read|continue)|members? only|sign up to (read|continue)|enter (a |your )?(valid )?email|email address|signed up|newsletter|メールアドレス|メルマガ`)},
-	{ReasonContact, regexp.MustCompile(`(?i)^〒\s*\d{3}-?\d{4}|^(tel|fax|phone|電話|☎)[\s:：.]*[+\d０-９(（]|^\+?\d{2,4}[-‐ ]\d{2,4}[-‐ ]\d{3,4}$|^\S+@\S+\.\w+$|^https?://\S+$|` +
-		`予約|問い?合わ?せ|お申し?込み|友だち追加|友達追加|(?:^|\s)line\s?(id|で|から|@)|book (an|your) appointment|contact us|call us|schedule (a|an|your)`)},
+	{ReasonContact, regexp.MustCompile(`(?i)^〒\s*\d{3}-?\d{4}|^(tel|fax|phone|電話|☎)[\s:：.]*[+\d０-９(（]|^\+?\d{2,4}[-‐ ]\d{2,4}[-‐ ]\d{3,4}$|^\S+@\S+\.\w+$|^https?://\S+$`)},
+	{reasonCall, regexp.MustCompile(`(?i)予約|問い?合わ?せ|お申し?込み|友だち追加|友達追加|(?:^|\s)line\s?(id|で|から|@)|book (an|your) appointment|book online|contact us|call us|schedule (a|an|your)`)},
 	{ReasonInterface, regexp.MustCompile(`(?i)^(メニュー|ホーム|トップ|検索|ページ(の)?(先頭|トップ)へ|シェア|ツイート|ポスト|印刷|ログイン|閉じる|次へ|前へ|戻る|続きを読む|もっと見る|一覧|広告|(menu|home|top|search|skip to (main )?content|back to top|share( this( article| post)?)?|tweet|print|subscribe|sign (in|up)|log ?in|newsletter|close|next|previous|read more|more|download pdf|cite this article|open access( article)?|advertisement|sponsored|pr)\b)[\s\pP\pS\d]*$`)},
 	{ReasonInterface, regexp.MustCompile(`(?i)^(font (type|size)|line spacing|text size|文字サイズ)\s*[:：]?|(next|previous) article in|\s[>＞›»]\s.*\s[>＞›»]\s|^(home|ホーム|トップ)\s*[>＞›»/]`)},
-	{ReasonRelated, regexp.MustCompile(`(?i)^(関連記事|関連する記事|あわせて読みたい|合わせて読みたい|おすすめ記事|人気記事|最新の?(ブログ)?記事|新着記事|新着情報|カテゴリー?|タグ|アーカイブ|(related (articles|posts|stories|content)|recommended|popular (posts|articles)|(latest|recent) (posts|articles|news)|you (may|might) also like|more (from|on|articles)|categories|tags|archives)\b)`)},
+	{ReasonRelated, regexp.MustCompile(`(?i)^[\s\pP]*(関連記事|関連する記事|関連コラム|あわせて読みたい|合わせて読みたい|おすすめ記事|おすすめの記事|人気記事|人気の記事|最新の?(ブログ)?記事|新着記事|新着情報|カテゴリー?|タグ|アーカイブ|related( (articles|posts|stories|content|reading))?|recommended( (articles|posts|reading|for you))?|popular (posts|articles)|(latest|recent) (posts|articles|news)|you (may|might) also like|more (from|on) [^.]+|more articles|categories|tags|archives)[\s\pP]*$`)},
 }
 
 // tocHeading opens a table of contents.
@@ -144,6 +144,12 @@ func markPatterns(lines []line, opt Options) {
 	headsProse := func(i int) bool {
 		return i+1 < len(lines) && textSize(lines[i+1].text) >= lengthLow && hasSentence(lines[i+1].text)
 	}
+	// headsParagraph: the block below is a paragraph longer than a
+	// teaser, and no teaser's title (a title its teaser repeats).
+	headsParagraph := func(i int) bool {
+		return i+2 < len(lines) && textSize(lines[i+1].text) > lengthHigh && hasSentence(lines[i+1].text) &&
+			!strings.HasPrefix(lines[i+2].text, lines[i+1].text)
+	}
 	inTOC := false
 	block, blockLeft := "", 0 // a list of related articles or an author's profile, and the lines it may still take
 	for i := range lines {
@@ -152,9 +158,10 @@ func markPatterns(lines []line, opt Options) {
 		switch {
 		case !strings.ContainsFunc(l.text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }):
 			l.hard = ReasonEmpty
-		case seen(i) && !headsOwnText(i) && !hasSentence(l.text):
-			// a sentence other pages print too (an author's greeting) is
-			// left to the classifier: templates are labels, not prose
+		case seen(i) && !headsOwnText(i) && !hasSentence(l.text) && !IsBulleted(l.text):
+			// a sentence other pages print too (an author's greeting) and
+			// an item of a list two articles share (the symptoms of a
+			// disease) are left to the classifier: templates are labels
 			l.hard = ReasonTemplate
 		case small && tocHeading.MatchString(l.text):
 			l.hard, inTOC = ReasonTOC, true
@@ -186,6 +193,14 @@ func markPatterns(lines []line, opt Options) {
 					break
 				}
 			}
+			if l.hard == reasonCall {
+				// a call to book or to write, unless it is the author's
+				// sentence ("受診の前に予約が必要です。")
+				l.hard = ""
+				if !hasSentence(l.text) {
+					l.hard = ReasonContact
+				}
+			}
 		}
 		if l.hard == "" && utf8.RuneCountInString(l.text) <= maxMetaRunes {
 			for _, p := range longPatterns {
@@ -196,6 +211,11 @@ func markPatterns(lines []line, opt Options) {
 			}
 		}
 		switch {
+		case l.hard == ReasonRelated && headsParagraph(i):
+			// a heading over text of its own is the article's ("Related
+			// research" in a paper), not a list of links
+			l.hard = ""
+			block = ""
 		case l.hard == ReasonRelated || l.hard == ReasonByline && profileHeading.MatchString(l.text):
 			block, blockLeft = l.hard, maxBlockLines[l.hard]
 		case block != "" && l.hard == "" && blockLeft > 0 && isTeaser(lines, i) &&
@@ -248,6 +268,10 @@ func markCaptions(lines []line) {
 		}
 	}
 }
+
+// reasonCall marks a call to book or to get in touch for a second look:
+// it is contact only where it is no sentence.
+const reasonCall = "call"
 
 // maxBlockLines bounds the lines below a "Related articles" or "About the
 // author" that go with it: a profile is a name and a few lines, a list of
