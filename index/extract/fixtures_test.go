@@ -2,10 +2,10 @@ package extract
 
 import (
 	"errors"
-	"slices"
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
