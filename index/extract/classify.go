@@ -119,6 +119,7 @@ func Classify(blocks []Block, opt Options) Page {
 			lines[i].class = classifyAlone(lines[i].text)
 		}
 	}
+	markSentenceRuns(lines)
 	// A page with no paragraph and no furniture (a note of a few lines, not
 	// a web page) gives the context nothing to go by: it is kept whole.
 	note := !slices.ContainsFunc(lines, func(l line) bool { return l.hard != "" || l.class == good })
@@ -163,7 +164,7 @@ func Classify(blocks []Block, opt Options) Page {
 	}
 	if p.Title == "" {
 		// no block stood out: the first that reads as a heading
-		if i := slices.IndexFunc(p.Kept, func(b Block) bool { return b.Heading || headingShape(b.Text) }); i >= 0 {
+		if i := slices.IndexFunc(p.Kept, func(b Block) bool { return b.Heading || headingShape(b.Text) && !IsListItem(b.Text) }); i >= 0 {
 			p.Title = p.Kept[i].Text
 		}
 	}
@@ -201,6 +202,31 @@ func classifyAlone(t string) class {
 		return nearGood
 	}
 	return bad
+}
+
+// markSentenceRuns makes good the lines of a paragraph written a sentence
+// a line, as many Japanese pages are: each is short, but together they are
+// prose as long as jusText's good paragraph.
+func markSentenceRuns(lines []line) {
+	// a statement: a title may ask or exclaim
+	isSentence := func(l line) bool {
+		th := stopwordThresholds[isJapaneseText(l.text)]
+		t := strings.TrimRight(l.text, " \"'”」』)）")
+		return l.hard == "" && (strings.HasSuffix(t, "。") || strings.HasSuffix(t, ".")) && stopwordDensity(l.text) >= th[0]
+	}
+	for i := 0; i < len(lines); {
+		j, size := i, 0
+		for j < len(lines) && isSentence(lines[j]) {
+			size += textSize(lines[j].text)
+			j++
+		}
+		if j-i >= 2 && size > lengthHigh {
+			for k := i; k < j; k++ {
+				lines[k].class = good
+			}
+		}
+		i = max(j, i+1)
+	}
 }
 
 // hasSentence reports whether t holds a sentence: it ends as one, or one

@@ -61,12 +61,18 @@ const maxDatedRunes = 40
 
 var patterns = []pattern{
 	{ReasonByline, bylineName},
+	// a role under an author's name, and where a post was filed
+	{ReasonByline, regexp.MustCompile(`(?i)^(.{1,40}\s[-–—|]\s)?(author|writer|editor|reviewer|contributor|written by|posted in|filed under|この記事を書いた人|ライター|編集部)[\s\pP]*$|^this entry was posted in|^(originally )?published (in|on)?[\s\pP]*$`)},
+	// calls to buy, save, share, comment, subscribe, and ads
+	{ReasonInterface, regexp.MustCompile(`(?i)^(leave a (reply|comment)|post a comment|comments?|save (this( article| post)?|your favorites)|sign up( (for free|now))?|subscribe( now| to .{1,40})?|the latest delivered.*|get the latest.*|click here.*|learn more.*|read more.*|why you can trust us|new|sponsored( links?)?|スポンサーリンク|コメント(を書く|する)?|この記事をシェア|お気に入り(に追加)?)[\s\pP\pS]*$|\d+\s?% off|first order|shop now|free (gift|shipping|trial)|buy now|add to cart|送料無料|今すぐ購入|初回限定`)},
+	// an image where the scraper found no text: its file or its placeholder
+	{ReasonCredit, regexp.MustCompile(`(?i)(^|[:_\s])image\]?$|^img_?\d*$|^photo (from|by|credit)\s*[:：]`)},
 	{ReasonContact, regexp.MustCompile(`駅.{0,12}徒歩\s*\d+\s*分|^(access|アクセス)\s*[:：]`)},
 	{ReasonCredit, regexp.MustCompile(`(?i)^(figure|fig\.|図|表)\s*\d+[.:：]?$`)},
 	{ReasonCopyright, regexp.MustCompile(`(?i)©|\(c\)\s*\d{4}|copyright|all rights reserved|無断転載|無断複写`)},
 	{ReasonInterface, regexp.MustCompile(`(?i)^(terms (of (use|service))?|privacy( policy)?|cookie (policy|settings)|accessibility|sitemap|site map|contact|about us|プライバシーポリシー|個人情報保護方針|利用規約|サイトマップ|免責事項|運営会社|会社概要)[\s\pP]*$`)},
 	{ReasonByline, regexp.MustCompile(`(?i)^[^\pL\pN]*((medically |fact[- ]checked |peer |clinically )?reviewed by|(written|authored|posted|edited|updated|published|last updated|last reviewed|reviewed|created|modified)( (by|on)\b|\s*[:：])|` +
-		`(投稿日|更新日|公開日|最終更新日|掲載日|執筆|監修|著者|記事監修|医師監修|この記事の監修|この記事を書いた人|読了時間)|` +
+		`(投稿日|更新日|公開日|最終更新日|掲載日|執筆|監修|著者|記事監修|医師監修|この記事の監修|この記事を書いた人|読了時間)[】\]]?\s*([:：|｜/]|$|\d|\s\S{1,20}$)|` +
 		`(received|accepted|revised)\s*:|\d+\s*min(ute)?s?\s+read\b)|この記事は約?\s*\d+\s*分で読めます`)},
 	{ReasonByline, regexp.MustCompile(`^[\s\p{P}]*(\d{4}[./年-]\s?\d{1,2}[./月-]\s?\d{1,2}日?|(?i:(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? \d{1,2},? \d{4}))[\s\p{P}]*$`)},
 	{ReasonCredit, regexp.MustCompile(`(?i)^(photo|image|illustration|source|credit|写真|画像|出典|引用元|イラスト)\s*(by|credit)?\s*[:：/]|getty images|shutterstock|stocksy|pixta|adobe stock|unsplash|^(figure|fig\.|図|表)\s*\d+[.:：]|^\S+\.(jpe?g|png|gif|webp|svg|avif)$|(の)?(イメージ|イメージ画像|写真)$`)},
@@ -75,7 +81,7 @@ var patterns = []pattern{
 	{ReasonContact, regexp.MustCompile(`(?i)^〒\s*\d{3}-?\d{4}|^(tel|fax|phone|電話|☎)[\s:：.]*[+\d０-９(（]|^\+?\d{2,4}[-‐ ]\d{2,4}[-‐ ]\d{3,4}$|^\S+@\S+\.\w+$|^https?://\S+$`)},
 	{reasonCall, regexp.MustCompile(`(?i)予約|問い?合わ?せ|お申し?込み|友だち追加|友達追加|(?:^|\s)line\s?(id|で|から|@)|book (an|your) appointment|book online|contact us|call us|schedule (a|an|your)`)},
 	{ReasonInterface, regexp.MustCompile(`(?i)^(メニュー|ホーム|トップ|検索|ページ(の)?(先頭|トップ)へ|シェア|ツイート|ポスト|印刷|ログイン|閉じる|次へ|前へ|戻る|続きを読む|もっと見る|一覧|広告|(menu|home|top|search|skip to (main )?content|back to top|share( this( article| post)?)?|tweet|print|subscribe|sign (in|up)|log ?in|newsletter|close|next|previous|read more|more|download pdf|cite this article|open access( article)?|advertisement|sponsored|pr)\b)[\s\pP\pS\d]*$`)},
-	{ReasonInterface, regexp.MustCompile(`(?i)^(font (type|size)|line spacing|text size|文字サイズ)\s*[:：]?|(next|previous) article in|\s[>＞›»]\s.*\s[>＞›»]\s|^(home|ホーム|トップ)\s*[>＞›»/]`)},
+	{ReasonInterface, regexp.MustCompile(`(?i)^(font (type|size)|line spacing|text size|文字サイズ)\s*[:：]?|(next|previous) article in|[^\s>＞›»][>＞›»][^>＞›»]+[>＞›»][^\s>＞›»]|\s[>＞›»]\s.*\s[>＞›»]\s|^(home|ホーム|トップ)\s*[>＞›»/]`)},
 	{ReasonRelated, regexp.MustCompile(`(?i)^[\s\pP]*(関連記事|関連する記事|関連コラム|あわせて読みたい|合わせて読みたい|おすすめ記事|おすすめの記事|人気記事|人気の記事|最新の?(ブログ)?記事|新着記事|新着情報|カテゴリー?|タグ|アーカイブ|related( (articles|posts|stories|content|reading))?|recommended( (articles|posts|reading|for you))?|popular (posts|articles)|(latest|recent) (posts|articles|news)|you (may|might) also like|more (from|on) [^.]+|more articles|categories|tags|archives)[\s\pP]*$`)},
 }
 
@@ -279,7 +285,7 @@ const reasonCall = "call"
 var maxBlockLines = map[string]int{ReasonByline: 8, ReasonRelated: 12}
 
 // profileHeading opens an author's profile, which goes on for a few lines.
-var profileHeading = regexp.MustCompile(`(?i)^[○●■◆【\[]?\s*(プロフィール|著者紹介|著者情報|監修者|監修医|記事監修|医師監修|この記事の監修|執筆者|経歴|略歴|about the author|author bio)`)
+var profileHeading = regexp.MustCompile(`(?i)^[○●■◆【\[]?\s*(プロフィール|著者紹介|著者情報|監修者|監修医|記事監修|医師監修|この記事の監修|執筆者|経歴|略歴|about the author|author bio)[】\]]?\s*([:：]|$)`)
 
 // isTeaser reports whether block i continues a list of related articles or
 // a profile: titles, and teasers of a sentence or two, shorter than a
