@@ -129,6 +129,7 @@ func Classify(blocks []Block, opt Options) Page {
 	} else {
 		markTitle(lines)
 	}
+	dropAboveTitle(lines)
 	resolveByContext(lines)
 	if note {
 		for i := range lines {
@@ -202,6 +203,18 @@ func classifyAlone(t string) class {
 		return nearGood
 	}
 	return bad
+}
+
+// dropAboveTitle: what stands above an article's title, but a paragraph
+// of prose, is the page's head (banner, menu, breadcrumbs), whatever its
+// neighbours.
+func dropAboveTitle(lines []line) {
+	ti := slices.IndexFunc(lines, func(l line) bool { return l.title })
+	for i := range max(ti, 0) {
+		if l := &lines[i]; l.hard == "" && textSize(l.text) < lengthHigh {
+			l.class = bad
+		}
+	}
 }
 
 // markSentenceRuns makes good the lines of a paragraph written a sentence

@@ -63,6 +63,10 @@ var patterns = []pattern{
 	{ReasonByline, bylineName},
 	// a role under an author's name, and where a post was filed
 	{ReasonByline, regexp.MustCompile(`(?i)^(.{1,40}\s[-–—|]\s)?(author|writer|editor|reviewer|contributor|written by|posted in|filed under|この記事を書いた人|ライター|編集部)[\s\pP]*$|^this entry was posted in|^(originally )?published (in|on)?[\s\pP]*$`)},
+	// the credits of an interview or a feature
+	{ReasonByline, regexp.MustCompile(`(?i)^(content|text|words|story|interview|photos?|illustrations?) by\s*[:：]|^(聞き手|取材|取材・文|文|構成|撮影|インタビュー|編集)\s*[:：／/]`)},
+	// a share button: a network's name on its own
+	{ReasonInterface, regexp.MustCompile(`(?i)^[•・\-*]?\s*(facebook|twitter|x \(twitter\)|line|instagram|youtube|pinterest|linkedin|reddit|threads|bluesky|tiktok|pocket|feedly|はてなブックマーク|はてブ|note|mixi|email|e-mail|メール)\s*$`)},
 	// calls to buy, save, share, comment, subscribe, and ads
 	{ReasonInterface, regexp.MustCompile(`(?i)^(leave a (reply|comment)|post a comment|comments?|save (this( article| post)?|your favorites)|sign up( (for free|now))?|subscribe( now| to .{1,40})?|the latest delivered.*|get the latest.*|click here.*|learn more.*|read more.*|why you can trust us|new|sponsored( links?)?|スポンサーリンク|コメント(を書く|する)?|この記事をシェア|お気に入り(に追加)?)[\s\pP\pS]*$|\d+\s?% off|first order|shop now|free (gift|shipping|trial)|buy now|add to cart|送料無料|今すぐ購入|初回限定`)},
 	// an image where the scraper found no text: its file or its placeholder
