@@ -229,15 +229,15 @@ func isHeading(line string) bool {
 	return !strings.ContainsRune(".。．!！?？:：…、,;；", last)
 }
 
-// detectLang calls a paragraph Japanese when at least a fifth of its letters
-// are kana or kanji: Japanese prose is mostly kana and kanji even when it
-// names NAD+ or SIRT1, while an English paragraph that quotes one Japanese
-// word stays English (and keeps stemming and stop words).
 // IsJapanese reports whether r is a kanji or kana.
 func IsJapanese(r rune) bool {
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
 }
 
+// detectLang calls a paragraph Japanese when at least a fifth of its letters
+// are kana or kanji: Japanese prose is mostly kana and kanji even when it
+// names NAD+ or SIRT1, while an English paragraph that quotes one Japanese
+// word stays English (and keeps stemming and stop words).
 func detectLang(s string) string {
 	letters, cjk := 0, 0
 	for _, r := range s {

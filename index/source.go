@@ -1,7 +1,6 @@
 package index
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -73,10 +72,7 @@ func (s Source) parse(topics *Topics, opt extract.Options) (Article, error) {
 	case s.HTML != "":
 		base, _ := url.Parse(s.URL)
 		hp, err := extract.HTML(strings.NewReader(s.HTML), base, opt)
-		if errors.Is(err, extract.ErrNoContent) {
-			return Article{}, invalid("html", fmt.Sprintf("article %s: %v", s.ID, err))
-		}
-		if err != nil {
+		if err != nil { // ErrNoContent, or markup too deep to parse
 			return Article{}, invalid("html", fmt.Sprintf("article %s: %v", s.ID, err))
 		}
 		page, blocks, canonical = hp.Page, hp.Kept, hp.URL

@@ -246,3 +246,40 @@ func TestParseTopicsKeywordWithoutWords(t *testing.T) {
 		}
 	}
 }
+
+// passingShare and minHitsAlone: a topic named in passing is not the
+// paragraph's; named half as often as its main one, or minHitsAlone times,
+// it is.
+func TestTagWordsInPassing(t *testing.T) {
+	ts := DefaultTopics()
+	for text, want := range map[string][]string{
+		"Sleep, sleep and sleep again: insomnia keeps sleep short, and stress plays a part.":      {"sleep"},
+		"Sleep and insomnia, low mood and anxiety: the two go together.":                          {"depression", "sleep"},
+		"Insomnia, insomnia, insomnia, sleep and sleep; mood, anxiety and depression come along.": {"depression", "sleep"},
+	} {
+		a, err := Source{ID: "p", Paragraphs: []string{text}}.ParseWith(ts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := a.Paragraphs[0].Topics; !slices.Equal(got, want) {
+			t.Errorf("%q: topics %v, want %v", text, got, want)
+		}
+	}
+}
+
+// minHalfParagraphs: an English half of fewer paragraphs is a quotation,
+// not a second title's half.
+func TestTitlePerLanguageNeedsAHalf(t *testing.T) {
+	ja := "NMNと睡眠\nNMNは体内でNAD+に変わります。\n夜の眠りとの関係も研究されています。\n"
+	short := ja + "NMN and sleep\nA short English note."
+	half := ja + "NMN and sleep\nNMN turns into NAD+ in the body.\nIts link with sleep is studied."
+	for raw, want := range map[string]string{short: "NMNと睡眠", half: "NMN and sleep"} {
+		a, err := ParseArticle("h", []byte(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := a.TitleIn(LangEN); got != want {
+			t.Errorf("English title %q, want %q", got, want)
+		}
+	}
+}
