@@ -89,15 +89,6 @@ var patterns = []pattern{
 	{ReasonRelated, regexp.MustCompile(`(?i)^[\s\pP]*(関連記事|関連する記事|関連コラム|あわせて読みたい|合わせて読みたい|おすすめ記事|おすすめの記事|人気記事|人気の記事|最新の?(ブログ)?記事|新着記事|新着情報|カテゴリー?|タグ|アーカイブ|related( (articles|posts|stories|content|reading))?|recommended( (articles|posts|reading|for you))?|popular (posts|articles)|(latest|recent) (posts|articles|news)|you (may|might) also like|more (from|on) [^.]+|more articles|categories|tags|archives)[\s\pP]*$`)},
 }
 
-// tocHeading opens a table of contents.
-var tocHeading = regexp.MustCompile(`(?i)^(目\s*次|もくじ|この記事の目次|この記事の内容|(table of )?contents|in this article|on this page|jump to|here's what we'll cover|what we'll cover)\s*[:：]?$`)
-
-// tocInline is a table of contents on one line: "In this article: A · B · C".
-var tocInline = regexp.MustCompile(`(?i)^(目\s*次|もくじ|(table of )?contents|in this article|on this page|jump to)\s*[:：]`)
-
-// tocMarker starts an entry of a table of contents.
-var tocMarker = regexp.MustCompile(`^\s*([┗┣├└・•▶►▸‣◆■●○-]|\d+(\.\d+)*[.)]?\s|\(\d+\)|[（(]?[0-9０-９]+[)）]|[a-z][.)]\s)`)
-
 // markPatterns marks the blocks a pattern decides; the rest are left to
 // the classifier.
 func markPatterns(lines []line, opt Options) {
@@ -239,29 +230,6 @@ func markPatterns(lines []line, opt Options) {
 	}
 }
 
-// tocEntryShape: an entry of a table of contents is a heading, a question
-// at most, never a sentence of text.
-func tocEntryShape(t string) bool {
-	t = strings.TrimRight(t, " ")
-	return !strings.Contains(t, "。") && !strings.HasSuffix(t, ".") && !strings.HasSuffix(t, "．")
-}
-
-// minTOCRun is the fewest lines in a row, each listed again lower on the
-// page, that make a table of contents without a heading.
-const minTOCRun = 3
-
-// tocRun counts the short lines from i on that are listed again below.
-func tocRun(lines []line, i int, listedAgain func(int) bool) int {
-	n := 0
-	for j := i; j < len(lines) && n < minTOCRun; j++ {
-		if utf8.RuneCountInString(lines[j].text) > maxLabelRunes || !listedAgain(j) {
-			break
-		}
-		n++
-	}
-	return n
-}
-
 // markCaptions drops what a credit closes: the caption and the image's
 // alt text that scrapers copy right above a photo credit, short lines that
 // are no sentence.
@@ -300,11 +268,4 @@ func isTeaser(lines []line, i int) bool {
 		return true
 	}
 	return textSize(t) < lengthHigh
-}
-
-// normalEntry is a line as a table of contents lists it: without its
-// marker or number, spaces folded.
-func normalEntry(t string) string {
-	t = tocMarker.ReplaceAllString(t, "")
-	return strings.ToLower(strings.Join(strings.Fields(t), ""))
 }
