@@ -37,11 +37,19 @@ const minTitleWords = 2
 // good: furniture (a banner, a byline) often stands between a title and
 // its text.
 func markTitle(lines []line) {
-	// The article's text starts with two good blocks in a row: a single
+	// The article's text starts with a good block followed, past any
+	// furniture a pattern found (its contents), by another: a single
 	// sentence of a widget ("Which best describes you?") does not start it.
 	first := -1
 	for i := 0; i+1 < len(lines) && first < 0; i++ {
-		if lines[i].hard == "" && lines[i].class == good && lines[i+1].hard == "" && lines[i+1].class >= nearGood {
+		if lines[i].hard != "" || lines[i].class != good {
+			continue
+		}
+		j := i + 1
+		for j < len(lines) && lines[j].hard != "" {
+			j++
+		}
+		if j < len(lines) && lines[j].class >= nearGood {
 			first = i
 		}
 	}
@@ -67,17 +75,23 @@ func markTitle(lines []line) {
 	for _, l := range lines[max(0, first-titleReach):first] {
 		copies[l.text]++
 	}
-	best, bestScore := -1, minTitleWords-1
+	// A title of one word (NMN) must be all in the text, and comes only
+	// when no longer one does.
+	best, bestScore := -1, [2]int{}
 	for i := max(0, first-titleReach); i < first; i++ {
 		l := lines[i]
 		if l.hard != "" || !titleShape(l.text) || inMenu(lines, i) || IsListItem(l.text) {
 			continue
 		}
 		share, n := overlap(l.text, text)
-		if share < minTitleOverlap || n < minTitleWords {
+		if share < minTitleOverlap || n < minTitleWords && (n == 0 || share < 1) {
 			continue
 		}
-		if score := n * copies[l.text]; score > bestScore {
+		score := [2]int{min(copies[l.text], 2), n}
+		if n < minTitleWords {
+			score = [2]int{0, n}
+		}
+		if score[0] > bestScore[0] || score[0] == bestScore[0] && score[1] > bestScore[1] {
 			best, bestScore = i, score
 		}
 	}
@@ -89,7 +103,7 @@ func markTitle(lines []line) {
 // A menu is a run of at least minMenuRun blocks of at most menuItemSize.
 const (
 	minMenuRun   = 4
-	menuItemSize = lengthLow / 2
+	menuItemSize = 24 // twelve Japanese characters, a few English words
 )
 
 // inMenu reports whether block i is an item of a menu.
