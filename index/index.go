@@ -76,16 +76,19 @@ type Index struct {
 	rmu sync.Mutex
 
 	// On disk only.
-	dir       string
-	readOnly  bool // OpenReadOnly: no write, Reindex or persist
-	store     *store
-	stamp     string // what the index was built with (see Open)
-	topics    *Topics
-	seq       uint64 // the last write's sequence number in the store; under wmu
-	applied   uint64 // the last write the index holds; under wmu
-	stale     error  // set when a stored write could not be indexed; under wmu
-	indexName string // the index directory in use; under wmu
-	info      OpenInfo
+	dir      string
+	readOnly bool // OpenReadOnly: no write, Reindex or persist
+	store    *store
+	stamp    string // what the index was built with (see Open)
+	topics   *Topics
+	// topicsGiven: WithTopics named them; otherwise a data directory's own
+	// are taken (see storedTopics).
+	topicsGiven bool
+	seq         uint64 // the last write's sequence number in the store; under wmu
+	applied     uint64 // the last write the index holds; under wmu
+	stale       error  // set when a stored write could not be indexed; under wmu
+	indexName   string // the index directory in use; under wmu
+	info        OpenInfo
 }
 
 // NewMapping returns the index mapping: per-language text fields with term

@@ -12,6 +12,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -185,11 +186,14 @@ func readSeeds(seeds fs.FS) ([]Source, string, error) {
 }
 
 func (ix *Index) open(seeds []Source, hash string) error {
-	ix.stamp = strconv.Itoa(indexVersion) + ":" + hash + ":" + ix.topics.Hash()
 	m, err := ix.store.meta()
 	if err != nil {
 		return err
 	}
+	if err := ix.storedTopics(m); err != nil {
+		return err
+	}
+	ix.stamp = strconv.Itoa(indexVersion) + ":" + hash + ":" + ix.topics.Hash()
 	old := append(strings.SplitN(m.stamp, ":", 3), "", "", "")
 	oldVersion, oldHash, oldTopics := old[0], old[1], old[2]
 	reason := ""
@@ -354,6 +358,15 @@ func (ix *Index) rebuild() error {
 	}
 	for id, r := range recs {
 		a, err := r.Source.parse(ix.topics, sites.options(&r.Source))
+		if e, ok := errors.AsType[*InvalidError](err); ok && e.Field == "topics" {
+			// topics the topics file no longer has: the article is indexed
+			// without them, and gets them back with a file that has them
+			known := r.Source
+			known.Topics = slices.DeleteFunc(slices.Clone(known.Topics), func(t string) bool { return !ix.topics.Has(t) })
+			if a, err = known.parse(ix.topics, sites.options(&r.Source)); err == nil {
+				skipped = append(skipped, fmt.Sprintf("%s: indexed without the topics the topics file lacks (%v)", id, e.Reason))
+			}
+		}
 		if err != nil {
 			parsed[id] = nil
 			skipped = append(skipped, fmt.Sprintf("%s: %v", id, err))
@@ -372,7 +385,7 @@ func (ix *Index) rebuild() error {
 	}
 	err = persist(b, m.seq)
 	if err == nil {
-		err = ix.store.setIndex(name, ix.stamp, parsed, m.seq)
+		err = ix.store.setIndex(name, ix.stamp, ix.topics.raw, parsed, m.seq)
 	}
 	snap := newSnapshot(b, articles)
 	if err == nil {
@@ -599,7 +612,7 @@ func (ix *Index) Reindex() error {
 	if err := persist(b, ix.seq); err != nil {
 		return fail(err)
 	}
-	if err := ix.store.setIndex(name, ix.stamp, nil, ix.seq); err != nil {
+	if err := ix.store.setIndex(name, ix.stamp, ix.topics.raw, nil, ix.seq); err != nil {
 		return fail(err)
 	}
 	ix.applied, ix.stale = ix.seq, nil

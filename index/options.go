@@ -1,17 +1,34 @@
 package index
 
+import "path/filepath"
+
 // An Option sets how an index parses the articles written to it.
 type Option func(*Index)
 
-// WithTopics makes the index tag paragraphs with topics instead of
-// DefaultTopics. A data directory built with other topics is re-tagged
-// when Open opens it.
+// WithTopics makes the index tag paragraphs with topics. A data directory
+// keeps the topics it was built with: without WithTopics, Open takes them
+// again (DefaultTopics for a new one); with other topics, it re-tags every
+// article. nil is no option.
 func WithTopics(t *Topics) Option {
 	return func(ix *Index) {
 		if t != nil {
-			ix.topics = t
+			ix.topics, ix.topicsGiven = t, true
 		}
 	}
+}
+
+// storedTopics takes the topics the data directory was built with, unless
+// the caller gave some.
+func (ix *Index) storedTopics(m storeMeta) error {
+	if ix.topicsGiven || m.topics == nil {
+		return nil
+	}
+	t, err := ParseTopics(filepath.Join(ix.dir, storeFile)+" (its topics)", m.topics)
+	if err != nil {
+		return err
+	}
+	ix.topics = t
+	return nil
 }
 
 func (ix *Index) withOptions(opts []Option) *Index {

@@ -89,6 +89,9 @@ func OpenReadOnly(dir string, opts ...Option) (*Index, error) {
 		return fail(fmt.Errorf("%s was built with IndexVersion %s and this binary reads IndexVersion %d: %s",
 			dir, version, indexVersion, rebuild))
 	}
+	if err := ix.storedTopics(m); err != nil {
+		return fail(err)
+	}
 	reason, err := ix.openExisting(m)
 	if err == nil && reason != "" {
 		err = fmt.Errorf("%s cannot be served read-only: %s; %s", dir, reason, rebuild)

@@ -73,7 +73,7 @@ func (s Source) parse(topics *Topics, opt extract.Options) (Article, error) {
 		base, _ := url.Parse(s.URL)
 		hp, err := extract.HTML(strings.NewReader(s.HTML), base, opt)
 		if err != nil { // ErrNoContent, or markup too deep to parse
-			return Article{}, invalid("html", fmt.Sprintf("article %s: %v", s.ID, err))
+			return Article{}, invalid("html", err.Error())
 		}
 		page, blocks, canonical = hp.Page, hp.Kept, hp.URL
 	case s.Text != "":

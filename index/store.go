@@ -23,6 +23,8 @@ import (
 //	meta      stamp -> "IndexVersion:seeds hash:topics hash" the index was built with
 //	          seq   -> the last write's sequence number (8 bytes, big-endian)
 //	          index -> the name of the index directory in use (index-N)
+//	          topics -> the topics file the index was built with, which
+//	                   Open takes again when it is given none
 //	articles  id    -> record (JSON)
 //	log       seq   -> JSON list of the ids that write touched; entries the
 //	                   index has persisted are pruned at Open
@@ -44,6 +46,7 @@ var (
 	keyStamp       = []byte("stamp")
 	keySeq         = []byte("seq")
 	keyIndex       = []byte("index")
+	keyTopics      = []byte("topics")
 )
 
 // Where an article in the store came from. Re-seeding replaces only what
@@ -92,9 +95,10 @@ func (r *record) article() *Article {
 type store struct{ db *bolt.DB }
 
 type storeMeta struct {
-	stamp string
-	seq   uint64
-	index string
+	stamp  string
+	seq    uint64
+	index  string
+	topics []byte // nil: none stored yet
 }
 
 // openStore opens the store at path, creating it and its buckets if need
@@ -151,7 +155,8 @@ func readU64(b []byte) uint64 {
 
 func readMeta(tx *bolt.Tx) storeMeta {
 	m := tx.Bucket(bucketMeta)
-	return storeMeta{stamp: string(m.Get(keyStamp)), seq: readU64(m.Get(keySeq)), index: string(m.Get(keyIndex))}
+	return storeMeta{stamp: string(m.Get(keyStamp)), seq: readU64(m.Get(keySeq)), index: string(m.Get(keyIndex)),
+		topics: bytes.Clone(m.Get(keyTopics))}
 }
 
 func getRecord(tx *bolt.Tx, id string) (*record, error) {
@@ -381,7 +386,7 @@ func (st *store) logAfter(from, to uint64) (ids []string, ok bool, err error) {
 // its last write, built with stamp, with the parses it was built from
 // (records whose parse is unchanged are left alone), and prunes the log up
 // to upTo (the index holds those writes on disk).
-func (st *store) setIndex(name, stamp string, parsed map[string]*Article, upTo uint64) error {
+func (st *store) setIndex(name, stamp string, topics []byte, parsed map[string]*Article, upTo uint64) error {
 	return st.db.Update(func(tx *bolt.Tx) error {
 		for id, a := range parsed {
 			r, err := getRecord(tx, id)
@@ -408,6 +413,9 @@ func (st *store) setIndex(name, stamp string, parsed map[string]*Article, upTo u
 			return err
 		}
 		if err := m.Put(keyStamp, []byte(stamp)); err != nil {
+			return err
+		}
+		if err := m.Put(keyTopics, topics); err != nil {
 			return err
 		}
 		return pruneLog(tx, upTo)

@@ -45,6 +45,7 @@ func (t Topic) Label(lang string) string {
 // topics file (see topics.txt, the default). It is immutable.
 type Topics struct {
 	list []Topic
+	raw  []byte // the file, which a data directory keeps
 	hash string // of the file, so that a changed file re-tags the articles
 
 	matchOnce sync.Once
@@ -168,12 +169,16 @@ func ParseTopics(name string, data []byte) (*Topics, error) {
 		return fail(0, "no [topic] in the file")
 	}
 	for _, tp := range t.list {
-		if len(tp.Words) == 0 {
+		switch {
+		case len(tp.Words) == 0:
 			return fail(0, "topic %q has no words", tp.Name)
+		case tp.Labels.JA == "" || tp.Labels.EN == "":
+			return fail(0, "topic %q needs a label in each language, ja = and en =", tp.Name)
 		}
 	}
 	sum := sha256.Sum256(data)
 	t.hash = hex.EncodeToString(sum[:8])
+	t.raw = bytes.Clone(data)
 	return t, nil
 }
 

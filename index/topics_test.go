@@ -36,7 +36,7 @@ func TestParseTopicsErrors(t *testing.T) {
 		{"empty label", "[a]\nja =\nwords = x\n", "t.txt:2: empty ja label"},
 		{"no words", "[a]\nen = A\n", `t.txt: topic "a" has no words`},
 		{"bad utf8", "[a]\nwords = \xff\n", "t.txt: not valid UTF-8"},
-		{"too many", strings.Repeat("[t]\nwords = x\n", 1), ""},
+		{"one", "[t]\nja = T\nen = T\nwords = x\n", ""},
 	}
 	for _, tt := range tests {
 		_, err := ParseTopics("t.txt", []byte(tt.file))
@@ -154,7 +154,7 @@ func TestTagPerParagraph(t *testing.T) {
 // A topics file of the operator's: its topics are the ones PUT accepts and
 // paragraphs carry.
 func TestParseWithOtherTopics(t *testing.T) {
-	ts, err := ParseTopics("mine.txt", []byte("[skin]\nja = 肌\nen = Skin\nwords = 肌, シミ, skin\n\n[fatigue]\nwords = 疲労, fatigue\n"))
+	ts, err := ParseTopics("mine.txt", []byte("[skin]\nja = 肌\nen = Skin\nwords = 肌, シミ, skin\n\n[fatigue]\nja = 疲労\nen = Fatigue\nwords = 疲労, fatigue\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +216,7 @@ func termQuery(field, term string) *query.TermQuery {
 // A keyword's stem matches a longer word only with an ending that keeps its
 // meaning (minPrefixStem, stemEndings).
 func TestTopicKeywordEndings(t *testing.T) {
-	ts, err := ParseTopics("t.txt", []byte("[calm]\nwords = restful, nap\n"))
+	ts, err := ParseTopics("t.txt", []byte("[calm]\nja = 安静\nen = Calm\nwords = restful, nap\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,5 +281,58 @@ func TestTitlePerLanguageNeedsAHalf(t *testing.T) {
 		if got := a.TitleIn(LangEN); got != want {
 			t.Errorf("English title %q, want %q", got, want)
 		}
+	}
+}
+
+// A data directory keeps its topics file: opened without one (ingest,
+// reindex, a restart), it goes on with its own rather than re-tagging with
+// the built-in topics; an article PUT with a topic a later file lacks is
+// indexed without it, not lost.
+func TestDataDirKeepsItsTopics(t *testing.T) {
+	dir := t.TempDir()
+	mine, err := ParseTopics("mine.txt", []byte("[skin]\nja = 肌\nen = Skin\nwords = シミ, 肌, skin\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix, err := Open(dir, os.DirFS("testdata"), WithTopics(mine))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := ix.Parse(Source{ID: "900-skin", Topics: []string{"skin"}, Text: "シミの話\nシミはレーザーで薄くできます。"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.Put(a); err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+
+	ix, err = Open(dir, os.DirFS("testdata")) // no topics given
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info := ix.OpenInfo(); info.Rebuilt || !ix.Topics().Has("skin") {
+		t.Errorf("reopened without topics: rebuilt %v (%s), topics %v; want its own kept", info.Rebuilt, info.Reason, ix.Topics().Names())
+	}
+	ix.Close()
+
+	// Another file, without skin: re-tagged, and the article kept.
+	ix, err = Open(dir, os.DirFS("testdata"), WithTopics(DefaultTopics()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	stored, ok := ix.Article("900-skin")
+	if info := ix.OpenInfo(); !info.Rebuilt || info.Reason != "topics changed" || !ok || slices.Contains(stored.Topics, "skin") {
+		t.Errorf("with the built-in topics: %+v, article %v", info, stored)
+	}
+	if !slices.ContainsFunc(ix.OpenInfo().Skipped, func(s string) bool { return strings.HasPrefix(s, "900-skin: indexed without") }) {
+		t.Errorf("no word of the topic dropped: %v", ix.OpenInfo().Skipped)
+	}
+}
+
+func TestParseTopicsNeedsBothLabels(t *testing.T) {
+	if _, err := ParseTopics("t.txt", []byte("[skin]\nja = 肌\nwords = 肌\n")); err == nil || !strings.Contains(err.Error(), `topic "skin" needs a label in each language`) {
+		t.Errorf("a topic with no en label: %v", err)
 	}
 }

@@ -103,7 +103,7 @@ func parseGlossary(file string, data []byte) (glossary, error) {
 		case oneWay && (len(names) == 0 || len(narrower) == 0):
 			return fail(i+1, "a => b needs names on both sides: %q", line)
 		case !oneWay && len(names) < 2:
-			return fail(i+1, "a line names a concept twice or more, a | b: %q", line)
+			return fail(i+1, "a line needs two names or more, a | b: %q", line)
 		}
 		if total += len(names) + len(narrower); total > maxSynonymNames {
 			return fail(i+1, "more than %d names in all", maxSynonymNames)

@@ -49,7 +49,7 @@ func TestParseGlossary(t *testing.T) {
 
 func TestParseSynonymsErrors(t *testing.T) {
 	for _, tt := range []struct{ file, want string }{
-		{"眠れない | 不眠\nひとつ\n", "s.txt:2: a line names a concept twice or more"},
+		{"眠れない | 不眠\nひとつ\n", "s.txt:2: a line needs two names or more"},
 		{"a | b => c => d\n", "s.txt:1: more than one =>"},
 		{"a | b =>\n", "s.txt:1: a => b needs names on both sides"},
 		{" => c\n", "s.txt:1: a => b needs names on both sides"},

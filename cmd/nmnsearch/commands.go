@@ -103,6 +103,9 @@ func runIngest(ctx context.Context, name string, args []string, getenv func(stri
 	}
 	var paths, urls []string
 	for _, a := range fs.Args() {
+		if strings.HasPrefix(a, "-") {
+			return fmt.Errorf("ingest: %s after the files: flags go before them (ingest -data DIR FILE…)", a)
+		}
 		if strings.HasPrefix(a, "http://") || strings.HasPrefix(a, "https://") {
 			urls = append(urls, a)
 		} else {

@@ -19,7 +19,7 @@ const maxDataFileBytes = 8 << 20
 // takes: a data directory opened with other topics is re-tagged.
 func topicsFlag(fs *flag.FlagSet, env *envDefaults) *string {
 	return fs.String("topics", env.str("NMNSEARCH_TOPICS", ""),
-		"topics file (format: index/topics.txt); \"\" for the built-in diabetes, depression, sleep; a changed file re-tags every article at the next start (env NMNSEARCH_TOPICS)")
+		"topics file (format: index/topics.txt), kept by the data directory, which re-tags every article when given another; \"\" for the directory's own (for a new one, the built-in diabetes, depression, sleep) (env NMNSEARCH_TOPICS)")
 }
 
 // synonymsFlag defines serve's -synonyms.
@@ -28,11 +28,12 @@ func synonymsFlag(fs *flag.FlagSet, env *envDefaults) *string {
 		"synonyms file (format: search/glossary.txt); \"\" for the built-in glossary (env NMNSEARCH_SYNONYMS)")
 }
 
-// loadTopics reads the topics file at path, or gives the built-in topics
-// for "". An error names the file and line.
+// loadTopics reads the topics file at path; "" gives nil: the data
+// directory's own topics (the built-in ones for a new directory). An error
+// names the file and line.
 func loadTopics(path string) (*index.Topics, error) {
 	if path == "" {
-		return index.DefaultTopics(), nil
+		return nil, nil
 	}
 	data, err := readDataFile(path)
 	if err != nil {

@@ -29,7 +29,7 @@ func TestRunRefusesBadDataFiles(t *testing.T) {
 		want string
 	}{
 		{[]string{"nmnsearch", "-addr", "127.0.0.1:0", "-topics", badTopics}, badTopics + `:3: unknown key "fr"`},
-		{[]string{"nmnsearch", "-addr", "127.0.0.1:0", "-synonyms", badSynonyms}, badSynonyms + ":3: a line names a concept twice or more"},
+		{[]string{"nmnsearch", "-addr", "127.0.0.1:0", "-synonyms", badSynonyms}, badSynonyms + ":3: a line needs two names or more"},
 		{[]string{"nmnsearch", "-addr", "127.0.0.1:0", "-topics", filepath.Join(dir, "missing.txt")}, "-topics: open"},
 		{[]string{"nmnsearch", "-addr", "127.0.0.1:0", "-synonyms", huge}, "larger than"},
 		{[]string{"nmnsearch", "ingest", "-data", data, "-topics", badTopics, badTopics}, badTopics + ":3:"},

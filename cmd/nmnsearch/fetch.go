@@ -109,11 +109,15 @@ func toUTF8(body []byte, contentType string) (string, error) {
 
 var notIDChars = regexp.MustCompile(`[^a-z0-9]+`)
 
+// pageExt is the extension of a page's file in its URL, no part of its name.
+var pageExt = regexp.MustCompile(`(?i)\.(html?|php|aspx?|jsp)$`)
+
 // articleIDFromURL makes a page's URL an article id, stable and readable:
 // its host and path in [a-z0-9-] ("clinic.example/blog/sleep-tips/" is
 // clinic-example-blog-sleep-tips), cut to fit 64 characters with a hash of
 // the whole URL so that two long URLs do not meet.
 func articleIDFromURL(u *url.URL) string {
+	u = &url.URL{Host: u.Host, Path: pageExt.ReplaceAllString(u.Path, ""), RawPath: pageExt.ReplaceAllString(u.RawPath, ""), RawQuery: u.RawQuery}
 	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
 	id := strings.Trim(notIDChars.ReplaceAllString(host+"/"+strings.ToLower(u.EscapedPath()+"?"+u.RawQuery), "-"), "-")
 	if len(id) <= 64 && !strings.Contains(u.EscapedPath(), "%") {
