@@ -44,13 +44,16 @@ func (s siteLines) add(src *Source) {
 	}
 }
 
-// options returns how src is classified: a line another article of its
-// site prints too is the site's template.
+// options returns how src is classified: a line other articles of its
+// site print too may be the site's template.
 func (s siteLines) options(src *Source) extract.Options {
 	lines := s[siteOf(src)]
-	return extract.Options{SeenElsewhere: func(line string) bool {
+	return extract.Options{OtherPages: func(line string) int {
 		ids := lines[line]
-		return len(ids) > 1 || len(ids) == 1 && !ids[src.ID]
+		if ids[src.ID] {
+			return len(ids) - 1
+		}
+		return len(ids)
 	}}
 }
 

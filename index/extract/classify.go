@@ -81,9 +81,9 @@ type line struct {
 
 // Options are what a page's blocks are classified with besides their text.
 type Options struct {
-	// SeenElsewhere reports whether another page of the same site prints
-	// this block too (its template); nil means no other page is known.
-	SeenElsewhere func(text string) bool
+	// OtherPages counts the other pages of the same site that print this
+	// block too (its template); nil means no other page is known.
+	OtherPages func(text string) int
 	// Title is the page's title when its markup says it (HTML's head):
 	// the block of that text is the title, found by no guess.
 	Title string

@@ -70,7 +70,10 @@ var patterns = []pattern{
 	// calls to buy, save, share, comment, subscribe, and ads
 	{ReasonInterface, regexp.MustCompile(`(?i)^(leave a (reply|comment)|post a comment|comments?|save (this( article| post)?|your favorites)|sign up( (for free|now))?|subscribe( now| to .{1,40})?|the latest delivered.*|get the latest.*|click here.*|learn more.*|read more.*|why you can trust us|new|sponsored( links?)?|スポンサーリンク|コメント(を書く|する)?|この記事をシェア|お気に入り(に追加)?)[\s\pP\pS]*$|\d+\s?% off|first order|shop now|free (gift|shipping|trial)|buy now|add to cart|送料無料|今すぐ購入|初回限定`)},
 	// an image where the scraper found no text: its file or its placeholder
-	{ReasonCredit, regexp.MustCompile(`(?i)(^|[:_\s])image\]?$|^img_?\d*$|^photo (from|by|credit)\s*[:：]`)},
+	{ReasonCredit, regexp.MustCompile(`(?i)(^|[:_\s])image\]?$|^img_?\d*$|^photo (from|by|credit)\s*[:：]|^\d{5,}[\s_-]?[a-z0-9]{0,6}$`)},
+	// a clinic's place in a directory: (city/station)
+	{ReasonContact, regexp.MustCompile(`^[(（][^)）]{1,20}[/／][^)）]{1,12}駅[)）]$`)},
+	{ReasonInterface, regexp.MustCompile(`(?i)^(advertising policy|advertisement|read the full(-length)? article.*|広告掲載について)[\s\pP]*$`)},
 	{ReasonContact, regexp.MustCompile(`駅.{0,12}徒歩\s*\d+\s*分|^(access|アクセス)\s*[:：]`)},
 	{ReasonCredit, regexp.MustCompile(`(?i)^(figure|fig\.|図|表)\s*\d+[.:：]?$`)},
 	{ReasonCopyright, regexp.MustCompile(`(?i)©|\(c\)\s*\d{4}|copyright|all rights reserved|無断転載|無断複写`)},
@@ -122,18 +125,19 @@ func markPatterns(lines []line, opt Options) {
 	}
 	// A page that shares most of its lines with another is a copy of it
 	// (or the site is that page twice), not a page in the site's template.
-	seenLines := make([]bool, len(lines))
+	others := make([]int, len(lines))
 	shared := 0
 	for i := range lines {
-		if opt.SeenElsewhere != nil && opt.SeenElsewhere(lines[i].text) {
-			seenLines[i] = true
-			shared++
+		if opt.OtherPages != nil {
+			if others[i] = opt.OtherPages(lines[i].text); others[i] > 0 {
+				shared++
+			}
 		}
 	}
 	if shared*2 > len(lines) {
-		clear(seenLines)
+		clear(others)
 	}
-	seen := func(i int) bool { return seenLines[i] }
+	seen := func(i int) bool { return others[i] > 0 }
 	// headsOwnText: a heading other pages of the site print too (まとめ,
 	// Conclusion) heads text of this page's own.
 	headsOwnText := func(i int) bool {
@@ -159,7 +163,7 @@ func markPatterns(lines []line, opt Options) {
 		switch {
 		case !strings.ContainsFunc(l.text, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }):
 			l.hard = ReasonEmpty
-		case seen(i) && !headsOwnText(i) && !hasSentence(l.text) && !IsBulleted(l.text):
+		case seen(i) && !headsOwnText(i) && !IsBulleted(l.text) && (!hasSentence(l.text) || others[i] >= minPagesForSentence):
 			// a sentence other pages print too (an author's greeting) and
 			// an item of a list two articles share (the symptoms of a
 			// disease) are left to the classifier: templates are labels
@@ -246,6 +250,11 @@ func markCaptions(lines []line) {
 		}
 	}
 }
+
+// minPagesForSentence is how many other pages of a site must print a
+// sentence for it to be the site's (a disclaimer under every post), not an
+// author's greeting two posts share.
+const minPagesForSentence = 2
 
 // reasonCall marks a call to book or to get in touch for a second look:
 // it is contact only where it is no sentence.
