@@ -40,7 +40,8 @@ const maxMetaRunes = 300
 var longPatterns = []pattern{
 	{ReasonCopyright, regexp.MustCompile(`(?i)^[\s\pP]*(©|\(c\)\s*\d{4}|copyright)|all rights reserved|無断転載|無断複写|` +
 		`for (general )?information(al purposes)? only|(not|never) (a substitute for|intended to replace|replace) (the )?(professional |your own )?(medical )?(advice|doctor)|` +
-		`医師の診断に代わる|医療行為に代わる|診断・治療を目的とした|educational purposes? only|by subscribing|subscribe to our|sign up for our`)},
+		`医師の診断に代わる|医療行為に代わる|診断・治療を目的とした|educational purposes? only|by subscribing|subscribe to our|sign up for our|` +
+		`substitute for (direct |professional )?medical (advice|diagnosis)|^disclaimer\s*[:：]?$|^免責事項\s*[:：]?$`)},
 	{ReasonByline, regexp.MustCompile(`(?i)^[^\pL\pN]*((medically |fact[- ]checked |peer |clinically )?reviewed by|written by|(keywords|subject terms)\s*[:：]|キーワード\s*[:：])|author to whom correspondence|` +
 		`^(\p{Lu}[\pL.'-]+\s)+\p{Lu}[\pL.'-]+\s?\d[\d,*†‡]*(,\s|\s+and\s)|^\s*\d\s+(department|division|faculty|school|institute|centre|center|university|hospital|laboratory)\b`)},
 	{ReasonCredit, regexp.MustCompile(`(?i)^(figure|fig\.|table|図|表)\s*\d+[.:：]|doi\.org/|\bdoi\s*:\s*10\.`)},
@@ -62,7 +63,7 @@ const maxDatedRunes = 40
 var patterns = []pattern{
 	{ReasonByline, bylineName},
 	// a role under an author's name, and where a post was filed
-	{ReasonByline, regexp.MustCompile(`(?i)^(.{1,40}\s[-–—|]\s)?(author|writer|editor|reviewer|contributor|written by|posted in|filed under|この記事を書いた人|ライター|編集部)[\s\pP]*$|^this entry was posted in|^(originally )?published (in|on)?[\s\pP]*$`)},
+	{ReasonByline, regexp.MustCompile(`(?i)^(.{1,40}\s[-–—|]\s)?(author|writer|editor|editor in chief|reviewer|contributor|written by|posted in|filed under|この記事を書いた人|ライター|編集部)([\s\pP]+[\pL\s]{0,40})?$|^this entry was posted in|^(originally )?published (in|on)?[\s\pP]*$`)},
 	// the credits of an interview or a feature
 	{ReasonByline, regexp.MustCompile(`(?i)^(content|text|words|story|interview|photos?|illustrations?) by\s*[:：]|^(聞き手|取材|取材・文|文|構成|撮影|インタビュー|編集)\s*[:：／/]`)},
 	// a share button: a network's name on its own
@@ -221,9 +222,16 @@ func markPatterns(lines []line, opt Options) {
 			// research" in a paper), not a list of links
 			l.hard = ""
 			block = ""
+		case l.hard == "" && sourcesHeading.MatchString(l.text):
+			l.hard = ReasonCredit
+			block, blockLeft = ReasonCredit, maxBlockLines[ReasonRelated]
 		case l.hard == ReasonRelated || l.hard == ReasonByline && profileHeading.MatchString(l.text):
 			block, blockLeft = l.hard, maxBlockLines[l.hard]
-		case block != "" && l.hard == "" && blockLeft > 0 && isTeaser(lines, i) &&
+		case block == ReasonCredit && l.hard == "" && blockLeft > 0 && (IsListItem(l.text) || blockLeft == maxBlockLines[ReasonRelated] && textSize(l.text) < lengthHigh):
+			// sources: a list, and a sentence that introduces it
+			l.hard = block
+			blockLeft--
+		case block != "" && block != ReasonCredit && l.hard == "" && blockLeft > 0 && isTeaser(lines, i) &&
 			// a profile (a name, then lines on them) ends where a section starts
 			!(block == ReasonByline && blockLeft < maxBlockLines[block] && headingShape(l.text) && headsProse(i)):
 			l.hard = block
@@ -266,6 +274,10 @@ const reasonCall = "call"
 var maxBlockLines = map[string]int{ReasonByline: 8, ReasonRelated: 12}
 
 // profileHeading opens an author's profile, which goes on for a few lines.
+// sourcesHeading opens a list of an article's sources: references are
+// where its facts come from, not text to search.
+var sourcesHeading = regexp.MustCompile(`(?i)^[\s\pP]*(参考文献|参考資料|引用文献|参考・引用|出典|この記事の(科学的)?根拠|この記事の参考文献|references|sources|bibliography|works cited)[\s\pP]*$`)
+
 var profileHeading = regexp.MustCompile(`(?i)^[○●■◆【\[]?\s*(プロフィール|著者紹介|著者情報|監修者|監修医|記事監修|医師監修|この記事の監修|執筆者|経歴|略歴|about the author|author bio)[】\]]?\s*([:：]|$)`)
 
 // isTeaser reports whether block i continues a list of related articles or
