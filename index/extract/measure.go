@@ -118,5 +118,5 @@ const maxHeadingRunes = 160
 // headingShape reports whether t could be a heading: short, with no
 // sentence inside it.
 func headingShape(t string) bool {
-	return utf8.RuneCountInString(t) <= maxHeadingRunes && !strings.Contains(t, "。") && !endsSentence(t)
+	return utf8.RuneCountInString(t) <= maxHeadingRunes && !hasSentence(t)
 }
