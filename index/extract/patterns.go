@@ -74,7 +74,7 @@ var patterns = []pattern{
 	{ReasonCredit, regexp.MustCompile(`(?i)(^|[:_\s])image\]?$|^img_?\d*$|^photo (from|by|credit)\s*[:：]|^\d{5,}[\s_-]?[a-z0-9]{0,6}$`)},
 	// a clinic's place in a directory: (city/station)
 	{ReasonContact, regexp.MustCompile(`^[(（][^)）]{1,20}[/／][^)）]{1,12}駅[)）]$`)},
-	{ReasonInterface, regexp.MustCompile(`(?i)^(advertising policy|advertisement|read the full(-length)? article.*|広告掲載について)[\s\pP]*$`)},
+	{ReasonInterface, regexp.MustCompile(`(?i)^(advertising policy|advertisements?|information about advertisements|read the full(-length)? article.*|広告掲載について)[\s\pP]*$`)},
 	{ReasonContact, regexp.MustCompile(`駅.{0,12}徒歩\s*\d+\s*分|^(access|アクセス)\s*[:：]`)},
 	{ReasonCredit, regexp.MustCompile(`(?i)^(figure|fig\.|図|表)\s*\d+[.:：]?$`)},
 	{ReasonCopyright, regexp.MustCompile(`(?i)©|\(c\)\s*\d{4}|copyright|all rights reserved|無断転載|無断複写`)},
@@ -278,7 +278,7 @@ var maxBlockLines = map[string]int{ReasonByline: 8, ReasonRelated: 12}
 // where its facts come from, not text to search.
 var sourcesHeading = regexp.MustCompile(`(?i)^[\s\pP]*(参考文献|参考資料|引用文献|参考・引用|出典|この記事の(科学的)?根拠|この記事の参考文献|references|sources|bibliography|works cited)[\s\pP]*$`)
 
-var profileHeading = regexp.MustCompile(`(?i)^[○●■◆【\[]?\s*(プロフィール|著者紹介|著者情報|監修者|監修医|記事監修|医師監修|この記事の監修|執筆者|経歴|略歴|about the author|author bio)[】\]]?\s*([:：]|$)`)
+var profileHeading = regexp.MustCompile(`(?i)^[○●■◆【\[]?\s*(プロフィール|著者紹介|著者情報|監修者|監修医|記事監修|医師監修|この記事の監修者?|執筆者|経歴|略歴|about the author|author bio)[】\]]?\s*([:：]|$)`)
 
 // isTeaser reports whether block i continues a list of related articles or
 // a profile: titles, and teasers of a sentence or two, shorter than a
