@@ -230,25 +230,13 @@ func isHeading(line string) bool {
 }
 
 // IsJapanese reports whether r is a kanji or kana.
-func IsJapanese(r rune) bool {
-	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
-}
+func IsJapanese(r rune) bool { return extract.IsJapanese(r) }
 
-// detectLang calls a paragraph Japanese when at least a fifth of its letters
-// are kana or kanji: Japanese prose is mostly kana and kanji even when it
-// names NAD+ or SIRT1, while an English paragraph that quotes one Japanese
-// word stays English (and keeps stemming and stop words).
+// detectLang calls a paragraph Japanese as extract.IsJapaneseText does, so
+// that an English paragraph that quotes one Japanese word stays English
+// (and keeps stemming and stop words).
 func detectLang(s string) string {
-	letters, cjk := 0, 0
-	for _, r := range s {
-		if unicode.IsLetter(r) {
-			letters++
-			if IsJapanese(r) {
-				cjk++
-			}
-		}
-	}
-	if cjk > 0 && cjk*5 >= letters {
+	if extract.IsJapaneseText(s) {
 		return LangJA
 	}
 	return LangEN

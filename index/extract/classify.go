@@ -175,7 +175,7 @@ func Classify(blocks []Block, opt Options) Page {
 func classifyAlone(t string) class {
 	size := textSize(t)
 	density := stopwordDensity(t)
-	th := stopwordThresholds[isJapaneseText(t)]
+	th := stopwordThresholds[IsJapaneseText(t)]
 	stopwordsLow, stopwordsHigh := th[0], th[1]
 	// Sentences are prose even where technical words crowd out stop words
 	// (a short stop list finds few in "NMN improved hepatic insulin
@@ -208,7 +208,7 @@ func classifyAlone(t string) class {
 func markSentenceRuns(lines []line) {
 	// a statement: a title may ask or exclaim
 	isSentence := func(l line) bool {
-		th := stopwordThresholds[isJapaneseText(l.text)]
+		th := stopwordThresholds[IsJapaneseText(l.text)]
 		t := strings.TrimRight(l.text, " \"'”」』)）")
 		return l.hard == "" && (strings.HasSuffix(t, "。") || strings.HasSuffix(t, ".")) && stopwordDensity(l.text) >= th[0]
 	}

@@ -30,7 +30,7 @@ var listItem = regexp.MustCompile(`^\s*([•・●◦▪‣*]|[-–]\s|\d{1,2}[.
 func textSize(t string) int {
 	n := 0
 	for _, r := range t {
-		if isJapanese(r) {
+		if IsJapanese(r) {
 			n += japaneseWeight
 		} else {
 			n++
@@ -39,18 +39,21 @@ func textSize(t string) int {
 	return n
 }
 
-func isJapanese(r rune) bool {
+// IsJapanese reports whether r is a kanji or kana.
+func IsJapanese(r rune) bool {
 	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana)
 }
 
-// isJapaneseText: at least a fifth of its letters are kana or kanji, as
-// package index decides a paragraph's language.
-func isJapaneseText(t string) bool {
+// IsJapaneseText reports whether at least a fifth of t's letters are kana
+// or kanji: Japanese prose is mostly kana and kanji even when it names
+// NAD+ or SIRT1, while an English paragraph that quotes one Japanese word
+// stays English.
+func IsJapaneseText(t string) bool {
 	ja, letters := 0, 0
 	for _, r := range t {
 		if unicode.IsLetter(r) {
 			letters++
-			if isJapanese(r) {
+			if IsJapanese(r) {
 				ja++
 			}
 		}
@@ -64,7 +67,7 @@ func isJapaneseText(t string) bool {
 // auxiliaries are hiragana, and sentences are full of them while labels,
 // menus and addresses are runs of kanji and katakana.
 func stopwordDensity(t string) float64 {
-	if isJapaneseText(t) {
+	if IsJapaneseText(t) {
 		units, hira := 0, 0
 		var prev *unicode.RangeTable
 		for _, r := range t {

@@ -137,11 +137,11 @@ func overlap(t, text string) (float64, int) {
 		rs := []rune(w)
 		for start := 0; start < len(rs); {
 			end := start + 1
-			for end < len(rs) && isJapanese(rs[end]) == isJapanese(rs[start]) {
+			for end < len(rs) && IsJapanese(rs[end]) == IsJapanese(rs[start]) {
 				end++
 			}
 			run := rs[start:end]
-			if !isJapanese(run[0]) {
+			if !IsJapanese(run[0]) {
 				if len(run) >= 3 && !englishStopWords[string(run)] {
 					words = append(words, string(run))
 				}
