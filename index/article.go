@@ -132,7 +132,13 @@ func ParseArticle(id string, raw []byte, topics ...string) (Article, error) {
 func newArticle(id string, blocks []extract.Block, markup bool, explicit []string, set *Topics) (Article, error) {
 	a := Article{ID: id}
 	section := ""
+	var pieces []extract.Block
 	for _, b := range blocks {
+		for _, t := range extract.Split(b.Text) {
+			pieces = append(pieces, extract.Block{Text: t, Heading: b.Heading})
+		}
+	}
+	for _, b := range pieces {
 		line := b.Text
 		p := Paragraph{
 			Article: id,

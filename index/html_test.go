@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"nmnsearch/index/extract"
 )
 
 func readPage(t *testing.T, name string) string {
@@ -103,5 +105,28 @@ func TestParseTextLimit(t *testing.T) {
 	}
 	if _, err := (Source{ID: "t", Text: strings.Repeat("a", maxTextBytes+1)}).Parse(); err == nil || !strings.Contains(err.Error(), "at most") {
 		t.Errorf("a text of %d bytes: %v", maxTextBytes+1, err)
+	}
+}
+
+// A text of no line breaks is cut into paragraphs of at most
+// extract.MaxParagraphRunes, in order, under the same section.
+func TestLongParagraphSplit(t *testing.T) {
+	long := strings.Repeat("メラトニンは夜に増えます。", 3000)
+	a, err := Source{ID: "long", Text: "メラトニンの話\n" + long}.Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var joined strings.Builder
+	for i, p := range a.Paragraphs[1:] {
+		if n := len([]rune(p.Text)); n > extract.MaxParagraphRunes {
+			t.Errorf("paragraph %d: %d characters", i+2, n)
+		}
+		if p.Section != "メラトニンの話" || p.N != i+2 {
+			t.Errorf("paragraph %d: section %q, N %d", i+2, p.Section, p.N)
+		}
+		joined.WriteString(p.Text)
+	}
+	if joined.String() != long || len(a.Paragraphs) < 1+len([]rune(long))/extract.MaxParagraphRunes {
+		t.Errorf("%d paragraphs do not make the text again", len(a.Paragraphs))
 	}
 }
