@@ -15,6 +15,11 @@ import (
 // files of one id, a directory with no such file or a file that does not
 // parse is an error, and nothing is returned. Files read together are
 // classified together: a line several of them print is their site's.
+//
+// Only regular files are read: a named one may be a link to one, but a
+// directory's entries are taken as they are, so that a link in it never
+// publishes a file from elsewhere; a device or a FIFO is refused before it
+// is opened, and a file over the size an article may have before it is read.
 func ReadArticleFiles(paths ...string) ([]Article, error) {
 	var files []string
 	for _, p := range paths {
@@ -23,6 +28,9 @@ func ReadArticleFiles(paths ...string) ([]Article, error) {
 			return nil, err
 		}
 		if !fi.IsDir() {
+			if err := readable(p, fi); err != nil {
+				return nil, err
+			}
 			files = append(files, p)
 			continue
 		}
@@ -36,7 +44,10 @@ func ReadArticleFiles(paths ...string) ([]Article, error) {
 			if !strings.EqualFold(filepath.Ext(n), ".txt") && !IsHTMLFile(n) {
 				continue
 			}
-			if fi, err := os.Stat(n); err == nil && fi.Mode().IsRegular() {
+			if fi, err := os.Lstat(n); err == nil && fi.Mode().IsRegular() {
+				if err := readable(n, fi); err != nil {
+					return nil, err
+				}
 				found = append(found, n)
 			}
 		}
@@ -67,6 +78,22 @@ func ReadArticleFiles(paths ...string) ([]Article, error) {
 		names = append(names, f)
 	}
 	return parseBatch(srcs, names)
+}
+
+// readable refuses what ingest must not read: anything but a regular file,
+// and a file larger than an article may be.
+func readable(name string, fi os.FileInfo) error {
+	limit := int64(maxTextBytes)
+	if IsHTMLFile(name) {
+		limit = maxHTMLBytes
+	}
+	switch {
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("%s: not a regular file (%s)", name, fi.Mode().Type())
+	case fi.Size() > limit:
+		return fmt.Errorf("%s: %d bytes, over the %d an article may have", name, fi.Size(), limit)
+	}
+	return nil
 }
 
 // parseBatch parses sources read together (names say where each came

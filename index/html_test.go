@@ -130,3 +130,34 @@ func TestLongParagraphSplit(t *testing.T) {
 		t.Errorf("%d paragraphs do not make the text again", len(a.Paragraphs))
 	}
 }
+
+// ingest reads regular files only: no device, FIFO or link out of a
+// directory, and no file over an article's size, refused before reading.
+func TestReadArticleFilesRefuses(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(t.TempDir(), "secret.txt")
+	os.WriteFile(secret, []byte("Secret\nA paragraph nobody should publish."), 0o600)
+	os.WriteFile(filepath.Join(dir, "ok.txt"), []byte("Fine\nA paragraph of the article."), 0o644)
+	if err := os.Symlink(secret, filepath.Join(dir, "link.txt")); err != nil {
+		t.Skip(err)
+	}
+	arts, err := ReadArticleFiles(dir)
+	if err != nil || len(arts) != 1 || arts[0].ID != "ok" {
+		t.Errorf("a directory with a link out of it: %v, %d articles", err, len(arts))
+	}
+	big := filepath.Join(dir, "big.txt")
+	if err := os.WriteFile(big, []byte(strings.Repeat("a", maxTextBytes+1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ReadArticleFiles(big); err == nil || !strings.Contains(err.Error(), "over the") {
+		t.Errorf("a file over %d bytes: %v", maxTextBytes, err)
+	}
+	for _, special := range []string{"/dev/zero", "/dev/null"} {
+		if _, err := os.Stat(special); err != nil {
+			continue
+		}
+		if _, err := ReadArticleFiles(special); err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("%s: %v", special, err)
+		}
+	}
+}
