@@ -197,7 +197,7 @@ func acceptsGzip(values []string) bool {
 		for part := range strings.SplitSeq(v, ",") {
 			coding, params, _ := strings.Cut(part, ";")
 			q := "1"
-			if k, val, ok := strings.Cut(strings.TrimSpace(params), "="); ok && strings.TrimSpace(k) == "q" {
+			if k, val, ok := strings.Cut(strings.TrimSpace(params), "="); ok && strings.EqualFold(strings.TrimSpace(k), "q") { // "Q=0" too (RFC 9110: case-insensitive)
 				q = strings.TrimSpace(val)
 			}
 			switch strings.ToLower(strings.TrimSpace(coding)) {

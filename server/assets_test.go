@@ -88,6 +88,8 @@ func TestAcceptsGzip(t *testing.T) {
 		{[]string{"*;q=1, gzip;q=0"}, false}, // gzip named beats *
 		{[]string{"identity"}, false},
 		{[]string{"gzip;q=abc"}, false},
+		{[]string{"gzip;Q=0"}, false}, // the parameter's name has no case
+		{[]string{"gzip ; Q = 0.5"}, true},
 	} {
 		if got := acceptsGzip(tc.header); got != tc.want {
 			t.Errorf("acceptsGzip(%q) = %v, want %v", tc.header, got, tc.want)

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gorilla/mux"
 
@@ -141,6 +142,17 @@ func parseQuery(rawQuery string) (url.Values, error) {
 	values, err := url.ParseQuery(rawQuery)
 	if err != nil {
 		return nil, errorf(search.CodeInvalid, "malformed query string: %v", err)
+	}
+	// A client's encoding bug, not a word to search for as U+FFFD.
+	for name, vs := range values {
+		if !utf8.ValidString(name) {
+			return nil, errorf(search.CodeInvalid, "a parameter's name is not valid UTF-8")
+		}
+		for _, v := range vs {
+			if !utf8.ValidString(v) {
+				return nil, errorf(search.CodeInvalid, "%s is not valid UTF-8 (percent-encode the text's UTF-8 bytes)", name)
+			}
+		}
 	}
 	return values, nil
 }
