@@ -14,7 +14,9 @@ func TestInvalidUTF8Parameter(t *testing.T) {
 	for _, raw := range []string{"q=%FF%FE", "q=%C0%AF", "q=%ED%A0%80", "q=sleep&topic=%FF", "q=mela%FF"} {
 		for _, path := range []string{"/api/search?", "/api/suggest?"} {
 			status, body := get(t, ts, path+raw)
-			var e struct{ Error struct{ Code, Message string } }
+			var e struct {
+				Error struct{ Code, Message string }
+			}
 			json.Unmarshal(body, &e)
 			name := strings.SplitN(raw[strings.LastIndex(raw, "&")+1:], "=", 2)[0]
 			if path == "/api/suggest?" && name != "q" {
