@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -149,6 +150,16 @@ func (ix *Index) Publish(dest string) (PublishInfo, error) {
 	parent := filepath.Dir(dest)
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return PublishInfo{}, fmt.Errorf("publish: %w", err)
+	}
+	// Through links too: a destination reached by a link into the data
+	// directory is inside it, and the next writer start would delete it.
+	realParent, err1 := filepath.EvalSymlinks(parent)
+	realSrc, err2 := filepath.EvalSymlinks(src)
+	if err := cmp.Or(err1, err2); err != nil {
+		return PublishInfo{}, fmt.Errorf("publish: %w", err)
+	}
+	if realParent == realSrc || strings.HasPrefix(realParent, realSrc+string(filepath.Separator)) {
+		return PublishInfo{}, fmt.Errorf("publish: %s is inside the data directory %s (through a link)", dest, src)
 	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dest)+".publishing-")
 	if err != nil {

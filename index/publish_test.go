@@ -276,3 +276,23 @@ func TestOpenReadOnlyRefuses(t *testing.T) {
 		}
 	})
 }
+
+// A destination inside the data directory is refused, named directly or
+// through a link into it: the next writer start would delete it.
+func TestPublishRefusesInsideDataDir(t *testing.T) {
+	dir := t.TempDir()
+	ix := openT(t, dir, "testdata")
+	defer ix.Close()
+	link := filepath.Join(t.TempDir(), "into-data")
+	if err := os.Symlink(dir, link); err != nil {
+		t.Skip(err)
+	}
+	for _, dest := range []string{filepath.Join(dir, "pub"), filepath.Join(link, "pub")} {
+		if _, err := ix.Publish(dest); err == nil || !strings.Contains(err.Error(), "inside the data directory") {
+			t.Errorf("publish to %s: %v", dest, err)
+		}
+		if _, err := os.Lstat(filepath.Join(dir, "pub")); err == nil {
+			t.Errorf("publish to %s made %s", dest, filepath.Join(dir, "pub"))
+		}
+	}
+}
