@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -33,14 +34,15 @@ type Admin interface {
 
 var _ Admin = (*search.Service)(nil)
 
-// Limits of the admin API. Writes are rare (a clinic corrects an article now
-// and then) and each one is fsynced, so the rate is far below the readers';
-// and since the limit is met before the token is checked, a guesser gets
-// AdminRate guesses a second, against a token of at least MinAdminTokenLen
-// characters.
+// Limits of the admin API's failed token checks: a guesser gets AdminRate
+// guesses a second per client, against a token of at least
+// MinAdminTokenLen characters, and is then answered 429 with Retry-After.
+// Requests with the right token are never limited: a batch of writes from
+// the administrator, or guesses from someone behind the same address,
+// must not lock the administrator out.
 const (
-	AdminRate  = 5  // admin requests a second per client, on average
-	AdminBurst = 20 // at once: an ingest of a few files through the API
+	AdminRate  = 5  // failed token checks a second per client, on average
+	AdminBurst = 20 // at once: a mistyped token in an ingest of a few files
 
 	// MinAdminTokenLen is the shortest admin token accepted: 16 random
 	// characters are out of reach of any guessing at AdminRate.
@@ -114,12 +116,25 @@ func (a *adminAuth) check(r *http.Request) error {
 
 // middleware answers a request without the token 401 unauthorized with
 // WWW-Authenticate: Bearer (RFC 6750), and error="invalid_token" when a
-// token was given but is not the one.
-func (a *adminAuth) middleware(answer answerFunc, next http.Handler) http.Handler {
+// token was given but is not the one; past failures' limit per client
+// (nil: none), 429 rate_limited with Retry-After instead.
+func (a *adminAuth) middleware(failures *clientLimiter, client func(*http.Request) string, answer answerFunc, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch err := a.check(r); err {
-		case nil:
+		err := a.check(r)
+		if err == nil {
 			next.ServeHTTP(w, r)
+			return
+		}
+		if failures != nil {
+			if ok, wait := failures.allow(clientKey(client(r))); !ok {
+				secs := retryAfterSeconds(wait)
+				w.Header().Set("Retry-After", strconv.Itoa(secs))
+				answer(w, r, errorf(CodeRateLimited, "too many failed admin token checks: at most %.3g a second, %d at once; retry in %d s",
+					float64(failures.limit), failures.burst, secs))
+				return
+			}
+		}
+		switch err {
 		case errNoToken:
 			w.Header().Set("WWW-Authenticate", "Bearer "+adminRealm)
 			answer(w, r, errorf(CodeUnauthorized, "the admin API needs Authorization: Bearer <NMNSEARCH_ADMIN_TOKEN>"))

@@ -651,18 +651,24 @@ func TestAdminWriteOutlastsWriteTimeout(t *testing.T) {
 	}
 }
 
-// The admin API has a rate limit of its own, met before the token is
-// checked, and apart from the readers'.
+// The admin API limits failed token checks per client, apart from the
+// readers' limit; the right token is never limited, even from an address
+// whose guesses have spent the limit.
 func TestAdminRateLimit(t *testing.T) {
 	e := newAdminEnv(t, server.WithAdminRateLimit(0.5, 2), server.WithRateLimit(0.5, 1))
+	wrong := []string{"Authorization", "Bearer wrong-admin-token-0123456789"}
 	for range 2 {
-		rec := e.do("DELETE", "/api/articles/100-nope", "", "Authorization", "Bearer wrong-admin-token-0123456789")
-		wantError(t, rec, http.StatusUnauthorized, "unauthorized")
+		wantError(t, e.do("DELETE", "/api/articles/100-nope", "", wrong...), http.StatusUnauthorized, "unauthorized")
 	}
-	rec := e.do("DELETE", "/api/articles/100-nope", "") // the right token, but no tokens left
+	rec := e.do("DELETE", "/api/articles/100-nope", "", wrong...) // a third guess: no tokens left
 	wantError(t, rec, http.StatusTooManyRequests, "rate_limited")
 	if rec.Header().Get("Retry-After") != "2" {
 		t.Errorf("Retry-After %q, want 2", rec.Header().Get("Retry-After"))
+	}
+	for i := range 40 { // the administrator's batch, from the same address
+		if rec := e.do("DELETE", "/api/articles/100-nope", ""); rec.Code != http.StatusNotFound {
+			t.Fatalf("authenticated request %d after the guesses: %d %s", i+1, rec.Code, rec.Body)
+		}
 	}
 	// The reader's bucket is its own.
 	if rec := do(t, e.h, "GET", "/api/topics"); rec.Code != http.StatusOK {
@@ -673,11 +679,11 @@ func TestAdminRateLimit(t *testing.T) {
 	// readers' limit.
 	h := server.New(nil, e.svc, server.WithAdmin(testToken, e.svc))
 	for i := range server.AdminBurst {
-		if rec := serveAdmin(t, h, "DELETE", "/api/articles/100-nope", ""); rec.Code != http.StatusNotFound {
-			t.Fatalf("request %d of the burst: %d", i+1, rec.Code)
+		if rec := serveAdmin(t, h, "DELETE", "/api/articles/100-nope", "", wrong...); rec.Code != http.StatusUnauthorized {
+			t.Fatalf("guess %d of the burst: %d", i+1, rec.Code)
 		}
 	}
-	wantError(t, serveAdmin(t, h, "DELETE", "/api/articles/100-nope", ""), http.StatusTooManyRequests, "rate_limited")
+	wantError(t, serveAdmin(t, h, "DELETE", "/api/articles/100-nope", "", wrong...), http.StatusTooManyRequests, "rate_limited")
 }
 
 // Once the index is closed (the service shutting down), writes are 503.

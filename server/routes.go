@@ -26,7 +26,7 @@ type routes struct {
 
 	admin        Admin          // nil: no admin routes
 	adminAuth    *adminAuth     // the token
-	adminClients *clientLimiter // the admin routes' own rate limit; nil: none
+	adminClients *clientLimiter // failed admin token checks' limit; nil: none
 	metricsSink  *Metrics       // where a reindex is counted
 
 	readOnly bool   // a replica: the admin routes answer 403 read_only
@@ -50,10 +50,10 @@ type routes struct {
 //   - /widget.js and /static/: nothing; public files, cached, from memory.
 //   - the admin API, only with WithAdmin: never CORS (no browser page of
 //     another origin may write, and a request that says it comes from one is
-//     refused), a clientLimiter of its own rather than rt.clients, so that
-//     readers and writers do not spend each other's tokens, met before the
-//     token is checked, so that guesses cost tokens too; the bearer token;
-//     then limitBody(h, MaxBodyBytes) for the route that reads a body.
+//     refused); the bearer token, with a clientLimiter of its own on failed
+//     checks (a guesser is slowed, the administrator never: the right token
+//     is not limited, whoever else guesses from the same address); then
+//     limitBody(h, MaxBodyBytes) for the route that reads a body.
 //     Without WithAdmin these routes do not exist: PUT and DELETE on
 //     /api/articles/{id} are 405 like any method a path does not take.
 //   - on a read-only replica (WithReadOnly), the admin routes instead,
@@ -146,8 +146,7 @@ func (rt *routes) page(path string, searches bool, h http.Handler) {
 func (rt *routes) adminRoute(path string, h http.Handler, method string, queries ...string) {
 	answer := func(w http.ResponseWriter, r *http.Request, err error) { writeError(w, r, rt.logger, err) }
 	h = adminDeadline(h)
-	h = rt.adminAuth.middleware(answer, h)
-	h = rt.adminClients.middleware(rt.client, answer, h)
+	h = rt.adminAuth.middleware(rt.adminClients, rt.client, answer, h)
 	h = sameOriginOnly(answer, h)
 	route := rt.r.Handle(path, withRoute(path, h)).Methods(method)
 	if len(queries) > 0 {

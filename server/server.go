@@ -129,9 +129,9 @@ func WithDataDir(dir string) Option {
 	return func(c *config) { c.dataDir = dir }
 }
 
-// WithAdminRateLimit sets the admin API's own per-client limit, apart from
-// the readers' (WithRateLimit), so that neither spends the other's tokens;
-// perSecond 0 turns it off.
+// WithAdminRateLimit sets the per-client limit of failed admin token
+// checks, apart from the readers' (WithRateLimit); perSecond 0 turns it
+// off. Requests with the right token are not limited.
 func WithAdminRateLimit(perSecond float64, burst int) Option {
 	return func(c *config) { c.adminRate, c.adminBurst = perSecond, burst }
 }
