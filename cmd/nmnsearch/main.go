@@ -195,6 +195,12 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	if err != nil {
 		return err
 	}
+	// Behind a proxy every connection comes from the proxy: no cap per client.
+	perClient := server.MaxConnsPerClient
+	if *trustProxy {
+		perClient = 0
+	}
+	ln = server.LimitConnections(ln, perClient)
 	listeners = append(listeners, ln)
 	var mln net.Listener
 	if *metricsAddr != "" {
