@@ -140,6 +140,9 @@ func Open(dir string, seeds fs.FS, opts ...Option) (*Index, error) {
 	if err := refusePublished(dir); err != nil {
 		return nil, err
 	}
+	if err := refuseLostStore(dir); err != nil {
+		return nil, err
+	}
 	st, err := openStore(filepath.Join(dir, storeFile), false)
 	if err != nil {
 		return nil, err
@@ -504,6 +507,24 @@ func nextIndexName(current string) string {
 
 // removeOldIndexes deletes the index directories other than the one in
 // use: the one a rebuild replaced, or one a crash left half built.
+// refuseLostStore refuses a directory whose articles.db is missing or empty
+// beside an index: the store is the source of truth, and a new one would be
+// seeded and the index, the only copy left of the articles, deleted.
+func refuseLostStore(dir string) error {
+	if fi, err := os.Stat(filepath.Join(dir, storeFile)); err == nil && fi.Size() > 0 {
+		return nil
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.IsDir() && strings.HasPrefix(e.Name(), indexPrefix) {
+			return fmt.Errorf("%s has an index (%s) but its %s is missing or empty: the articles are in neither as they should be. "+
+				"Restore %s from a backup; or, to start afresh with the seeds, move %s out of %s",
+				dir, e.Name(), storeFile, storeFile, e.Name(), dir)
+		}
+	}
+	return nil
+}
+
 func (ix *Index) removeOldIndexes() {
 	entries, _ := os.ReadDir(ix.dir)
 	for _, e := range entries {

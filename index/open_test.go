@@ -444,3 +444,25 @@ func TestRebuildKeepsWhatItCan(t *testing.T) {
 		t.Errorf("reopen: %+v, want opened as it was, bad still skipped", info)
 	}
 }
+
+// An index beside a missing or empty articles.db is refused, never
+// re-seeded over: the store is the source of truth.
+func TestOpenRefusesLostStore(t *testing.T) {
+	for _, lose := range []func(string) error{
+		os.Remove,
+		func(p string) error { return os.Truncate(p, 0) },
+	} {
+		dir := t.TempDir()
+		openT(t, dir, "testdata").Close()
+		if err := lose(filepath.Join(dir, storeFile)); err != nil {
+			t.Fatal(err)
+		}
+		_, err := Open(dir, os.DirFS("testdata"))
+		if err == nil || !strings.Contains(err.Error(), "missing or empty") {
+			t.Errorf("open: %v, want a refusal", err)
+		}
+		if entries, _ := filepath.Glob(filepath.Join(dir, indexPrefix+"*")); len(entries) == 0 {
+			t.Error("the index was deleted")
+		}
+	}
+}
