@@ -248,7 +248,7 @@ func (ix *Index) openExisting(m storeMeta) (reason string, err error) {
 		// shared lock: nothing in the directory changes.
 		config["read_only"] = true
 	}
-	b, err := bleve.OpenUsing(filepath.Join(ix.dir, m.index), config)
+	b, err := openBleve(filepath.Join(ix.dir, m.index), config)
 	if err != nil {
 		return fmt.Sprintf("index unreadable: %v", err), nil
 	}
@@ -335,6 +335,18 @@ func (ix *Index) openExisting(m storeMeta) (reason string, err error) {
 	sort.Strings(skipped)
 	ix.info.Skipped = skipped
 	return "", nil
+}
+
+// openBleve opens an index on disk. A damaged file can make bleve panic
+// (a segment's footer, its root.bolt): that is an error too, and Open
+// rebuilds the index from the store rather than the process dying.
+func openBleve(path string, config map[string]any) (b bleve.Index, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			b, err = nil, fmt.Errorf("bleve panicked opening it: %v", r)
+		}
+	}()
+	return bleve.OpenUsing(path, config)
 }
 
 // sameMapping reports whether two mappings encode alike.

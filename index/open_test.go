@@ -466,3 +466,51 @@ func TestOpenRefusesLostStore(t *testing.T) {
 		}
 	}
 }
+
+// A damaged index (a segment's footer, root.bolt) is rebuilt from the
+// store at the next start, not a panic: the store is the source of truth.
+func TestOpenRebuildsDamagedIndex(t *testing.T) {
+	for _, target := range []string{"*.zap", "root.bolt"} {
+		dir := t.TempDir()
+		ix := openT(t, dir, "testdata")
+		if err := ix.Put(srcArticle(t, Source{ID: "900-kept", Text: "Kept\nA quokkazyx paragraph that must survive."})); err != nil {
+			t.Fatal(err)
+		}
+		ix.Close()
+		files, _ := filepath.Glob(filepath.Join(dir, indexPrefix+"*", "store", target))
+		if len(files) == 0 {
+			t.Fatalf("no %s to damage", target)
+		}
+		for _, f := range files {
+			raw, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// a segment's footer; both of bbolt's meta pages
+			spans := [][2]int{{max(0, len(raw)-64), len(raw)}}
+			if target == "root.bolt" {
+				spans = [][2]int{{16, 80}, {4096 + 16, 4096 + 80}}
+			}
+			for _, sp := range spans {
+				for i := sp[0]; i < sp[1]; i++ {
+					raw[i] ^= 0xff
+				}
+			}
+			if err := os.WriteFile(f, raw, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		ix, err := Open(dir, os.DirFS("testdata"))
+		if err != nil {
+			t.Errorf("%s damaged: %v", target, err)
+			continue
+		}
+		if info := ix.OpenInfo(); !info.Rebuilt || !strings.Contains(info.Reason, "index unreadable") {
+			t.Errorf("%s damaged: %+v, want a rebuild", target, info)
+		}
+		if hits := wordHits(t, ix.Bleve(), "quokkazyx"); !slices.Equal(hits, []string{"900-kept-2"}) {
+			t.Errorf("%s damaged: quokkazyx finds %v", target, hits)
+		}
+		ix.Close()
+	}
+}
