@@ -453,7 +453,11 @@ func dataLabel(dir string) string {
 // logOpenInfo logs what Open did, and each stored article it could not
 // index.
 func logOpenInfo(logger *slog.Logger, dir string, info index.OpenInfo) {
-	logger.Info("index opened", "data", dataLabel(dir), "rebuilt", info.Rebuilt, "reason", info.Reason,
+	level := slog.LevelInfo
+	if strings.HasPrefix(info.Reason, "index unreadable") || strings.HasPrefix(info.Reason, "index is ahead") {
+		level = slog.LevelWarn // damage, healed from the store: worth an operator's look
+	}
+	logger.Log(context.Background(), level, "index opened", "data", dataLabel(dir), "rebuilt", info.Rebuilt, "reason", info.Reason,
 		"seeded", len(info.Seeded), "reapplied", info.Reapplied, "skipped", len(info.Skipped),
 		"articles", info.Articles, "took_ms", info.Took.Milliseconds())
 	for _, s := range info.Skipped {
