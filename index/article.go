@@ -132,10 +132,15 @@ func ParseArticle(id string, raw []byte, topics ...string) (Article, error) {
 func newArticle(id string, blocks []extract.Block, markup bool, explicit []string, set *Topics) (Article, error) {
 	a := Article{ID: id}
 	section := ""
-	var pieces []extract.Block
+	type piece struct {
+		extract.Block
+		cut bool // a piece of a block too long for one paragraph: no heading
+	}
+	var pieces []piece
 	for _, b := range blocks {
-		for _, t := range extract.Split(b.Text) {
-			pieces = append(pieces, extract.Block{Text: t, Heading: b.Heading})
+		parts := extract.Split(b.Text)
+		for _, t := range parts {
+			pieces = append(pieces, piece{extract.Block{Text: t, Heading: b.Heading && len(parts) == 1}, len(parts) > 1})
 		}
 	}
 	for _, b := range pieces {
@@ -144,7 +149,7 @@ func newArticle(id string, blocks []extract.Block, markup bool, explicit []strin
 			Article: id,
 			N:       len(a.Paragraphs) + 1,
 			Lang:    detectLang(line),
-			Heading: b.Heading || !markup && isHeading(line),
+			Heading: b.Heading || !markup && !b.cut && isHeading(line),
 			Text:    line,
 		}
 		p.ID = fmt.Sprintf("%s-%d", id, p.N)

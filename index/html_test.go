@@ -161,3 +161,21 @@ func TestReadArticleFilesRefuses(t *testing.T) {
 		}
 	}
 }
+
+// The pieces of a cut paragraph are paragraphs, never headings: a short
+// last piece does not become a section or the title.
+func TestSplitTailIsNoHeading(t *testing.T) {
+	long := strings.Repeat("NMN turns into NAD+ in the body, and NAD+ falls with age in many cells. ", 28) + "Ask our clinic about NMN and sleep"
+	a, err := Source{ID: "tail", Text: "NMN and sleep\n" + long}.Parse()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Paragraphs) < 3 || a.Title != "NMN and sleep" {
+		t.Fatalf("%d paragraphs, title %q", len(a.Paragraphs), a.Title)
+	}
+	for _, p := range a.Paragraphs[1:] {
+		if p.Heading || p.Section != "NMN and sleep" {
+			t.Errorf("piece %d: heading %v, section %q", p.N, p.Heading, p.Section)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/binary"
@@ -140,12 +141,19 @@ func Open(dir string, seeds fs.FS, opts ...Option) (*Index, error) {
 	if err := refusePublished(dir); err != nil {
 		return nil, err
 	}
-	if err := refuseLostStore(dir); err != nil {
+	if err := refuseLostStore(dir, nil); err != nil {
 		return nil, err
 	}
 	st, err := openStore(filepath.Join(dir, storeFile), false)
 	if err != nil {
 		return nil, err
+	}
+	if m, err := st.meta(); err != nil || m.stamp == "" {
+		// a store with nothing in it, created just now or before: the same
+		if err := cmp.Or(err, refuseLostStore(dir, st)); err != nil {
+			st.close()
+			return nil, err
+		}
 	}
 	ix := (&Index{mapping: NewMapping(), dir: dir, store: st}).withOptions(opts)
 	if err := ix.open(srcs, hash); err != nil {
@@ -519,24 +527,30 @@ func nextIndexName(current string) string {
 
 // removeOldIndexes deletes the index directories other than the one in
 // use: the one a rebuild replaced, or one a crash left half built.
-// refuseLostStore refuses a directory whose articles.db is missing or empty
-// beside an index: the store is the source of truth, and a new one would be
-// seeded and the index, the only copy left of the articles, deleted.
-func refuseLostStore(dir string) error {
-	if fi, err := os.Stat(filepath.Join(dir, storeFile)); err == nil && fi.Size() > 0 {
+// refuseLostStore refuses a directory whose articles.db is missing, empty,
+// or (st, opened) holds no build, beside an index: the store is the source
+// of truth, and a new one would be seeded and the index, the only copy left
+// of the articles, deleted.
+func refuseLostStore(dir string, st *store) error {
+	if fi, err := os.Stat(filepath.Join(dir, storeFile)); st == nil && err == nil && fi.Size() > 0 {
 		return nil
 	}
+	var indexes []string
 	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		if e.IsDir() && strings.HasPrefix(e.Name(), indexPrefix) {
-			return fmt.Errorf("%s has an index (%s) but its %s is missing or empty: the articles are in neither as they should be. "+
-				"Restore %s from a backup; or, to start afresh with the seeds, move %s out of %s",
-				dir, e.Name(), storeFile, storeFile, e.Name(), dir)
+			indexes = append(indexes, e.Name())
 		}
 	}
-	return nil
+	if len(indexes) == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s has an index (%s) but its %s is missing, empty or new: the articles are in neither as they should be. "+
+		"Restore %s from a backup; or, to start afresh with the seeds, move %s out of %s",
+		dir, strings.Join(indexes, ", "), storeFile, storeFile, strings.Join(indexes, " and "), dir)
 }
 
+// removeOldIndexes deletes the index directories other than the one in use.
 func (ix *Index) removeOldIndexes() {
 	entries, _ := os.ReadDir(ix.dir)
 	for _, e := range entries {

@@ -148,18 +148,27 @@ func (ix *Index) Publish(dest string) (PublishInfo, error) {
 		return PublishInfo{}, fmt.Errorf("publish: %w", err)
 	}
 	parent := filepath.Dir(dest)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return PublishInfo{}, fmt.Errorf("publish: %w", err)
-	}
 	// Through links too: a destination reached by a link into the data
 	// directory is inside it, and the next writer start would delete it.
-	realParent, err1 := filepath.EvalSymlinks(parent)
+	// The deepest part of its path that exists tells, before anything is
+	// made.
+	existing := parent
+	for {
+		if _, err := os.Stat(existing); err == nil || filepath.Dir(existing) == existing {
+			break
+		}
+		existing = filepath.Dir(existing)
+	}
+	realExisting, err1 := filepath.EvalSymlinks(existing)
 	realSrc, err2 := filepath.EvalSymlinks(src)
 	if err := cmp.Or(err1, err2); err != nil {
 		return PublishInfo{}, fmt.Errorf("publish: %w", err)
 	}
-	if realParent == realSrc || strings.HasPrefix(realParent, realSrc+string(filepath.Separator)) {
+	if realExisting == realSrc || strings.HasPrefix(realExisting, realSrc+string(filepath.Separator)) {
 		return PublishInfo{}, fmt.Errorf("publish: %s is inside the data directory %s (through a link)", dest, src)
+	}
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return PublishInfo{}, fmt.Errorf("publish: %w", err)
 	}
 	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(dest)+".publishing-")
 	if err != nil {

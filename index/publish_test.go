@@ -287,12 +287,14 @@ func TestPublishRefusesInsideDataDir(t *testing.T) {
 	if err := os.Symlink(dir, link); err != nil {
 		t.Skip(err)
 	}
-	for _, dest := range []string{filepath.Join(dir, "pub"), filepath.Join(link, "pub")} {
+	for _, dest := range []string{filepath.Join(dir, "pub"), filepath.Join(link, "pub"), filepath.Join(link, "a", "b", "pub")} {
 		if _, err := ix.Publish(dest); err == nil || !strings.Contains(err.Error(), "inside the data directory") {
 			t.Errorf("publish to %s: %v", dest, err)
 		}
-		if _, err := os.Lstat(filepath.Join(dir, "pub")); err == nil {
-			t.Errorf("publish to %s made %s", dest, filepath.Join(dir, "pub"))
+		for _, made := range []string{"pub", "a"} {
+			if _, err := os.Lstat(filepath.Join(dir, made)); err == nil {
+				t.Errorf("publish to %s made %s in the data directory", dest, made)
+			}
 		}
 	}
 }

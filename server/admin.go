@@ -36,10 +36,11 @@ var _ Admin = (*search.Service)(nil)
 
 // Limits of the admin API's failed token checks: a guesser gets AdminRate
 // guesses a second per client, against a token of at least
-// MinAdminTokenLen characters, and is then answered 429 with Retry-After.
-// Requests with the right token are never limited: a batch of writes from
-// the administrator, or guesses from someone behind the same address,
-// must not lock the administrator out.
+// MinAdminTokenLen characters; past them every request of that client is
+// answered 429 with Retry-After until a token is back. Requests with the
+// right token cost nothing: a batch of writes from the administrator never
+// spends the limit (only someone guessing from the same address, while
+// they guess, can).
 const (
 	AdminRate  = 5  // failed token checks a second per client, on average
 	AdminBurst = 20 // at once: a mistyped token in an ingest of a few files
@@ -120,19 +121,29 @@ func (a *adminAuth) check(r *http.Request) error {
 // (nil: none), 429 rate_limited with Retry-After instead.
 func (a *adminAuth) middleware(failures *clientLimiter, client func(*http.Request) string, answer answerFunc, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// A client whose failures spent its tokens is refused before its
+		// token is looked at, right or wrong: otherwise a guesser would
+		// go on guessing, told by a 429 that a guess was wrong.
+		key := clientKey(client(r))
+		refuse := func(wait time.Duration) {
+			secs := retryAfterSeconds(wait)
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+			answer(w, r, errorf(CodeRateLimited, "too many failed admin token checks: at most %.3g a second, %d at once; retry in %d s",
+				float64(failures.limit), failures.burst, secs))
+		}
+		if failures != nil {
+			if spent, wait := failures.spent(key); spent {
+				refuse(wait)
+				return
+			}
+		}
 		err := a.check(r)
 		if err == nil {
 			next.ServeHTTP(w, r)
 			return
 		}
 		if failures != nil {
-			if ok, wait := failures.allow(clientKey(client(r))); !ok {
-				secs := retryAfterSeconds(wait)
-				w.Header().Set("Retry-After", strconv.Itoa(secs))
-				answer(w, r, errorf(CodeRateLimited, "too many failed admin token checks: at most %.3g a second, %d at once; retry in %d s",
-					float64(failures.limit), failures.burst, secs))
-				return
-			}
+			failures.allow(key) // a failure costs a token; the right token none
 		}
 		switch err {
 		case errNoToken:

@@ -44,7 +44,7 @@ func (l *clientConnLimiter) Accept() (net.Conn, error) {
 		if err != nil {
 			return nil, err
 		}
-		ip := remoteIP(c)
+		ip := clientKey(remoteIP(c)) // an IPv6 host owns a /64
 		l.mu.Lock()
 		ok := l.open[ip] < l.max
 		if ok {

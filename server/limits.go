@@ -191,6 +191,22 @@ func (l *clientLimiter) allow(key string) (bool, time.Duration) {
 	return true, 0
 }
 
+// spent reports whether key's bucket is empty now, taking nothing, and how
+// long until it holds a token again.
+func (l *clientLimiter) spent(key string) (bool, time.Duration) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	el, ok := l.clients[key]
+	if !ok {
+		return false, 0
+	}
+	now := l.now()
+	res := el.Value.(*bucket).lim.ReserveN(now, 1)
+	wait := res.DelayFrom(now)
+	res.CancelAt(now)
+	return wait > 0, wait
+}
+
 // forgetIdle drops the buckets not used for idle, the least recent first.
 func (l *clientLimiter) forgetIdle(now time.Time) {
 	for el := l.lru.Back(); el != nil; el = l.lru.Back() {

@@ -2,62 +2,61 @@ package extract
 
 import (
 	"strings"
-	"unicode/utf8"
+	"unicode"
 )
 
 // MaxParagraphRunes bounds a paragraph: a text of no line breaks (a CMS
 // export, a page flattened to one line) is cut into paragraphs of at most
-// this many characters, at the end of a sentence where there is one, so
-// that no search reads one paragraph of a megabyte.
+// this many characters, so that no search reads one paragraph of a
+// megabyte.
 const MaxParagraphRunes = 2000
 
 // Split cuts t into pieces of at most MaxParagraphRunes characters, in
-// order, each ending at a sentence's end (。．.!?！？ and a space) where one
-// stands in the second half of the piece, else at a space, else anywhere.
+// order: after the last end of a sentence (。．.!?！？, with a closing quote
+// or bracket) in the second half of a piece, else after its last space
+// there, else at the limit. A t within the limit is one piece.
 func Split(t string) []string {
-	var out []string
-	for utf8.RuneCountInString(t) > MaxParagraphRunes {
-		cut := cutAt(t)
-		out = append(out, strings.TrimSpace(t[:cut]))
-		t = strings.TrimSpace(t[cut:])
+	rs := []rune(t)
+	if len(rs) <= MaxParagraphRunes {
+		return []string{t}
 	}
-	if t != "" {
-		out = append(out, t)
+	var out []string
+	for len(rs) > 0 {
+		cut := len(rs)
+		if cut > MaxParagraphRunes {
+			cut = cutAt(rs[:MaxParagraphRunes])
+		}
+		if piece := strings.TrimSpace(string(rs[:cut])); piece != "" {
+			out = append(out, piece)
+		}
+		rs = rs[cut:]
 	}
 	return out
 }
 
-// cutAt is the byte offset to cut t at: the last sentence end, else the
-// last space, in the second half of its first MaxParagraphRunes characters.
-func cutAt(t string) int {
-	limit, n := 0, 0
-	for i := range t {
-		if n == MaxParagraphRunes {
-			limit = i
-			break
-		}
-		n++
-	}
-	head := t[:limit]
+// cutAt is where to cut head, the first MaxParagraphRunes characters of a
+// longer text: see Split.
+func cutAt(head []rune) int {
 	half := len(head) / 2
-	best := -1
-	for i, r := range head {
-		if i < half {
-			continue
-		}
-		next := i + utf8.RuneLen(r)
+	end, space := -1, -1
+	for i := half; i < len(head); i++ {
+		r := head[i]
 		switch {
 		case strings.ContainsRune("。．！？", r):
-			best = next
-		case strings.ContainsRune(".!?", r) && next < len(t) && t[next] == ' ':
-			best = next
+			end = i + 1
+		case strings.ContainsRune(".!?", r) && i+1 < len(head) && unicode.IsSpace(head[i+1]):
+			end = i + 1
+		case strings.ContainsRune("」』）)\"”’", r) && end == i:
+			end = i + 1 // the quote or bracket that closes the sentence
+		case unicode.IsSpace(r):
+			space = i + 1
 		}
 	}
-	if best > 0 {
-		return best
+	switch {
+	case end > 0:
+		return end
+	case space > 0:
+		return space
 	}
-	if i := strings.LastIndexByte(head, ' '); i >= half {
-		return i + 1
-	}
-	return limit
+	return len(head)
 }
