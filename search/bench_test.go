@@ -536,3 +536,24 @@ func (m *mt19937) below(n int) int {
 		}
 	}
 }
+
+// BenchmarkRepeatedCharacter searches 眠 typed 256 times over a text of
+// 5,000 眠 (three paragraphs of the longest size): issue 20's query that
+// held every search slot for minutes.
+//
+//	go test ./search -run '^$' -bench RepeatedCharacter -benchmem
+func BenchmarkRepeatedCharacter(b *testing.B) {
+	ix, err := index.Build(fstest.MapFS{"a.txt": {Data: []byte("眠の話\n" + strings.Repeat("眠", 5000))}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	s := New(ix, nil)
+	q := Request{Q: strings.Repeat("眠", 256)}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Search(context.Background(), q); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -45,15 +45,27 @@ func (q *phraseQuery) bigrams() []string {
 }
 
 // maxPhraseSlots is the longest phrase phraseQuery checks itself (a slot
-// set is one bit of a uint64); longer ones go to bleve's searcher.
+// set is one bit of a uint64). A longer one (眠 typed 256 times) is the
+// conjunction of phrases of at most that many slots, each sharing its
+// first slot with the one before: bleve's phrase searcher would take
+// seconds over one paragraph of the same character, and look at no
+// context while it did.
 const maxPhraseSlots = 64
 
+// maxTermReads is how many times a phrase other than a word reads the
+// postings of a term it repeats (see Searcher).
+const maxTermReads = 3
+
 func newPhraseQuery(slots [][]string, field string) query.Query {
-	q := query.NewMultiPhraseQuery(slots, field)
-	if len(slots) > maxPhraseSlots {
-		return q
+	if len(slots) <= maxPhraseSlots {
+		return &phraseQuery{MultiPhraseQuery: query.NewMultiPhraseQuery(slots, field)}
 	}
-	return &phraseQuery{MultiPhraseQuery: q}
+	var parts []query.Query
+	for start := 0; start < len(slots)-1; start += maxPhraseSlots - 1 {
+		end := min(start+maxPhraseSlots, len(slots))
+		parts = append(parts, &phraseQuery{MultiPhraseQuery: query.NewMultiPhraseQuery(slots[start:end], field)})
+	}
+	return query.NewConjunctionQuery(parts)
 }
 
 func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
@@ -86,7 +98,27 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 			sub.Close()
 		}
 	}
+	// A term the phrase repeats is read once more only up to
+	// maxTermReads: its positions stand for every slot it is in (slotOf),
+	// so that 眠眠眠… costs a few readings of one term's postings, not one
+	// a slot. A word reads each term once, as it scores by wordScorer;
+	// other phrases keep bleve's score, which counts a repeated term each
+	// time, for the few repeats real phrases have.
+	subOf := map[string]int{} // a single-term slot's term -> its searcher in subs
+	reads := map[string]int{}
+	slotSub := make([]int, len(q.Terms))
 	for i, slot := range q.Terms {
+		if len(slot) == 1 && slot[0] != "" {
+			reads[slot[0]]++
+		}
+		if len(slot) == 1 && slot[0] != "" && (q.word != "" || reads[slot[0]] > maxTermReads) {
+			if k, ok := subOf[slot[0]]; ok {
+				s.addSlot(slot[0], i)
+				s.need = append(s.need, uint64(i))
+				slotSub[i] = k
+				continue
+			}
+		}
 		var terms []bsearch.Searcher
 		for _, t := range slot {
 			if t == "" {
@@ -104,6 +136,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 		case 0:
 			continue // any term stands here
 		case 1:
+			subOf[slot[0]] = len(subs)
 			subs = append(subs, terms[0])
 		default:
 			d, err := searcher.NewDisjunctionSearcher(ctx, r, terms, 1, opts)
@@ -113,6 +146,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 			}
 			subs = append(subs, d)
 		}
+		slotSub[i] = len(subs) - 1
 		s.need = append(s.need, uint64(i))
 	}
 	if len(subs) == 0 {
@@ -126,9 +160,9 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 	}
 	f := &filterSearcher{Searcher: conj, keep: s.keepPaths}
 	if word {
-		docFreqs := make([]uint64, len(subs))
-		for i, sub := range subs {
-			docFreqs[i] = sub.Count()
+		docFreqs := make([]uint64, len(q.Terms)) // a word's slots: one bigram each
+		for i := range docFreqs {
+			docFreqs[i] = subs[slotSub[i]].Count()
 		}
 		if s.word, err = newWordScorer(ctx, r, q.bigrams(), docFreqs, field, q.Boost(), opts); err != nil {
 			f.Close()

@@ -436,3 +436,23 @@ func words(q query.Query) []string {
 	}
 	return out
 }
+
+// A query of one character typed over and over (a phrase of one bigram
+// repeated) finds the paragraphs that hold that run, and none shorter:
+// its term is read a few times, not once a slot, and a phrase longer than
+// maxPhraseSlots is a conjunction of phrases that overlap.
+func TestRepeatedCharacterPhrase(t *testing.T) {
+	s := serviceOver(t, "a.txt", "眠の話", strings.Repeat("眠", 5000), strings.Repeat("眠眠眠 a ", 40))
+	for _, tt := range []struct {
+		n    int
+		want uint64
+	}{{3, 4}, {4, 3}, {64, 3}, {256, 3}} {
+		res, err := s.Search(context.Background(), Request{Q: strings.Repeat("眠", tt.n)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Total != tt.want {
+			t.Errorf("眠×%d: %d paragraphs, want %d", tt.n, res.Total, tt.want)
+		}
+	}
+}
