@@ -17,6 +17,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/gorilla/mux"
@@ -55,6 +56,7 @@ const (
 // Error codes of the admin API.
 const (
 	CodeUnauthorized         = "unauthorized"           // no Authorization: Bearer, or the wrong token
+	CodeInsufficientStorage  = "insufficient_storage"   // the data directory's disk is full
 	CodeInvalidBody          = "invalid_body"           // not one JSON object of the article's fields
 	CodeUnsupportedMediaType = "unsupported_media_type" // a Content-Type other than application/json
 )
@@ -356,8 +358,12 @@ func handleReindex(logger *slog.Logger, a Admin, s Searcher, m *Metrics) http.Ha
 // *search.Errors already, and anything else is internal (logged once, by
 // writeError).
 func adminFailure(err error) error {
-	if errors.Is(err, search.ErrClosed) {
+	switch {
+	case errors.Is(err, search.ErrClosed):
 		return errorf(CodeNotReady, "the index is closed: the service is shutting down")
+	case errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT):
+		// nothing was written: the store commits whole or not at all
+		return errorf(CodeInsufficientStorage, "the disk of the data directory is full: nothing was written; free some space and send it again")
 	}
 	return err
 }

@@ -51,6 +51,7 @@ var statusByCode = map[string]int{
 	CodeInvalidBody:           http.StatusBadRequest,
 	CodeUnsupportedMediaType:  http.StatusUnsupportedMediaType,
 	CodeUnauthorized:          http.StatusUnauthorized,
+	CodeInsufficientStorage:   http.StatusInsufficientStorage,
 	CodeReadOnly:              http.StatusForbidden,
 }
 
