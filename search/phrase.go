@@ -158,7 +158,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 		closeAll()
 		return nil, err
 	}
-	f := &filterSearcher{Searcher: conj, keep: s.keepPaths}
+	f := &filterSearcher{Searcher: conj, keep: s.keepPaths, done: ctx}
 	if word {
 		docFreqs := make([]uint64, len(q.Terms)) // a word's slots: one bigram each
 		for i := range docFreqs {
