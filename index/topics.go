@@ -75,14 +75,15 @@ var DefaultTopics = sync.OnceValue(func() *Topics {
 	return t
 })
 
-// A TopicsError names the file and line of a topics file that does not parse.
-type TopicsError struct {
+// A FileError names the file and line of a data file that does not parse:
+// a topics file, a synonyms file (package search).
+type FileError struct {
 	File string
-	Line int
+	Line int // 0: the file as a whole
 	Msg  string
 }
 
-func (e *TopicsError) Error() string {
+func (e *FileError) Error() string {
 	if e.Line == 0 {
 		return fmt.Sprintf("%s: %s", e.File, e.Msg)
 	}
@@ -92,7 +93,7 @@ func (e *TopicsError) Error() string {
 // ParseTopics reads a topics file; name is how errors call it.
 func ParseTopics(name string, data []byte) (*Topics, error) {
 	fail := func(line int, format string, args ...any) (*Topics, error) {
-		return nil, &TopicsError{name, line, fmt.Sprintf(format, args...)}
+		return nil, &FileError{name, line, fmt.Sprintf(format, args...)}
 	}
 	if len(data) > maxTopicsBytes {
 		return fail(0, "larger than %d bytes", maxTopicsBytes)

@@ -46,7 +46,7 @@ func TestParseTopicsErrors(t *testing.T) {
 			}
 			continue
 		}
-		var te *TopicsError
+		var te *FileError
 		if !errors.As(err, &te) || !strings.HasPrefix(err.Error(), tt.want) {
 			t.Errorf("%s: err = %v, want %q…", tt.name, err, tt.want)
 		}

@@ -46,21 +46,6 @@ const (
 	maxSynonymNames  = 100_000
 )
 
-// A SynonymsError names the file and line of a synonyms file that does not
-// parse.
-type SynonymsError struct {
-	File string
-	Line int
-	Msg  string
-}
-
-func (e *SynonymsError) Error() string {
-	if e.Line == 0 {
-		return fmt.Sprintf("%s: %s", e.File, e.Msg)
-	}
-	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-}
-
 // Synonyms is a parsed synonyms file (the format of glossary.txt, the
 // default): what a query word also searches.
 type Synonyms struct{ g glossary }
@@ -79,7 +64,7 @@ func ParseSynonyms(name string, data []byte) (*Synonyms, error) {
 
 func parseGlossary(file string, data []byte) (glossary, error) {
 	fail := func(line int, format string, args ...any) (glossary, error) {
-		return nil, &SynonymsError{file, line, fmt.Sprintf(format, args...)}
+		return nil, &index.FileError{File: file, Line: line, Msg: fmt.Sprintf(format, args...)}
 	}
 	if len(data) > maxSynonymsBytes {
 		return fail(0, "larger than %d bytes", maxSynonymsBytes)

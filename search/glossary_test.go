@@ -58,7 +58,7 @@ func TestParseSynonymsErrors(t *testing.T) {
 		{strings.Repeat("a | b\n", maxSynonymNames/2+1), "more than 100000 names"},
 	} {
 		_, err := ParseSynonyms("s.txt", []byte(tt.file))
-		if _, ok := errors.AsType[*SynonymsError](err); !ok || !strings.Contains(err.Error(), tt.want) {
+		if _, ok := errors.AsType[*index.FileError](err); !ok || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%.30q: err = %v, want %q", tt.file, err, tt.want)
 		}
 	}
