@@ -23,7 +23,7 @@ func (ix *Index) storedTopics(m storeMeta) error {
 	if ix.topicsGiven || m.topics == nil {
 		return nil
 	}
-	t, err := ParseTopics(filepath.Join(ix.dir, storeFile)+" (its topics)", m.topics)
+	t, err := parseTopics(filepath.Join(ix.dir, storeFile)+" (its topics)", m.topics, false)
 	if err != nil {
 		return err
 	}

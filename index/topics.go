@@ -68,7 +68,7 @@ var defaultTopicsFile []byte
 // DefaultTopics returns the topics built into the binary: diabetes,
 // depression and sleep.
 var DefaultTopics = sync.OnceValue(func() *Topics {
-	t, err := ParseTopics("topics.txt", defaultTopicsFile)
+	t, err := parseTopics("topics.txt", defaultTopicsFile, false)
 	if err != nil {
 		panic(err) // a test parses the file
 	}
@@ -91,7 +91,13 @@ func (e *FileError) Error() string {
 }
 
 // ParseTopics reads a topics file; name is how errors call it.
-func ParseTopics(name string, data []byte) (*Topics, error) {
+func ParseTopics(name string, data []byte) (*Topics, error) { return parseTopics(name, data, true) }
+
+// parseTopics is ParseTopics; checkWords analyzes every keyword to refuse
+// one that is no word of its own, which loads the dictionary (about a
+// second): the built-in file and a data directory's copy, which were
+// checked, skip it, so that opening an index loads nothing.
+func parseTopics(name string, data []byte, checkWords bool) (*Topics, error) {
 	fail := func(line int, format string, args ...any) (*Topics, error) {
 		return nil, &FileError{name, line, fmt.Sprintf(format, args...)}
 	}
@@ -150,7 +156,7 @@ func ParseTopics(name string, data []byte) (*Topics, error) {
 				if w = strings.TrimSpace(w); w == "" {
 					continue
 				}
-				if len(keywordTerms(w)) == 0 {
+				if checkWords && len(keywordTerms(w)) == 0 {
 					return fail(n, "keyword %q is no word of its own (a particle, a stop word or a symbol): it would never match", w)
 				}
 				cur.Words = append(cur.Words, w)
