@@ -96,15 +96,16 @@ var patterns = []pattern{
 // markPatterns marks the blocks a pattern decides; the rest are left to
 // the classifier.
 func markPatterns(lines []line, opt Options) {
-	at := map[string][]int{} // where each entry stands
+	entries := make([]string, len(lines)) // each line as a table of contents lists it
+	at := map[string][]int{}              // where each entry stands
 	for i, l := range lines {
-		e := normalEntry(l.text)
-		at[e] = append(at[e], i)
+		entries[i] = normalEntry(l.text)
+		at[entries[i]] = append(at[entries[i]], i)
 	}
 	// listedAgain: the same text stands lower on the page, not right below
 	// (a title printed twice in a row is no table of contents).
 	listedAgain := func(i int) bool {
-		ps := at[normalEntry(lines[i].text)]
+		ps := at[entries[i]]
 		return ps[len(ps)-1] > i+1
 	}
 	firstProse, lastProse := -1, -1 // the blocks long enough to be the article's
@@ -120,7 +121,7 @@ func markPatterns(lines []line, opt Options) {
 	// paragraph and again below its last is its signature, byline or the
 	// site's name, not a heading.
 	signedBelow := func(i int) bool {
-		ps := at[normalEntry(lines[i].text)]
+		ps := at[entries[i]]
 		first, last := ps[0], ps[len(ps)-1]
 		return len(ps) > 1 && firstProse >= 0 && first < firstProse && last > lastProse && last > first+1
 	}
@@ -224,10 +225,10 @@ func markPatterns(lines []line, opt Options) {
 			block = ""
 		case l.hard == "" && sourcesHeading.MatchString(l.text):
 			l.hard = ReasonCredit
-			block, blockLeft = ReasonCredit, maxBlockLines[ReasonRelated]
+			block, blockLeft = ReasonCredit, maxBlockLines[ReasonCredit]
 		case l.hard == ReasonRelated || l.hard == ReasonByline && profileHeading.MatchString(l.text):
 			block, blockLeft = l.hard, maxBlockLines[l.hard]
-		case block == ReasonCredit && l.hard == "" && blockLeft > 0 && (IsListItem(l.text) || blockLeft == maxBlockLines[ReasonRelated] && textSize(l.text) < lengthHigh):
+		case block == ReasonCredit && l.hard == "" && blockLeft > 0 && (IsListItem(l.text) || blockLeft == maxBlockLines[ReasonCredit] && textSize(l.text) < lengthHigh):
 			// sources: a list, and a sentence that introduces it
 			l.hard = block
 			blockLeft--
@@ -268,10 +269,10 @@ const minPagesForSentence = 2
 // it is contact only where it is no sentence.
 const reasonCall = "call"
 
-// maxBlockLines bounds the lines below a "Related articles" or "About the
-// author" that go with it: a profile is a name and a few lines, a list of
-// related articles a handful of titles and teasers.
-var maxBlockLines = map[string]int{ReasonByline: 8, ReasonRelated: 12}
+// maxBlockLines bounds the lines below a "Related articles", an "About the
+// author" or a "References" that go with it: a profile is a name and a few
+// lines, a list of related articles or of sources a handful of entries.
+var maxBlockLines = map[string]int{ReasonByline: 8, ReasonRelated: 12, ReasonCredit: 12}
 
 // profileHeading opens an author's profile, which goes on for a few lines.
 // sourcesHeading opens a list of an article's sources: references are
