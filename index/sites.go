@@ -34,13 +34,11 @@ func (s siteLines) add(src *Source) {
 		lines = map[string]map[string]bool{}
 		s[site] = lines
 	}
-	for l := range strings.SplitSeq(src.Text, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			if lines[l] == nil {
-				lines[l] = map[string]bool{}
-			}
-			lines[l][src.ID] = true
+	for _, l := range extract.Lines(src.Text) { // the lines Text classifies
+		if lines[l] == nil {
+			lines[l] = map[string]bool{}
 		}
+		lines[l][src.ID] = true
 	}
 }
 

@@ -5,12 +5,21 @@ import "strings"
 // Text is Classify over a scraped text file's lines: one block a line,
 // blank lines ignored.
 func Text(raw string, opt Options) Page {
-	raw = strings.TrimPrefix(strings.ReplaceAll(raw, "\r\n", "\n"), "\ufeff")
 	var blocks []Block
-	for _, l := range strings.Split(raw, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			blocks = append(blocks, Block{Text: l})
-		}
+	for _, l := range Lines(raw) {
+		blocks = append(blocks, Block{Text: l})
 	}
 	return Classify(blocks, opt)
+}
+
+// Lines returns a text file's non-empty lines, trimmed, a byte-order mark
+// left out: the blocks Text classifies.
+func Lines(raw string) []string {
+	var out []string
+	for l := range strings.SplitSeq(strings.TrimPrefix(raw, "\ufeff"), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }
