@@ -254,6 +254,12 @@ func (ix *Index) Add(arts ...Article) error { return ix.write(arts, nil) }
 // (errors.Is(err, ErrInvalid)) and changes nothing.
 func (ix *Index) Put(a Article) error { return ix.write([]Article{a}, nil) }
 
+// PutSource is Put of the article src parses to, parsed once: by the write.
+func (ix *Index) PutSource(src Source) error {
+	s := src.clone()
+	return ix.write([]Article{{ID: src.ID, src: &s}}, nil)
+}
+
 // Delete removes the article with this id, durably as Put. An unknown id is
 // ErrNotFound; an invalid one an *InvalidError.
 func (ix *Index) Delete(id string) error {

@@ -34,14 +34,10 @@ const CodeInvalidArticle = "invalid_article"
 // returned are those of this write, not of one racing it; the index makes
 // its writes one at a time anyway.
 func (s *Service) PutArticle(src Source) (a *Article, created bool, err error) {
-	parsed, err := s.ix.Parse(src)
-	if err != nil {
-		return nil, false, adminError(err)
-	}
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
 	_, existed := s.ix.Article(src.ID)
-	if err := s.ix.Put(parsed); err != nil {
+	if err := s.ix.PutSource(src); err != nil { // parsed once, by the write
 		return nil, false, adminError(err)
 	}
 	stored, ok := s.ix.Article(src.ID)
