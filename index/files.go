@@ -83,9 +83,9 @@ func ReadArticleFiles(paths ...string) ([]Article, error) {
 // readable refuses what ingest must not read: anything but a regular file,
 // and a file larger than an article may be.
 func readable(name string, fi os.FileInfo) error {
-	limit := int64(maxTextBytes)
+	limit := int64(MaxTextBytes)
 	if IsHTMLFile(name) {
-		limit = maxHTMLBytes
+		limit = MaxHTMLBytes
 	}
 	switch {
 	case !fi.Mode().IsRegular():

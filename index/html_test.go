@@ -93,18 +93,18 @@ func TestParseHTML(t *testing.T) {
 	if _, err := (Source{ID: "d", Text: "x", HTML: "<p>y</p>"}).Parse(); err == nil {
 		t.Error("text and html together accepted")
 	}
-	if _, err := (Source{ID: "e", HTML: strings.Repeat("<p>a</p>", maxHTMLBytes/8+1)}).Parse(); err == nil || !strings.Contains(err.Error(), "at most") {
-		t.Errorf("an html of %d bytes: %v", maxHTMLBytes+8, err)
+	if _, err := (Source{ID: "e", HTML: strings.Repeat("<p>a</p>", MaxHTMLBytes/8+1)}).Parse(); err == nil || !strings.Contains(err.Error(), "at most") {
+		t.Errorf("an html of %d bytes: %v", MaxHTMLBytes+8, err)
 	}
 }
 
-// A text over maxTextBytes is refused before it is classified.
+// A text over MaxTextBytes is refused before it is classified.
 func TestParseTextLimit(t *testing.T) {
-	if _, err := (Source{ID: "t", Text: strings.Repeat("a", maxTextBytes)}).Parse(); err != nil {
-		t.Errorf("a text of %d bytes: %v", maxTextBytes, err)
+	if _, err := (Source{ID: "t", Text: strings.Repeat("a", MaxTextBytes)}).Parse(); err != nil {
+		t.Errorf("a text of %d bytes: %v", MaxTextBytes, err)
 	}
-	if _, err := (Source{ID: "t", Text: strings.Repeat("a", maxTextBytes+1)}).Parse(); err == nil || !strings.Contains(err.Error(), "at most") {
-		t.Errorf("a text of %d bytes: %v", maxTextBytes+1, err)
+	if _, err := (Source{ID: "t", Text: strings.Repeat("a", MaxTextBytes+1)}).Parse(); err == nil || !strings.Contains(err.Error(), "at most") {
+		t.Errorf("a text of %d bytes: %v", MaxTextBytes+1, err)
 	}
 }
 
@@ -146,11 +146,11 @@ func TestReadArticleFilesRefuses(t *testing.T) {
 		t.Errorf("a directory with a link out of it: %v, %d articles", err, len(arts))
 	}
 	big := filepath.Join(dir, "big.txt")
-	if err := os.WriteFile(big, []byte(strings.Repeat("a", maxTextBytes+1)), 0o644); err != nil {
+	if err := os.WriteFile(big, []byte(strings.Repeat("a", MaxTextBytes+1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ReadArticleFiles(big); err == nil || !strings.Contains(err.Error(), "over the") {
-		t.Errorf("a file over %d bytes: %v", maxTextBytes, err)
+		t.Errorf("a file over %d bytes: %v", MaxTextBytes, err)
 	}
 	for _, special := range []string{"/dev/zero", "/dev/null"} {
 		if _, err := os.Stat(special); err != nil {

@@ -288,8 +288,8 @@ func (ix *Index) write(arts []Article, deletes []string) error {
 		if err != nil {
 			return err
 		}
-		if n := len(a.Paragraphs); n > maxParagraphs {
-			return invalid("text", fmt.Sprintf("an article has at most %d paragraphs (%s has %d): split it into several", maxParagraphs, a.ID, n))
+		if n := len(a.Paragraphs); n > MaxParagraphs {
+			return invalid("text", fmt.Sprintf("an article has at most %d paragraphs (%s has %d): split it into several", MaxParagraphs, a.ID, n))
 		}
 		for j := range a.Paragraphs {
 			measure(ix.mapping, &a.Paragraphs[j])

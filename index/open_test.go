@@ -396,7 +396,7 @@ func TestOpenBadSeed(t *testing.T) {
 	}
 }
 
-// An article is written with at most maxParagraphs paragraphs; one stored
+// An article is written with at most MaxParagraphs paragraphs; one stored
 // with more, or whose source no longer parses (the rules changed since it
 // was written), stays in the store, and a rebuild keeps the first and
 // skips the second, saying so.
@@ -411,15 +411,15 @@ func TestRebuildKeepsWhatItCan(t *testing.T) {
 		}
 		return ps
 	}
-	if err := ix.Put(srcArticle(t, Source{ID: "long", Paragraphs: paragraphs(maxParagraphs + 1)})); !errors.Is(err, ErrInvalid) ||
+	if err := ix.Put(srcArticle(t, Source{ID: "long", Paragraphs: paragraphs(MaxParagraphs + 1)})); !errors.Is(err, ErrInvalid) ||
 		!strings.Contains(err.Error(), "at most 2000 paragraphs") {
-		t.Errorf("Put of %d paragraphs: %v, want ErrInvalid", maxParagraphs+1, err)
+		t.Errorf("Put of %d paragraphs: %v, want ErrInvalid", MaxParagraphs+1, err)
 	}
-	if err := ix.Put(srcArticle(t, Source{ID: "full", Paragraphs: paragraphs(maxParagraphs)})); err != nil {
-		t.Errorf("Put of %d paragraphs: %v", maxParagraphs, err)
+	if err := ix.Put(srcArticle(t, Source{ID: "full", Paragraphs: paragraphs(MaxParagraphs)})); err != nil {
+		t.Errorf("Put of %d paragraphs: %v", MaxParagraphs, err)
 	}
 	// Written behind Put's back: what an older version let in.
-	long := srcArticle(t, Source{ID: "long", Paragraphs: paragraphs(maxParagraphs + 1)})
+	long := srcArticle(t, Source{ID: "long", Paragraphs: paragraphs(MaxParagraphs + 1)})
 	bad := srcArticle(t, Source{ID: "bad", Text: "Bad\nA paragraph."})
 	bad.src.Text = "" // neither text nor paragraphs: no version parses it
 	if _, err := ix.store.commit([]*Article{&long, &bad}, nil); err != nil {
@@ -432,8 +432,8 @@ func TestRebuildKeepsWhatItCan(t *testing.T) {
 	if !info.Rebuilt || len(info.Skipped) != 1 || !strings.HasPrefix(info.Skipped[0], "bad: ") {
 		t.Errorf("rebuild: %+v, want bad skipped", info)
 	}
-	if a, ok := ix.Article("long"); !ok || len(a.Paragraphs) != maxParagraphs+1 {
-		t.Error("the article stored with more than maxParagraphs is gone after the rebuild")
+	if a, ok := ix.Article("long"); !ok || len(a.Paragraphs) != MaxParagraphs+1 {
+		t.Error("the article stored with more than MaxParagraphs is gone after the rebuild")
 	}
 	if _, ok := ix.Article("bad"); ok {
 		t.Error("bad, which does not parse, is served")

@@ -31,24 +31,24 @@ type Source struct {
 	HTML string `json:"html,omitempty"`
 }
 
-// maxHTMLBytes bounds an HTML page: real pages run to a few hundred KB,
-// mostly scripts and markup. maxTextBytes bounds a text: the longest seed
+// MaxHTMLBytes bounds an HTML page: real pages run to a few hundred KB,
+// mostly scripts and markup. MaxTextBytes bounds a text: the longest seed
 // is about 20 KB, and a long scraped page 200 KB.
 const (
-	maxHTMLBytes = 4 << 20
-	maxTextBytes = 2 << 20
+	MaxHTMLBytes = 4 << 20
+	MaxTextBytes = 2 << 20
 )
 
 // maxTitleRunes bounds an explicit title: the blog's longest runs to about
 // 150 characters. A title taken from the text is cut to it.
 const maxTitleRunes = 300
 
-// maxParagraphs bounds the paragraphs of an article written (Put, Add):
+// MaxParagraphs bounds the paragraphs of an article written (Put, Add):
 // the seeds have at most 94. A write holds searches back while bleve
 // indexes it, for as long as that takes: 6,500 paragraphs held them
 // 0.4–1.6 s, 30,000 past the search timeout. Parsing does not check it, so
 // that a rebuild keeps an article stored before the limit.
-const maxParagraphs = 2000
+const MaxParagraphs = 2000
 
 // Parse is ParseWith the DefaultTopics.
 func (s Source) Parse() (Article, error) { return s.ParseWith(DefaultTopics()) }
@@ -129,10 +129,10 @@ func (s Source) validate(topics *Topics) error {
 		return invalid("text", "give one of text, paragraphs and html")
 	case strings.TrimSpace(s.Text) == "" && strings.TrimSpace(s.HTML) == "" && !slices.ContainsFunc(s.Paragraphs, func(p string) bool { return strings.TrimSpace(p) != "" }):
 		return invalid("text", "text, paragraphs or html is required")
-	case len(s.HTML) > maxHTMLBytes:
-		return invalid("html", fmt.Sprintf("must be at most %d bytes (got %d)", maxHTMLBytes, len(s.HTML)))
-	case len(s.Text) > maxTextBytes:
-		return invalid("text", fmt.Sprintf("must be at most %d bytes (got %d)", maxTextBytes, len(s.Text)))
+	case len(s.HTML) > MaxHTMLBytes:
+		return invalid("html", fmt.Sprintf("must be at most %d bytes (got %d)", MaxHTMLBytes, len(s.HTML)))
+	case len(s.Text) > MaxTextBytes:
+		return invalid("text", fmt.Sprintf("must be at most %d bytes (got %d)", MaxTextBytes, len(s.Text)))
 	}
 	if !utf8.ValidString(s.Text) || !utf8.ValidString(s.HTML) || slices.ContainsFunc(s.Paragraphs, func(p string) bool { return !utf8.ValidString(p) }) {
 		return invalid("text", "not valid UTF-8")

@@ -557,3 +557,60 @@ func BenchmarkRepeatedCharacter(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLargestArticle searches one article of index.MaxTextBytes, the
+// largest the limits allow, written as one line (a flattened page, split
+// at its sentences) and as index.MaxParagraphs lines: issue 20's long
+// paragraph, which slowed every search.
+//
+//	go test ./search -run '^$' -bench LargestArticle -benchmem
+func BenchmarkLargestArticle(b *testing.B) {
+	for _, layout := range []struct {
+		name  string
+		lines int
+	}{{"one-line", 1}, {"many-lines", index.MaxParagraphs - 1}} {
+		text := largestText(layout.lines)
+		ix, err := index.Build(fstest.MapFS{"a.txt": {Data: []byte(text)}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s := New(ix, nil)
+		for _, q := range []string{"NAD+", "メラトニン", "melatonin", `"insulin sensitivity"`, strings.Repeat("眠", 256)} {
+			b.Run(layout.name+"/"+strings.ReplaceAll(q[:min(len(q), 12)], " ", "_"), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := s.Search(context.Background(), Request{Q: q}); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
+		ix.Close()
+	}
+}
+
+// largestText is a title and lines of sentences in both languages,
+// numbered so that no two are copies, up to index.MaxTextBytes.
+func largestText(lines int) string {
+	var t strings.Builder
+	t.WriteString("NMNと睡眠の話\n")
+	lineBytes := index.MaxTextBytes / lines
+	sentences := []string{
+		"NMNはNAD+の前駆体で、睡眠とメラトニンの分泌に関わると言われています(%d)。",
+		"Taking NMN in the morning may raise NAD+ levels and improve insulin sensitivity (%d). ",
+		"眠りが浅い日が続くときは、寝る前の光と食事を見直しましょう(%d)。",
+		"Melatonin is made at night; a dark bedroom helps the body keep its clock (%d). ",
+	}
+	line := 0
+	for i := 0; ; i++ {
+		s := fmt.Sprintf(sentences[i%len(sentences)], i)
+		if t.Len()+len(s)+1 > index.MaxTextBytes {
+			return t.String()
+		}
+		t.WriteString(s)
+		if (t.Len()-line)/lineBytes > 0 {
+			t.WriteByte('\n')
+			line = t.Len()
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"math"
@@ -52,6 +53,10 @@ func (q *phraseQuery) bigrams() []string {
 // context while it did.
 const maxPhraseSlots = 64
 
+// contextEvery is how many positions of a candidate keepPaths goes
+// through between looks at the search's context.
+const contextEvery = 256
+
 // maxTermReads is how many times a phrase other than a word reads the
 // postings of a term it repeats (see Searcher).
 const maxTermReads = 3
@@ -90,7 +95,7 @@ func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m 
 	// Anything else is checked on positions, whether the caller wants them
 	// or not; when it does not, a candidate leaves without them, so that
 	// nothing above merges them.
-	s := &phraseSearcher{locations: opts.IncludeTermVectors}
+	s := &phraseSearcher{locations: opts.IncludeTermVectors, done: ctx}
 	opts.IncludeTermVectors = true
 	var subs []bsearch.Searcher
 	closeAll := func() {
@@ -202,13 +207,18 @@ type phraseSearcher struct {
 	// word scores a Japanese word's matches by how often it occurs, as
 	// wordSearcher does; nil for other phrases, which keep bleve's scores.
 	word *wordScorer
-	at   []posSlots // scratch: the candidate's positions
+	at   []posSlots // scratch: the candidate's positions, by position
+	uniq []posSlots // scratch: its distinct positions
 	on   []bool     // scratch: FieldTermLocations on a path
+	// done is the search's context, which keepPaths looks at as it goes
+	// through a long paragraph's positions.
+	done context.Context
 }
 
 type posSlots struct {
 	pos   uint64
 	slots uint64
+	loc   int // in at: the index in FieldTermLocations; in uniq: the index in at
 }
 
 type termSlots struct {
@@ -237,58 +247,40 @@ func (s *phraseSearcher) slotOf(term string) uint64 {
 }
 
 // keepPaths reports whether dm has the phrase, and leaves in its
-// FieldTermLocations only the positions on some path through it.
+// FieldTermLocations only the positions on some path through it. Its cost
+// is linear in the candidate's positions (at most maxPhraseSlots steps
+// each), and it stops at the search's context every contextEvery starts.
 func (s *phraseSearcher) keepPaths(ctx *bsearch.SearchContext, dm *bsearch.DocumentMatch) bool {
 	ftls := dm.FieldTermLocations
 	s.at = s.at[:0]
-	for _, l := range ftls {
-		s.at = append(s.at, posSlots{l.Location.Pos, s.slotOf(l.Term)})
+	for j, l := range ftls {
+		s.at = append(s.at, posSlots{l.Location.Pos, s.slotOf(l.Term), j})
 	}
-	slices.SortFunc(s.at, func(a, b posSlots) int {
-		switch {
-		case a.pos < b.pos:
-			return -1
-		case a.pos > b.pos:
-			return 1
+	slices.SortFunc(s.at, func(a, b posSlots) int { return cmp.Compare(a.pos, b.pos) })
+	// uniq: each position once, with every slot the terms there stand in
+	// (ウト of ウトウト has its positions from both slots' searchers), and
+	// in loc the index in at of its first entry.
+	s.uniq = s.uniq[:0]
+	for k, e := range s.at {
+		if n := len(s.uniq); n > 0 && s.uniq[n-1].pos == e.pos {
+			s.uniq[n-1].slots |= e.slots
+			continue
 		}
-		return 0
-	})
-	// slotsAt is every slot the terms at pos stand in.
-	slotsAt := func(pos uint64) uint64 {
-		i, _ := slices.BinarySearchFunc(s.at, pos, func(e posSlots, p uint64) int {
-			switch {
-			case e.pos < p:
-				return -1
-			case e.pos > p:
-				return 1
-			}
-			return 0
-		})
-		var m uint64
-		for ; i < len(s.at) && s.at[i].pos == pos; i++ {
-			m |= s.at[i].slots
-		}
-		return m
+		s.uniq = append(s.uniq, posSlots{e.pos, e.slots, k})
 	}
 	first := s.need[0]
 	s.on = slices.Grow(s.on[:0], len(ftls))[:len(ftls)]
 	clear(s.on)
 	paths := 0
-	for i, e := range s.at {
-		// Each position once: a term in two slots (ウト of ウトウト) has
-		// its positions from both slots' searchers.
-		if i > 0 && s.at[i-1].pos == e.pos || slotsAt(e.pos)&(1<<first) == 0 || e.pos < first {
+	for k, e := range s.uniq {
+		if k%contextEvery == contextEvery-1 && s.done != nil && s.done.Err() != nil {
+			return false // filterSearcher returns the context's error
+		}
+		if e.slots&(1<<first) == 0 || e.pos < first {
 			continue
 		}
 		start := e.pos - first // the phrase's first position
-		ok := true
-		for _, i := range s.need[1:] {
-			if slotsAt(start+i)&(1<<i) == 0 {
-				ok = false
-				break
-			}
-		}
-		if !ok {
+		if !s.onPath(k, start) {
 			continue
 		}
 		paths++
@@ -299,9 +291,16 @@ func (s *phraseSearcher) keepPaths(ctx *bsearch.SearchContext, dm *bsearch.Docum
 			dm.FieldTermLocations = ftls[:0]
 			return true
 		}
-		for j, l := range ftls {
-			if p := l.Location.Pos; p >= start && p-start < 64 && s.slotOf(l.Term)&(1<<(p-start)) != 0 {
-				s.on[j] = true
+		// The first position of the path is at or after uniq[k-first].
+		for _, a := range s.at[s.uniq[max(k-int(first), 0)].loc:] {
+			if a.pos < start {
+				continue
+			}
+			if a.pos-start >= maxPhraseSlots {
+				break
+			}
+			if a.slots&(1<<(a.pos-start)) != 0 {
+				s.on[a.loc] = true
 			}
 		}
 	}
@@ -322,5 +321,21 @@ func (s *phraseSearcher) keepPaths(ctx *bsearch.SearchContext, dm *bsearch.Docum
 		}
 	}
 	dm.FieldTermLocations = kept
+	return true
+}
+
+// onPath reports whether every slot the phrase needs has a term at its
+// position when the phrase starts at start, uniq[k] holding its first
+// needed slot: one walk forward through the next positions.
+func (s *phraseSearcher) onPath(k int, start uint64) bool {
+	m := k
+	for _, i := range s.need[1:] {
+		for m < len(s.uniq) && s.uniq[m].pos < start+i {
+			m++
+		}
+		if m == len(s.uniq) || s.uniq[m].pos != start+i || s.uniq[m].slots&(1<<i) == 0 {
+			return false
+		}
+	}
 	return true
 }

@@ -319,7 +319,7 @@ func TestAdminCrossOrigin(t *testing.T) {
 func TestAdminBadBodies(t *testing.T) {
 	e := newAdminEnv(t)
 	long := `{"text":"` + strings.Repeat("a", server.MaxBodyBytes) + `"}`
-	many := `{"paragraphs":["Many"` + strings.Repeat(`,"A paragraph."`, 2000) + `]}` // 2,001: one past index.maxParagraphs
+	many := `{"paragraphs":["Many"` + strings.Repeat(`,"A paragraph."`, 2000) + `]}` // 2,001: one past index.MaxParagraphs
 	for _, tc := range []struct {
 		name        string
 		method, id  string

@@ -39,7 +39,7 @@ var statusByCode = map[string]int{
 	search.CodeNotFound:  http.StatusNotFound,
 	CodeMethodNotAllowed: http.StatusMethodNotAllowed,
 	CodeNotReady:         http.StatusServiceUnavailable,
-	CodeTimeout:          http.StatusServiceUnavailable,
+	CodeTimeout:          http.StatusGatewayTimeout, // this search ran out of time; the service is up
 	CodeCanceled:         StatusClientClosedRequest,
 	CodeOriginNotAllowed: http.StatusForbidden,
 	CodeRateLimited:      http.StatusTooManyRequests,

@@ -167,7 +167,7 @@ func TestMetricsSearchDuration(t *testing.T) {
 		return nil, context.DeadlineExceeded // a timeout: slow, and counted
 	}}
 	h, _ := newHandlerOpts(f, server.WithMetrics(m))
-	wantError(t, do(t, h, "GET", "/api/search?q=x"), http.StatusServiceUnavailable, "timeout")
+	wantError(t, do(t, h, "GET", "/api/search?q=x"), http.StatusGatewayTimeout, "timeout")
 	got := scrape(t, h)
 	if v := value(got, "search_duration_seconds_count"); v != 1 {
 		t.Errorf("search_duration_seconds_count = %v, want 1", v)

@@ -396,7 +396,7 @@ func TestSearchTimeout(t *testing.T) {
 		return nil, fmt.Errorf("search: %w", context.DeadlineExceeded)
 	}}
 	h, logs := newHandler(f)
-	wantError(t, do(t, h, "GET", "/api/search?q=x"), http.StatusServiceUnavailable, "timeout")
+	wantError(t, do(t, h, "GET", "/api/search?q=x"), http.StatusGatewayTimeout, "timeout")
 	if strings.Contains(logs.String(), "internal error") {
 		t.Errorf("timeout logged as internal error:\n%s", logs)
 	}
@@ -408,7 +408,7 @@ func TestSearchTimeout(t *testing.T) {
 		return nil, context.DeadlineExceeded
 	}}
 	h, _ = newHandler(f)
-	wantError(t, do(t, h, "GET", "/api/topics"), http.StatusServiceUnavailable, "timeout")
+	wantError(t, do(t, h, "GET", "/api/topics"), http.StatusGatewayTimeout, "timeout")
 }
 
 func TestSearchClientCancel(t *testing.T) {
