@@ -200,7 +200,8 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	if *trustProxy {
 		perClient = 0
 	}
-	ln = server.LimitConnections(ln, perClient)
+	limited := server.LimitConnections(ln, perClient)
+	ln = limited
 	listeners = append(listeners, ln)
 	var mln net.Listener
 	if *metricsAddr != "" {
@@ -222,6 +223,7 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	front := &swapHandler{}
 	front.set(server.Starting(logger, cors))
 	servers := []*http.Server{server.NewHTTPServer(ln.Addr().String(), front)}
+	servers[0].ConnState = limited.ConnState // idle connections close sooner near the cap
 	served := make(chan error, 3)
 	serve := func(srv *http.Server, ln net.Listener) {
 		srv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
