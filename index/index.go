@@ -3,6 +3,7 @@ package index
 import (
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"path"
 	"slices"
 	"sort"
@@ -89,6 +90,10 @@ type Index struct {
 	stale       error  // set when a stored write could not be indexed; under wmu
 	indexName   string // the index directory in use; under wmu
 	info        OpenInfo
+
+	logger  *slog.Logger // WithLogger
+	healing atomic.Bool  // a rebuild after damage is under way (heal.go)
+	healed  atomic.Int64 // when the last one ended, in Unix ns
 }
 
 // NewMapping returns the index mapping: per-language text fields with term
@@ -346,7 +351,8 @@ func (ix *Index) write(arts []Article, deletes []string) error {
 // (bleve applies it at once, at its end) they run on cur, and from then on
 // on next, which the batch names (keySnapshot) and which is findable from
 // the start.
-func (ix *Index) apply(cur *Snapshot, puts []*Article, deletes []string, seq uint64) error {
+func (ix *Index) apply(cur *Snapshot, puts []*Article, deletes []string, seq uint64) (err error) {
+	defer ix.guard(&err)
 	next := newSnapshot(cur.bleve, cur.with(puts, deletes))
 	next.line, next.token = cur.line, newToken()
 	batch, err := changeBatch(cur.bleve, puts, deletes, seq)
@@ -462,12 +468,16 @@ func bigramEndings(b bleve.Index) (map[string][]string, error) {
 // ViewBetweenWrites, Put, Add, Delete, Reindex, Compact, Publish or Close:
 // those may wait for fn while fn waits for them. s is valid only until fn
 // returns.
-func (ix *Index) View(fn func(s *Snapshot) error) error {
+func (ix *Index) View(fn func(s *Snapshot) error) (err error) {
 	s := ix.acquire()
 	defer s.release()
 	if ix.closed.Load() {
 		return ErrClosed
 	}
+	if ix.healing.Load() {
+		return fmt.Errorf("%w: retry once it is ready", ErrDamaged)
+	}
+	defer ix.guard(&err)
 	return fn(s)
 }
 

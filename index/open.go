@@ -247,6 +247,13 @@ func (ix *Index) open(seeds []Source, hash string) error {
 // store. It returns why the index must be rebuilt instead, or "" when it is
 // open; an error only when the store fails.
 func (ix *Index) openExisting(m storeMeta) (reason string, err error) {
+	// A damaged file can make bleve panic past opening too (a segment's
+	// dictionary, read for the bigram endings).
+	defer func() {
+		if panicInBleve() {
+			reason, err = fmt.Sprintf("index unreadable: bleve panicked reading it: %v", recover()), nil
+		}
+	}()
 	if m.index == "" {
 		return "no index directory recorded", nil
 	}
@@ -585,15 +592,7 @@ func (ix *Index) Reindex() error {
 	if ix.store == nil {
 		ix.wmu.Lock()
 		defer ix.wmu.Unlock()
-		cur := ix.snap()
-		b, err := buildIndex("", cur.articles, 0)
-		if err != nil {
-			return err
-		}
-		next := &Snapshot{bleve: b, articles: cur.articles, paragraphs: cur.paragraphs,
-			vocab: cur.vocab, stats: cur.stats, line: &lineage{}}
-		next.token, _ = b.GetInternal(keySnapshot)
-		return ix.swap(next, "")
+		return ix.reindexInMemory()
 	}
 
 	recs, m, err := ix.store.records()
@@ -664,6 +663,20 @@ func (ix *Index) Reindex() error {
 	}
 	ix.applied, ix.stale = ix.seq, nil
 	return ix.swap(newSnapshot(b, articles), name)
+}
+
+// reindexInMemory builds an index in memory from the current articles and
+// swaps it in. The caller holds rmu and wmu.
+func (ix *Index) reindexInMemory() error {
+	cur := ix.snap()
+	b, err := buildIndex("", cur.articles, 0)
+	if err != nil {
+		return err
+	}
+	next := &Snapshot{bleve: b, articles: cur.articles, paragraphs: cur.paragraphs,
+		vocab: cur.vocab, stats: cur.stats, line: &lineage{}}
+	next.token, _ = b.GetInternal(keySnapshot)
+	return ix.swap(next, "")
 }
 
 // swap makes next, a snapshot of a new index, current, and closes and

@@ -477,17 +477,19 @@ func TestOpenRefusesLostStore(t *testing.T) {
 	}
 }
 
-// A damaged index (a segment's footer, root.bolt) is rebuilt from the
-// store at the next start, not a panic: the store is the source of truth.
+// A damaged index (a segment's footer or its dictionaries, root.bolt) is
+// rebuilt from the store at the next start, not a panic: the store is the
+// source of truth.
 func TestOpenRebuildsDamagedIndex(t *testing.T) {
-	for _, target := range []string{"*.zap", "root.bolt"} {
+	for _, target := range []string{"*.zap", "root.bolt", "*.zap dictionaries"} {
 		dir := t.TempDir()
 		ix := openT(t, dir, "testdata")
 		if err := ix.Put(srcArticle(t, Source{ID: "900-kept", Text: "Kept\nA quokkazyx paragraph that must survive."})); err != nil {
 			t.Fatal(err)
 		}
 		ix.Close()
-		files, _ := filepath.Glob(filepath.Join(dir, indexPrefix+"*", "store", target))
+		glob, _, _ := strings.Cut(target, " ")
+		files, _ := filepath.Glob(filepath.Join(dir, indexPrefix+"*", "store", glob))
 		if len(files) == 0 {
 			t.Fatalf("no %s to damage", target)
 		}
@@ -499,8 +501,12 @@ func TestOpenRebuildsDamagedIndex(t *testing.T) {
 			// a segment's footer (bytes that make zapx panic); both of
 			// bbolt's meta pages
 			spans := [][2]int{{max(0, len(raw)-36), len(raw) - 20}}
-			if target == "root.bolt" {
+			switch target {
+			case "root.bolt":
 				spans = [][2]int{{16, 80}, {4096 + 16, 4096 + 80}}
+			case "*.zap dictionaries":
+				// read past opening, for the bigram endings: a panic there
+				spans = [][2]int{{len(raw) * 83 / 100, len(raw)*83/100 + 64}}
 			}
 			for _, sp := range spans {
 				for i := sp[0]; i < sp[1]; i++ {

@@ -1,6 +1,9 @@
 package index
 
-import "path/filepath"
+import (
+	"log/slog"
+	"path/filepath"
+)
 
 // An Option sets how an index parses the articles written to it.
 type Option func(*Index)
@@ -32,7 +35,7 @@ func (ix *Index) storedTopics(m storeMeta) error {
 }
 
 func (ix *Index) withOptions(opts []Option) *Index {
-	ix.topics = DefaultTopics()
+	ix.topics, ix.logger = DefaultTopics(), slog.Default()
 	for _, o := range opts {
 		o(ix)
 	}

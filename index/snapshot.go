@@ -25,6 +25,7 @@ import (
 // began on one snapshot may run on the bleve state of the next, and
 // Snapshot.Search says which snapshot its hits belong to.
 type Snapshot struct {
+	owner      *Index      // set by publish: told when a search finds it damaged
 	bleve      bleve.Index // the scorch index itself, not the alias
 	articles   map[string]*Article
 	paragraphs map[string]*Paragraph
@@ -91,6 +92,7 @@ var snapshotVersions atomic.Uint64
 // publish makes s the current snapshot under a new version. Every swap goes
 // through it: a response cache keyed by Version must see each one.
 func (ix *Index) publish(s *Snapshot) {
+	s.owner = ix
 	s.version = snapshotVersions.Add(1)
 	s.line.remember(s)
 	ix.cur.Store(s)
@@ -154,6 +156,9 @@ func (s *Snapshot) Search(ctx context.Context, req *bleve.SearchRequest) (*bleve
 	r.Query = pinned
 	sr, err := s.bleve.SearchInContext(ctx, &r)
 	if err != nil {
+		if s.owner != nil && readFailure(ctx, err) {
+			err = s.owner.damaged(err)
+		}
 		return nil, nil, err
 	}
 	if pinned.seen == nil {

@@ -20,6 +20,10 @@ type Dropped = index.Dropped
 // as when the service is shutting down.
 var ErrClosed = index.ErrClosed
 
+// ErrDamaged is the answer of a read or write while the index rebuilds
+// itself after a damaged file was found (index.ErrDamaged).
+var ErrDamaged = index.ErrDamaged
+
 // CodeInvalidArticle is the code of an article that does not parse: a bad
 // id, topic, url, title or text. Nothing was written.
 const CodeInvalidArticle = "invalid_article"

@@ -122,6 +122,9 @@ func New(ix *index.Index, syn *Synonyms) *Service {
 
 // Ready reports whether the index answers.
 func (s *Service) Ready() bool {
+	if s.ix.Healing() {
+		return false
+	}
 	n, err := s.ix.Bleve().DocCount()
 	return err == nil && n > 0
 }
@@ -1073,9 +1076,14 @@ func (s *Service) Articles() []*Article { return s.ix.Articles() }
 
 // Topics returns every known topic with its number of paragraphs.
 func (s *Service) Topics(ctx context.Context) ([]FacetValue, error) {
-	fc := &facetCount{tables: &s.facets}
-	req := bleve.NewSearchRequestOptions(&facetQuery{bleve.NewMatchAllQuery(), fc}, 0, 0, false)
-	if _, err := s.ix.Bleve().SearchInContext(ctx, req); err != nil {
+	var fc *facetCount
+	err := s.view(func(v *index.Snapshot, _ bool) error {
+		fc = &facetCount{tables: &s.facets}
+		req := bleve.NewSearchRequestOptions(&facetQuery{bleve.NewMatchAllQuery(), fc}, 0, 0, false)
+		_, _, err := v.Search(ctx, req)
+		return err
+	})
+	if err != nil {
 		return nil, fmt.Errorf("topics: %w", err)
 	}
 	return facetsFrom(fc.counts(), Request{}, s.ix.Topics()).Topic, nil

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"nmnsearch/search"
 )
@@ -124,8 +125,16 @@ func contextError(ctx context.Context, r *http.Request, err error) error {
 	return err
 }
 
+// RebuildRetryAfter is the Retry-After, in seconds, of the 503s answered
+// while the index rebuilds itself after damage.
+const RebuildRetryAfter = 5
+
 // writeError writes err as a JSON error with the status of its code.
 func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
+	if errors.Is(err, search.ErrDamaged) {
+		w.Header().Set("Retry-After", strconv.Itoa(RebuildRetryAfter))
+		err = errorf(CodeNotReady, "the index is being rebuilt after a damaged file was found; retry in %d s", RebuildRetryAfter)
+	}
 	status, detail := publicError(r, logger, err)
 	writeJSON(w, r, logger, status, errorBody{detail})
 }

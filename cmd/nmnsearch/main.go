@@ -256,7 +256,7 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	if testHookOpening != nil {
 		testHookOpening()
 	}
-	ix, err := openIndex(*dataDir, *readOnly, topics)
+	ix, err := openIndex(*dataDir, *readOnly, topics, logger)
 	if err != nil {
 		for _, srv := range servers {
 			srv.Close()
@@ -420,14 +420,15 @@ func tokenSource(file string) string {
 
 // openIndex opens the index in dir ("" in memory) with the seeds, or, for
 // a replica, read-only as it is, saying what to do when another process has
-// it.
-func openIndex(dir string, readOnly bool, topics *index.Topics) (*index.Index, error) {
+// it. The index logs its own rebuild after damage to logger.
+func openIndex(dir string, readOnly bool, topics *index.Topics, logger *slog.Logger) (*index.Index, error) {
 	var ix *index.Index
 	var err error
+	opts := []index.Option{index.WithTopics(topics), index.WithLogger(logger)}
 	if readOnly {
-		ix, err = index.OpenReadOnly(dir, index.WithTopics(topics))
+		ix, err = index.OpenReadOnly(dir, opts...)
 	} else {
-		ix, err = index.Open(dir, seeds.FS, index.WithTopics(topics))
+		ix, err = index.Open(dir, seeds.FS, opts...)
 	}
 	switch {
 	case errors.Is(err, index.ErrLocked) && !readOnly:
