@@ -360,6 +360,9 @@ func (ix *Index) apply(cur *Snapshot, puts []*Article, deletes []string, seq uin
 		return err
 	}
 	batch.SetInternal(keySnapshot, next.token)
+	if seq > 0 {
+		keepWrite(batch, seq, puts, deletes)
+	}
 	if testHookApply != nil {
 		testHookApply()
 	}

@@ -88,9 +88,17 @@ type OpenInfo struct {
 	Reapplied int
 	// Skipped lists articles of the store ("id: error") that this version
 	// cannot parse: kept in the store, not indexed.
-	Skipped  []string
-	Articles int
-	Took     time.Duration
+	Skipped []string
+	// LostIndex, when set, is where the index was kept aside because it
+	// held writes the store lacked (the store came back older: a torn last
+	// transaction, a restored backup). Recovered lists the articles written
+	// again from it ("id (deleted)" for a deletion), NotRecovered the rest
+	// with why.
+	LostIndex    string
+	Recovered    []string
+	NotRecovered []string
+	Articles     int
+	Took         time.Duration
 }
 
 // OpenInfo says what Open did.
@@ -228,8 +236,14 @@ func (ix *Index) open(seeds []Source, hash string) error {
 			return err
 		}
 	}
+	var lost *lostWrites
 	if reason == "" {
-		if reason, err = ix.openExisting(m); err != nil {
+		if reason, lost, err = ix.openExisting(m); err != nil {
+			return err
+		}
+	}
+	if lost != nil {
+		if ix.info.LostIndex, err = ix.keepAside(lost); err != nil {
 			return err
 		}
 	}
@@ -240,22 +254,26 @@ func (ix *Index) open(seeds []Source, hash string) error {
 		ix.info.Rebuilt, ix.info.Reason = true, reason
 	}
 	ix.removeOldIndexes()
+	if lost != nil {
+		ix.rewrite(lost)
+	}
 	return nil
 }
 
 // openExisting opens the index named in m and catches it up with the
 // store. It returns why the index must be rebuilt instead, or "" when it is
-// open; an error only when the store fails.
-func (ix *Index) openExisting(m storeMeta) (reason string, err error) {
+// open, with the writes it held that the store lacks; an error only when
+// the store fails.
+func (ix *Index) openExisting(m storeMeta) (reason string, lost *lostWrites, err error) {
 	// A damaged file can make bleve panic past opening too (a segment's
 	// dictionary, read for the bigram endings).
 	defer func() {
 		if panicInBleve() {
-			reason, err = fmt.Sprintf("index unreadable: bleve panicked reading it: %v", recover()), nil
+			reason, lost, err = fmt.Sprintf("index unreadable: bleve panicked reading it: %v", recover()), nil, nil
 		}
 	}()
 	if m.index == "" {
-		return "no index directory recorded", nil
+		return "no index directory recorded", nil, nil
 	}
 	config := scorchConfig()
 	if ix.readOnly {
@@ -265,7 +283,7 @@ func (ix *Index) openExisting(m storeMeta) (reason string, err error) {
 	}
 	b, err := openBleve(filepath.Join(ix.dir, m.index), config)
 	if err != nil {
-		return fmt.Sprintf("index unreadable: %v", err), nil
+		return fmt.Sprintf("index unreadable: %v", err), nil, nil
 	}
 	opened := false
 	defer func() {
@@ -274,26 +292,26 @@ func (ix *Index) openExisting(m storeMeta) (reason string, err error) {
 		}
 	}()
 	if !sameMapping(b.Mapping(), ix.mapping) {
-		return "mapping changed", nil
+		return "mapping changed", nil, nil
 	}
 	if v, err := b.GetInternal(keyVersion); err != nil || string(v) != strconv.Itoa(indexVersion) {
-		return "index built by another IndexVersion", nil
+		return "index built by another IndexVersion", nil, nil
 	}
 	raw, err := b.GetInternal(keyApplied)
 	if err != nil || len(raw) != 8 {
-		return "index has no applied sequence number", nil
+		return "index has no applied sequence number", nil, nil
 	}
 	applied := readU64(raw)
 
 	recs, m, err := ix.store.records()
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	articles := map[string]*Article{}
 	var skipped []string
 	for id, r := range recs {
 		if r.Version != indexVersion {
-			return fmt.Sprintf("article %s has no parse of IndexVersion %d", id, indexVersion), nil
+			return fmt.Sprintf("article %s has no parse of IndexVersion %d", id, indexVersion), nil, nil
 		}
 		if a := r.article(); a != nil {
 			articles[id] = a
@@ -302,17 +320,17 @@ func (ix *Index) openExisting(m storeMeta) (reason string, err error) {
 		}
 	}
 	if applied > m.seq {
-		return fmt.Sprintf("index is ahead of the store (write %d, store %d)", applied, m.seq), nil
+		return fmt.Sprintf("index is ahead of the store (write %d, store %d)", applied, m.seq), readLostWrites(b, m.index, m.seq, applied), nil
 	}
 	ids, complete, err := ix.store.logAfter(applied, m.seq)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	if !complete {
-		return fmt.Sprintf("index is behind the store's log (write %d, store %d)", applied, m.seq), nil
+		return fmt.Sprintf("index is behind the store's log (write %d, store %d)", applied, m.seq), nil, nil
 	}
 	if len(ids) > 0 && ix.readOnly {
-		return fmt.Sprintf("the index lacks %d writes the store holds (its writer stopped before persisting them)", len(ids)), nil
+		return fmt.Sprintf("the index lacks %d writes the store holds (its writer stopped before persisting them)", len(ids)), nil, nil
 	}
 	if len(ids) > 0 {
 		var puts []*Article
@@ -329,17 +347,17 @@ func (ix *Index) openExisting(m storeMeta) (reason string, err error) {
 			err = b.Batch(batch)
 		}
 		if err != nil {
-			return fmt.Sprintf("catching up failed: %v", err), nil
+			return fmt.Sprintf("catching up failed: %v", err), nil, nil
 		}
 	}
 	snap := newSnapshot(b, articles)
 	if snap.endings, err = bigramEndings(b); err != nil {
-		return fmt.Sprintf("index unreadable: %v", err), nil
+		return fmt.Sprintf("index unreadable: %v", err), nil, nil
 	}
 	// The log up to what the index had on disk is no longer needed.
 	if !ix.readOnly {
 		if err := ix.store.prune(applied); err != nil {
-			return "", err
+			return "", nil, err
 		}
 	}
 	opened = true
@@ -349,7 +367,7 @@ func (ix *Index) openExisting(m storeMeta) (reason string, err error) {
 	ix.info.Reapplied = len(ids)
 	sort.Strings(skipped)
 	ix.info.Skipped = skipped
-	return "", nil
+	return "", nil, nil
 }
 
 // openBleve opens an index on disk. A damaged file can make bleve panic

@@ -93,7 +93,7 @@ func OpenReadOnly(dir string, opts ...Option) (*Index, error) {
 	if err := ix.storedTopics(m); err != nil {
 		return fail(err)
 	}
-	reason, err := ix.openExisting(m)
+	reason, _, err := ix.openExisting(m)
 	if err == nil && reason != "" {
 		err = fmt.Errorf("%s cannot be served read-only: %s; %s", dir, reason, rebuild)
 	}

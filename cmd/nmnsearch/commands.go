@@ -339,6 +339,15 @@ func printOpenInfo(w io.Writer, dir string, info index.OpenInfo) {
 	for _, s := range info.Skipped {
 		fmt.Fprintf(w, "stored article not indexed: %s\n", s)
 	}
+	if info.LostIndex != "" {
+		fmt.Fprintf(w, "ERROR: the index held writes articles.db lacks; kept aside in %s\n", filepath.Join(dir, info.LostIndex))
+		for _, id := range info.Recovered {
+			fmt.Fprintf(w, "  written again from it: %s\n", id)
+		}
+		for _, s := range info.NotRecovered {
+			fmt.Fprintf(w, "  NOT recovered: %s\n", s)
+		}
+	}
 }
 
 // adminClient talks to a running server's admin API.

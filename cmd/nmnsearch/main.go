@@ -466,6 +466,11 @@ func logOpenInfo(logger *slog.Logger, dir string, info index.OpenInfo) {
 	for _, s := range info.Skipped {
 		logger.Warn("stored article not indexed", "article", s)
 	}
+	if info.LostIndex != "" {
+		logger.Error("the index held writes articles.db lacks (articles.db came back older): written again from it; the old index is kept aside",
+			"kept_aside", filepath.Join(dir, info.LostIndex), "recovered", strings.Join(info.Recovered, ", "),
+			"not_recovered", strings.Join(info.NotRecovered, "; "))
+	}
 }
 
 // envOr returns getenv(key), or def when it is empty.
