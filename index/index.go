@@ -94,6 +94,7 @@ type Index struct {
 	logger  *slog.Logger // WithLogger
 	healing atomic.Bool  // a rebuild after damage is under way (heal.go)
 	healed  atomic.Int64 // when the last one ended, in Unix ns
+	disk    *diskWatch   // on disk: scorch's write errors (diskfull.go)
 }
 
 // NewMapping returns the index mapping: per-language text fields with term
@@ -324,6 +325,7 @@ func (ix *Index) write(arts []Article, deletes []string) error {
 	if ix.store != nil {
 		var err error
 		if seq, err = ix.store.commit(puts, deletes); err != nil {
+			ix.noteNoSpace(err)
 			return err
 		}
 		ix.seq = seq

@@ -70,6 +70,8 @@ func scorchConfig() map[string]any {
 		// The store's lock already keeps a second process out; never hang
 		// on the index's.
 		"bolt_timeout": lockTimeout.String(),
+		// A full disk paused and said, not retried at full speed.
+		"asyncErrorCallbackName": scorchCallbacks,
 	}
 	for k, v := range testScorchConfig {
 		c[k] = v
@@ -164,11 +166,13 @@ func Open(dir string, seeds fs.FS, opts ...Option) (*Index, error) {
 		}
 	}
 	ix := (&Index{mapping: NewMapping(), dir: dir, store: st}).withOptions(opts)
+	ix.watchDisk()
 	if err := ix.open(srcs, hash); err != nil {
 		if s := ix.cur.Load(); s != nil {
 			s.bleve.Close()
 		}
 		st.close()
+		ix.unwatchDisk()
 		return nil, err
 	}
 	ix.info.Articles = len(ix.snap().articles)
@@ -529,10 +533,22 @@ func persist(b bleve.Index, applied uint64) error {
 		default:
 		}
 	})
+	// scorch retries a failing write without calling back: its error
+	// comes through the data directory's watch instead.
+	var failed <-chan error
+	if w := watchOf(b.Name()); w != nil {
+		select {
+		case <-w.persist: // an error from before this batch
+		default:
+		}
+		failed = w.persist
+	}
 	if err := b.Batch(batch); err != nil {
 		return fmt.Errorf("persist index: %w", err)
 	}
 	select {
+	case err := <-failed:
+		return fmt.Errorf("persist index: %w", err)
 	case err := <-done:
 		if err != nil {
 			return fmt.Errorf("persist index: %w", err)
@@ -744,6 +760,7 @@ func (ix *Index) Close() error {
 	if ix.store != nil {
 		errs = append(errs, ix.store.close())
 	}
+	ix.unwatchDisk()
 	return errors.Join(errs...)
 }
 

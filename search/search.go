@@ -122,7 +122,7 @@ func New(ix *index.Index, syn *Synonyms) *Service {
 
 // Ready reports whether the index answers.
 func (s *Service) Ready() bool {
-	if s.ix.Healing() {
+	if s.ix.Healing() || !s.ix.Writable() {
 		return false
 	}
 	n, err := s.ix.Bleve().DocCount()

@@ -26,11 +26,12 @@ func handleHealthz(logger *slog.Logger, _ Searcher) http.Handler {
 	})
 }
 
-// handleReadyz answers 200 once the index answers searches, 503 before.
+// handleReadyz answers 200 while the index answers searches and can persist
+// writes, 503 otherwise.
 func handleReadyz(logger *slog.Logger, s Searcher) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !s.Ready() {
-			writeError(w, r, logger, errorf(CodeNotReady, "the index is not loaded"))
+			writeError(w, r, logger, errorf(CodeNotReady, "the index is not ready: loading, rebuilding after damage, or unable to write (a full disk); the log says which"))
 			return
 		}
 		writeJSON(w, r, logger, http.StatusOK, statusBody{"ready"})

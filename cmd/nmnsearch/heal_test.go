@@ -70,4 +70,3 @@ func damageInPlace(t *testing.T, f string) {
 		t.Fatal(err)
 	}
 }
-
