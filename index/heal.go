@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -42,15 +43,22 @@ func (ix *Index) Healing() bool { return ix.healing.Load() }
 // raised in bleve's code (a damaged segment or root.bolt) into ErrDamaged and
 // starts the rebuild. Any other panic goes on, its stack intact.
 func (ix *Index) guard(err *error) {
-	if !panicInBleve() {
+	if !panicIn(bleveCode...) {
 		return
 	}
 	*err = ix.damaged(fmt.Errorf("bleve panicked: %v", recover()))
 }
 
-// panicInBleve reports whether a panic is under way that was raised in
-// bleve or the libraries it reads its files with.
-func panicInBleve() bool {
+// bleveCode is bleve and the libraries it reads its files with (scorch's
+// root.bolt is a bbolt file); storeCode, what reads articles.db.
+var (
+	bleveCode = []string{"github.com/blevesearch/", "go.etcd.io/bbolt"}
+	storeCode = []string{"go.etcd.io/bbolt"}
+)
+
+// panicIn reports whether a panic is under way that was raised in a
+// function of one of these package paths.
+func panicIn(code ...string) bool {
 	pcs := make([]uintptr, 64)
 	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
 	panicking := false
@@ -60,7 +68,7 @@ func panicInBleve() bool {
 		case f.Function == "runtime.gopanic":
 			panicking = true
 		case panicking && !strings.HasPrefix(f.Function, "runtime."):
-			return strings.HasPrefix(f.Function, "github.com/blevesearch/") || strings.HasPrefix(f.Function, "go.etcd.io/bbolt.")
+			return slices.ContainsFunc(code, func(p string) bool { return strings.HasPrefix(f.Function, p) })
 		}
 		if !more {
 			return false

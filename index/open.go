@@ -131,8 +131,15 @@ func IsDataDir(dir string) bool {
 // undo a clinic's corrections.
 //
 // A dir that another process has open is ErrLocked after a second.
-func Open(dir string, seeds fs.FS, opts ...Option) (*Index, error) {
+func Open(dir string, seeds fs.FS, opts ...Option) (ix *Index, err error) {
 	began := time.Now()
+	// The index's own bbolt panics are caught where it is read: one that
+	// gets here is articles.db's.
+	defer func() {
+		if panicIn(storeCode...) {
+			ix, err = nil, storeDamaged(filepath.Join(dir, storeFile), fmt.Errorf("bbolt panicked reading it: %v", recover()))
+		}
+	}()
 	if dir == "" {
 		ix, err := Build(seeds, opts...)
 		if err != nil {
@@ -165,7 +172,7 @@ func Open(dir string, seeds fs.FS, opts ...Option) (*Index, error) {
 			return nil, err
 		}
 	}
-	ix := (&Index{mapping: NewMapping(), dir: dir, store: st}).withOptions(opts)
+	ix = (&Index{mapping: NewMapping(), dir: dir, store: st}).withOptions(opts)
 	ix.watchDisk()
 	if err := ix.open(srcs, hash); err != nil {
 		if s := ix.cur.Load(); s != nil {
@@ -272,7 +279,7 @@ func (ix *Index) openExisting(m storeMeta) (reason string, lost *lostWrites, err
 	// A damaged file can make bleve panic past opening too (a segment's
 	// dictionary, read for the bigram endings).
 	defer func() {
-		if panicInBleve() {
+		if panicIn(bleveCode...) {
 			reason, lost, err = fmt.Sprintf("index unreadable: bleve panicked reading it: %v", recover()), nil, nil
 		}
 	}()

@@ -110,7 +110,7 @@ func openStore(path string, readOnly bool) (*store, error) {
 		return nil, fmt.Errorf("%w: %s stayed locked for %v", ErrLocked, path, lockTimeout)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open store: %w", err)
+		return nil, storeDamaged(path, err)
 	}
 	if readOnly {
 		err = db.View(func(tx *bolt.Tx) error {
@@ -143,6 +143,15 @@ func openStore(path string, readOnly bool) (*store, error) {
 }
 
 func (st *store) close() error { return st.db.Close() }
+
+// storeDamaged is the refusal to start on a store that cannot be read: it
+// is the only copy of the articles (the index stores none of their text),
+// so nothing may replace it.
+func storeDamaged(path string, err error) error {
+	return fmt.Errorf("%s cannot be read (%w): it holds the articles, so nothing was changed. "+
+		"Restore it from a copy (nmnsearch publish makes one of a running data directory); "+
+		"or, to start afresh, move it and the index-* directories beside it out of the way", path, err)
+}
 
 func u64(n uint64) []byte { return binary.BigEndian.AppendUint64(nil, n) }
 
