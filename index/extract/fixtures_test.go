@@ -220,3 +220,23 @@ func TestHTMLTitleNotTheLogo(t *testing.T) {
 		t.Errorf("the logo kept: %v", p.Kept)
 	}
 }
+
+// A headline's deck, the line below it, is no title though it shares more
+// words with the text: it stays, as the article's first paragraph.
+func TestTextTitleAboveItsDeck(t *testing.T) {
+	page := strings.Join([]string{
+		"Sunrise Clinic",
+		"Why Naps Help",
+		"From short afternoon rests to planned naps before night shifts, what the research on naps and memory shows",
+		"Short afternoon naps help memory: in several studies, a rest of twenty minutes improved recall of what was learned that morning.",
+		"Longer naps, past thirty minutes, reach deep sleep, and waking from it leaves people groggy, so planned naps before night shifts are kept short.",
+		"The research on naps and memory is still young, and most studies were small, but the short afternoon rest is a safe habit to try.",
+	}, "\n")
+	p := Text(page, Options{})
+	if p.Title != "Why Naps Help" {
+		t.Errorf("title %q, want the headline above its deck", p.Title)
+	}
+	if !slices.ContainsFunc(p.Kept, func(b Block) bool { return strings.HasPrefix(b.Text, "From short afternoon") }) {
+		t.Errorf("the deck dropped: %v", p.Dropped)
+	}
+}

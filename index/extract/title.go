@@ -91,7 +91,10 @@ func markTitle(lines []line) {
 		if n < minTitleWords {
 			score = [2]int{0, n}
 		}
-		if score[0] > bestScore[0] || score[0] == bestScore[0] && score[1] > bestScore[1] {
+		// A headline's deck, the line right below it, often shares more
+		// words with the text; it does not displace the headline.
+		deck := best >= 0 && best == i-1
+		if score[0] > bestScore[0] || score[0] == bestScore[0] && score[1] > bestScore[1] && !deck {
 			best, bestScore = i, score
 		}
 	}
