@@ -120,13 +120,15 @@ func New(ix *index.Index, syn *Synonyms) *Service {
 	return &Service{ix: ix, mapping: ix.Bleve().Mapping(), glossary: syn.g, locateApartAbove: locateApartAbove}
 }
 
-// Ready reports whether the index answers.
+// Ready reports whether the index is open and answering, and can persist
+// writes. An index with no article is ready: its articles may all have
+// been deleted.
 func (s *Service) Ready() bool {
 	if s.ix.Healing() || !s.ix.Writable() {
 		return false
 	}
-	n, err := s.ix.Bleve().DocCount()
-	return err == nil && n > 0
+	_, err := s.ix.Bleve().DocCount()
+	return err == nil
 }
 
 // validate normalizes r in place and checks it against the limits.

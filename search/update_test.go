@@ -151,3 +151,16 @@ func putInTurn(t *testing.T, ix *index.Index, deadline time.Time, versions ...in
 	}()
 	return func() { <-done }
 }
+
+// An index whose articles were all deleted is ready: a load balancer must
+// not drop a healthy service for being empty.
+func TestReadyWhenEmpty(t *testing.T) {
+	ix, err := index.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if s := New(ix, nil); !s.Ready() {
+		t.Error("an empty index is not ready")
+	}
+}
