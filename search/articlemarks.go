@@ -6,7 +6,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search/query"
 
 	"nmnsearch/index"
 )
@@ -43,17 +42,10 @@ func (s *Service) MarkArticle(ctx context.Context, id, q string) (*Article, [][]
 	// One query per term: the marks must not depend on the other terms (the
 	// query ANDs them), and each term's marks say how to cut its own
 	// Japanese matches.
-	type termQuery struct {
-		q  query.Query
-		mk *marks
-	}
-	var tqs []termQuery
+	var tqs []*textQuery
 	for _, t := range terms {
-		if t.Negate {
-			continue
-		}
-		if q, searchable, mk := s.textQuery([]Term{t}); searchable {
-			tqs = append(tqs, termQuery{q, mk})
+		if !t.Negate {
+			tqs = append(tqs, newTextQuery(s, []Term{t}, false))
 		}
 	}
 
@@ -70,7 +62,7 @@ func (s *Service) MarkArticle(ctx context.Context, id, q string) (*Article, [][]
 		// marks of two versions of the article would not go together.
 		var on *index.Snapshot
 		for _, tq := range tqs {
-			req := bleve.NewSearchRequestOptions(withFilter(tq.q, filters(Request{Article: id})), size, 0, false)
+			req := bleve.NewSearchRequestOptions(withFilter(tq, filters(Request{Article: id})), size, 0, false)
 			req.IncludeLocations = true
 			sr, seen, err := v.Search(ctx, req)
 			if err != nil {
@@ -92,7 +84,7 @@ func (s *Service) MarkArticle(ctx context.Context, id, q string) (*Article, [][]
 				if !ok || p.Article != id || p.N < 1 || p.N > len(spans) {
 					continue
 				}
-				spans[p.N-1] = append(spans[p.N-1], tq.mk.spans(p.Text, h)...)
+				spans[p.N-1] = append(spans[p.N-1], tq.marks().spans(p.Text, h)...)
 			}
 		}
 		marked = a

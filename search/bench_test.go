@@ -114,7 +114,7 @@ func benchFacets(b *testing.B, s *Service) {
 		benchSearchRequest(b, s, bc.name, bc.req)
 	}
 
-	text, _, _ := s.textQuery(Parse(Normalize("NAD+")))
+	text, _, _ := s.now().textQuery(Parse(Normalize("NAD+")))
 	for _, bc := range []struct {
 		name string
 		q    query.Query

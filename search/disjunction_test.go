@@ -21,8 +21,8 @@ func TestAnyOfScoresAsBleve(t *testing.T) {
 	lone := 0
 	for _, q := range []string{"メラトニン", "melatonin", "NAD+", "NAD+ 睡眠", "睡眠の質", "入眠困難", "改善する",
 		"cortisol -sleep", "脳", `"blood sugar"`, "insulin sensitivty", "mela", "サーチュイン 遺伝子"} {
-		ours, _, _ := s.textQuery(Parse(q))
-		theirs, _, _ := s.textQuery(Parse(q))
+		ours, _, _ := s.now().textQuery(Parse(q))
+		theirs, _, _ := s.now().textQuery(Parse(q))
 		asBleve(theirs)
 		lone += countLone(t, s, ours)
 		for _, withLocations := range []bool{true, false} {

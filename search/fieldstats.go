@@ -25,8 +25,8 @@ func (q *statsQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mappi
 
 // onField returns q, a query on field alone, scored with field's
 // statistics.
-func (s *Service) onField(field string, q query.Query) query.Query {
-	st := s.ix.BM25Stats(field)
+func (s *builder) onField(field string, q query.Query) query.Query {
+	st := s.v.BM25Stats(field)
 	if st == nil || q == nil {
 		return q
 	}

@@ -227,16 +227,16 @@ func TestUnconjugatedWordNeedsNoBaseForm(t *testing.T) {
 			break
 		}
 		word := e.Term
-		toks := s.baseForms(word, nil)
+		toks := s.now().baseForms(word, nil)
 		if len(toks) == 0 || !onlyItself(word, toks) {
 			continue
 		}
-		if s.baseFormQuery(word, nil) != nil {
+		if s.now().baseFormQuery(word, nil) != nil {
 			t.Errorf("%s: base-form query made for a word that is only itself", word)
 		}
 		base := query.NewTermQuery(word)
 		base.SetField(index.FieldJABase)
-		inBase, inPhrase := docIDs(t, s, base), docIDs(t, s, s.jaPhrase(word, nil))
+		inBase, inPhrase := docIDs(t, s, base), docIDs(t, s, s.now().jaPhrase(word, nil))
 		for id := range inBase {
 			if !inPhrase[id] {
 				t.Errorf("%s: %s has it as a dictionary form, but the bigram phrase misses it", word, id)
@@ -248,7 +248,7 @@ func TestUnconjugatedWordNeedsNoBaseForm(t *testing.T) {
 		t.Errorf("only %d words checked; the seeds have hundreds", checked)
 	}
 	for _, w := range []string{"飲む", "高い", "改善され", "入眠困難", "NAD"} {
-		if toks := s.baseForms(w, nil); len(toks) > 0 && onlyItself(w, toks) {
+		if toks := s.now().baseForms(w, nil); len(toks) > 0 && onlyItself(w, toks) {
 			t.Errorf("%s taken for an unconjugated word: %v", w, toks)
 		}
 	}

@@ -67,3 +67,14 @@ func serviceOver(t *testing.T, name string, lines ...string) *Service {
 	t.Cleanup(func() { ix.Close() })
 	return New(ix, nil)
 }
+
+// now returns a builder on the index's snapshot of the moment, for tests
+// that look at queries outside a search (no write runs meanwhile).
+func (s *Service) now() *builder {
+	var b *builder
+	s.ix.View(func(v *index.Snapshot) error {
+		b = &builder{Service: s, v: v}
+		return nil
+	})
+	return b
+}

@@ -323,7 +323,7 @@ func TestOccurrences(t *testing.T) {
 func TestLocateWordOnText(t *testing.T) {
 	s := serviceOver(t, "900_locate.txt", "語の位置", "",
 		"ﾒﾗﾄﾆﾝの話。メラトニンとメラトニン。", "", "メラトニンの話です。", "", "睡眠の話です。")
-	text, _, mk := s.textQuery(Parse("メラトニン"))
+	text, _, mk := s.now().textQuery(Parse("メラトニン"))
 	err := s.ix.View(func(v *index.Snapshot) error {
 		fc := &facetCount{tables: &s.facets}
 		sr, _, err := v.Search(context.Background(), bleve.NewSearchRequestOptions(&facetQuery{text, fc}, 10, 0, false))
@@ -408,7 +408,7 @@ func TestWordEdgeCases(t *testing.T) {
 	for q, want := range map[string][]string{
 		"睡眠・眠気": nil, `"睡眠 眠気"`: nil, `"AB BC"`: nil, "ウトウト": {"ウトウト"}, "メラトニン": {"メラトニン"},
 	} {
-		text, _, _ := s.textQuery(Parse(q))
+		text, _, _ := s.now().textQuery(Parse(q))
 		if got := words(text); !slices.Equal(got, want) {
 			t.Errorf("%s: searched as the words %q, want %q", q, got, want)
 		}

@@ -95,7 +95,7 @@ func TestTextQuery(t *testing.T) {
 		{"2024年", `or(phrase(text_ja:2024 年|年ア|年齢),phrase(text_en:2024 年))`},
 	}
 	for _, tt := range tests {
-		q, ok, _ := s.textQuery(Parse(Normalize(tt.in)))
+		q, ok, _ := s.now().textQuery(Parse(Normalize(tt.in)))
 		got := "unsearchable"
 		if ok {
 			got = describe(t, q)
@@ -206,7 +206,7 @@ func TestGlossaryQuery(t *testing.T) {
 		{`"troglitazone"`, `or(term(text_ja:troglitazone),term(text_en:troglitazon))`},
 	}
 	for _, tt := range tests {
-		q, _, _ := s.textQuery(Parse(Normalize(tt.in)))
+		q, _, _ := s.now().textQuery(Parse(Normalize(tt.in)))
 		if got := describe(t, q); got != tt.want {
 			t.Errorf("textQuery(%q)\n got %s\nwant %s", tt.in, got, tt.want)
 		}

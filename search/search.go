@@ -170,11 +170,6 @@ func (s *Service) validate(r *Request) error {
 	if r.Lang != "" && r.Lang != index.LangJA && r.Lang != index.LangEN {
 		return invalidf("lang must be ja or en")
 	}
-	if r.Article != "" {
-		if _, ok := s.ix.Article(r.Article); !ok {
-			return invalidf("unknown article %q", r.Article)
-		}
-	}
 	return nil
 }
 
@@ -190,12 +185,9 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 	if len(terms) > MaxTerms {
 		return nil, invalidf("q must have at most %d terms (got %d)", MaxTerms, len(terms))
 	}
-	text, searchable, mk := s.textQuery(terms)
-	if r.Q != "" && !searchable {
-		// Nothing in q can match anything ("*", "+", "-"): no hits.
-		res.Facets = facetsFrom(nil, r, s.ix.Topics())
-		res.TookMS = took(began)
-		return res, nil
+	text := newTextQuery(s, terms, r.Q == "")
+	if testHookSearch != nil {
+		testHookSearch()
 	}
 
 	// One pass over the hits scores them, counts them by facet key and
@@ -223,6 +215,10 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 		if err != nil {
 			return fmt.Errorf("search: %w", err)
 		}
+		if _, ok := v.Article(r.Article); r.Article != "" && !ok {
+			return invalidf("unknown article %q", r.Article)
+		}
+		mk := text.marks()
 		res.Total = sr.Total
 		var located map[string]*bsearch.DocumentMatch
 		switch {
@@ -265,6 +261,10 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 	return res, nil
 }
 
+// testHookSearch, when set, runs in Search between reading the request and
+// the search: tests write there.
+var testHookSearch func()
+
 // maxViews is how many times view runs fn before it holds writes off.
 const maxViews = 3
 
@@ -297,7 +297,7 @@ func took(since time.Time) float64 {
 // Paragraphs that match only some of the terms, or only some words of one
 // Japanese compound (入眠 of 入眠困難), follow those that match them all,
 // scored at relaxedWeight: see relaxed.
-func (s *Service) textQuery(terms []Term) (q query.Query, searchable bool, mk *marks) {
+func (s *builder) textQuery(terms []Term) (q query.Query, searchable bool, mk *marks) {
 	mk = &marks{own: map[string]bool{}, predictive: map[string]bool{}, suffix: map[string]bool{}, forms: map[string]analysis.TokenStream{}}
 	var must, mustNot []query.Query
 	var units [][2]int // start and length in terms of each query in must
@@ -356,7 +356,7 @@ const minPartRunes = 2
 // name relaxes to its words (type 2 diabetes: type, diabetes), one of a
 // Japanese compound to its words as kagome splits them (入眠困難: 入眠, 困難;
 // 睡眠の質: 睡眠). A query with a "quoted" term does not relax.
-func (s *Service) relaxed(must []query.Query, terms []Term, units [][2]int, mk *marks) query.Query {
+func (s *builder) relaxed(must []query.Query, terms []Term, units [][2]int, mk *marks) query.Query {
 	var all query.Query
 	var parts []query.Query
 	quoted := slices.ContainsFunc(terms, func(t Term) bool { return t.Phrase && !t.Negate })
@@ -418,7 +418,7 @@ func (s *Service) relaxed(must []query.Query, terms []Term, units [][2]int, mk *
 // splits 入眠 of 入眠困難 into 入 and 眠い); a word must have minPartRunes or
 // more and a kanji or katakana in it (not 差 of 個人差, not する of 改善する:
 // 改善する relaxes to 改善).
-func (s *Service) compoundWords(text string, mk *marks) []string {
+func (s *builder) compoundWords(text string, mk *marks) []string {
 	var words []string
 	keep := func(w string) {
 		if utf8.RuneCountInString(w) >= minPartRunes && strings.ContainsFunc(w, isKanjiOrKatakana) {
@@ -458,7 +458,7 @@ func isKanjiOrKatakana(r rune) bool {
 // longest run of terms that names a glossary concept, else terms[i] alone.
 // It returns the query (nil if the unit holds nothing to search) and how
 // many terms the unit spans.
-func (s *Service) unitQuery(terms []Term, i int, mk *marks) (query.Query, int) {
+func (s *builder) unitQuery(terms []Term, i int, mk *marks) (query.Query, int) {
 	n, alts := s.glossaryRun(terms[i:])
 	near := 1.0
 	if t := terms[i]; alts == nil && !t.Phrase && isLetters(t.Text) {
@@ -531,7 +531,7 @@ func boostLeaves(q query.Query, b float64) {
 // glossaryRun returns how many of the leading positive terms to take as one
 // unit (the longest run, up to maxGlossaryWords, that is a glossary name;
 // else 1) and the concept's other names.
-func (s *Service) glossaryRun(terms []Term) (int, []string) {
+func (s *builder) glossaryRun(terms []Term) (int, []string) {
 	for n := min(len(terms), maxGlossaryWords); n >= 1; n-- {
 		words := make([]string, 0, n)
 		for _, t := range terms[:n] {
@@ -574,15 +574,15 @@ const (
 // common as the most common of them (as Lucene blends a fuzzy query's
 // terms): a rare form (mitochondria) must not outrank the usual one
 // (mitochondrial) just for being rare.
-func (s *Service) widenEnglish(exact query.Query, text string, last bool) query.Query {
+func (s *builder) widenEnglish(exact query.Query, text string, last bool) query.Query {
 	toks := s.mapping.AnalyzerNamed(index.AnalyzerENQuery).Analyze([]byte(text))
 	if len(toks) != 1 || toks[0].KeyWord || !isLetters(text) {
 		return exact
 	}
 	word := strings.ToLower(text)
 	prefix := last && utf8.RuneCountInString(word) >= MinPrefixRunes
-	exps, err := s.ix.EnglishExpansions(word, typos(word), prefix, MaxPrefixTerms)
-	st := s.ix.BM25Stats(index.FieldEN)
+	exps, err := s.v.EnglishExpansions(word, typos(word), prefix, MaxPrefixTerms)
+	st := s.v.BM25Stats(index.FieldEN)
 	if err != nil || len(exps) == 0 || st == nil {
 		return exact
 	}
@@ -647,7 +647,7 @@ const baseFormBoost = 0.3
 // and SIRT1 stand in Japanese text too), but whether it is searchable at all
 // is the English analyzer's call: a stop word such as "of" is ignored, not
 // required.
-func (s *Service) termQuery(text string, mk *marks) query.Query {
+func (s *builder) termQuery(text string, mk *marks) query.Query {
 	enToks := s.mapping.AnalyzerNamed(index.AnalyzerENQuery).Analyze([]byte(text))
 	if len(enToks) == 0 && !strings.ContainsFunc(text, index.IsJapanese) {
 		return nil
@@ -677,7 +677,7 @@ func (s *Service) termQuery(text string, mk *marks) query.Query {
 // TokenBigram does: 眠 finds the 睡眠 of "…睡眠。", which is indexed only
 // as the bigram 睡眠. A term in Japanese script also matches its
 // dictionary forms (see baseFormQuery).
-func (s *Service) jaPhrase(text string, mk *marks) query.Query {
+func (s *builder) jaPhrase(text string, mk *marks) query.Query {
 	var slots [][]string
 	toks := s.mapping.AnalyzerNamed(index.AnalyzerJAQuery).Analyze([]byte(text))
 	last := -1
@@ -695,7 +695,7 @@ func (s *Service) jaPhrase(text string, mk *marks) query.Query {
 	}
 	lone := len(toks) == 1 && isPredictive(toks[0])
 	if lone {
-		ends := s.ix.BigramsEndingWith(string(toks[0].Term))
+		ends := s.v.BigramsEndingWith(string(toks[0].Term))
 		room := MaxPrefixTerms - (len(slots[0]) - 1)
 		if len(ends) > 0 && room > 0 {
 			slots[0] = append(slots[0], ends[:min(len(ends), room)]...)
@@ -760,7 +760,7 @@ func wordOf(toks analysis.TokenStream) string {
 // (メラトニン, 睡眠): its dictionary form is the text itself, so it finds
 // only paragraphs the bigram phrase finds, and it cost a third searcher
 // over the same postings at 100,000 paragraphs.
-func (s *Service) baseFormQuery(text string, mk *marks) query.Query {
+func (s *builder) baseFormQuery(text string, mk *marks) query.Query {
 	toks := s.baseForms(text, mk)
 	if len(toks) == 0 || onlyItself(text, toks) {
 		return nil
@@ -774,7 +774,7 @@ func (s *Service) baseFormQuery(text string, mk *marks) query.Query {
 // forms), nil for a term that is not in Japanese script alone (see
 // baseFormQuery). mk, when not nil, keeps them for the query: the term's
 // compound words (compoundWords) need them again.
-func (s *Service) baseForms(text string, mk *marks) analysis.TokenStream {
+func (s *builder) baseForms(text string, mk *marks) analysis.TokenStream {
 	if !strings.ContainsFunc(text, index.IsJapanese) || strings.ContainsFunc(text, isASCIIAlnum) {
 		return nil
 	}
@@ -848,8 +848,14 @@ func isPredictive(tok *analysis.Token) bool {
 
 // prefixTerms lists up to MaxPrefixTerms indexed terms of field that start
 // with prefix and are longer than it.
-func (s *Service) prefixTerms(field string, prefix []byte) []string {
-	dict, err := s.ix.Bleve().FieldDictPrefix(field, prefix)
+func (s *builder) prefixTerms(field string, prefix []byte) []string {
+	var dict bleveindex.FieldDict
+	var err error
+	if s.r != nil {
+		dict, err = s.r.FieldDictPrefix(field, prefix)
+	} else {
+		dict, err = s.v.Bleve().FieldDictPrefix(field, prefix)
+	}
 	if err != nil {
 		return nil
 	}

@@ -90,7 +90,7 @@ func TestFacetsAreDisjunctive(t *testing.T) {
 func plainTotal(t *testing.T, r Request) uint64 {
 	t.Helper()
 	s := seedSearch(t)
-	q, _, _ := s.textQuery(Parse(r.Q))
+	q, _, _ := s.now().textQuery(Parse(r.Q))
 	all := []query.Query{q}
 	term := func(field, value string) query.Query {
 		tq := bleve.NewTermQuery(value)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"nmnsearch/index"
@@ -162,5 +163,34 @@ func TestReadyWhenEmpty(t *testing.T) {
 	defer ix.Close()
 	if s := New(ix, nil); !s.Ready() {
 		t.Error("an empty index is not ready")
+	}
+}
+
+// A search's query is built from the snapshot it runs on: an article
+// written after the search began, but before its searcher read the index,
+// is found by an English prefix of its word, which the query expands
+// through that snapshot's vocabulary (issue 21: the expansions came from
+// the snapshot before).
+func TestQueryBuiltFromTheSnapshotSearched(t *testing.T) {
+	ix, err := index.Build(fstest.MapFS{"a.txt": {Data: []byte("Sleep\nA paragraph about sleep and rest.")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	s := New(ix, nil)
+	testHookSearch = func() {
+		testHookSearch = nil
+		err := ix.PutSource(index.Source{ID: "b", Text: "Marsupials\nA zyxwvuts paragraph written as the search began."})
+		if err != nil {
+			t.Error(err)
+		}
+	}
+	defer func() { testHookSearch = nil }()
+	res, err := s.Search(context.Background(), Request{Q: "zyxwv"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != 1 || res.Hits[0].ID != "b-2" || !strings.Contains(res.Hits[0].Highlight, "<mark>zyxwvuts</mark>") {
+		t.Errorf("zyxwv found %+v, want b-2 with zyxwvuts marked", res.Hits)
 	}
 }
