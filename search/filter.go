@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 )
