@@ -9,7 +9,7 @@ import (
 // tokens renders an analyzer's output as "term@pos[start:end]" joined by spaces.
 func tokens(t *testing.T, analyzer, text string) string {
 	t.Helper()
-	a := NewMapping().AnalyzerNamed(analyzer)
+	a := newMapping().AnalyzerNamed(analyzer)
 	if a == nil {
 		t.Fatalf("no analyzer %s", analyzer)
 	}

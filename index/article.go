@@ -117,7 +117,7 @@ func ParseArticle(id string, raw []byte, topics ...string) (Article, error) {
 	if !utf8.Valid(raw) {
 		return Article{}, invalid("text", fmt.Sprintf("article %s is not valid UTF-8", id))
 	}
-	a, err := newArticle(id, extract.Text(string(raw), extract.Options{}).Kept, false, topics, DefaultTopics())
+	a, err := newArticle(id, extract.Text(string(raw), extract.Options{}).Kept, false, topics, defaultTopics())
 	if err != nil {
 		return Article{}, err
 	}
@@ -201,18 +201,18 @@ func titleFrom(text string) string {
 	return string(r[:maxTitleRunes-1]) + "…"
 }
 
-// ArticleIDFromFile maps a seed file name such as "001_c2c3b5d23e0135b4.txt"
+// articleIDFromFile maps a seed file name such as "001_c2c3b5d23e0135b4.txt"
 // to the article id "001-c2c3b5d23e0135b4".
-func ArticleIDFromFile(name string) string {
-	if ext := path.Ext(name); strings.EqualFold(ext, ".txt") || IsHTMLFile(name) {
+func articleIDFromFile(name string) string {
+	if ext := path.Ext(name); strings.EqualFold(ext, ".txt") || isHTMLFile(name) {
 		name = strings.TrimSuffix(name, ext)
 	}
 	return strings.ToLower(strings.ReplaceAll(name, "_", "-"))
 }
 
-// IsHTMLFile reports whether a file's name says it is a web page: .html or
+// isHTMLFile reports whether a file's name says it is a web page: .html or
 // .htm.
-func IsHTMLFile(name string) bool {
+func isHTMLFile(name string) bool {
 	ext := strings.ToLower(path.Ext(name))
 	return ext == ".html" || ext == ".htm"
 }

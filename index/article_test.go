@@ -117,8 +117,8 @@ var parseSeedTests = []struct {
 func TestParseArticleSeeds(t *testing.T) {
 	for _, tt := range parseSeedTests {
 		t.Run(tt.id, func(t *testing.T) {
-			if got := ArticleIDFromFile(tt.file); got != tt.id {
-				t.Fatalf("ArticleIDFromFile(%q) = %q, want %q", tt.file, got, tt.id)
+			if got := articleIDFromFile(tt.file); got != tt.id {
+				t.Fatalf("articleIDFromFile(%q) = %q, want %q", tt.file, got, tt.id)
 			}
 			raw := readSeedFile(t, tt.file)
 			a, err := ParseArticle(tt.id, raw)
@@ -138,8 +138,8 @@ func TestParseArticleSeeds(t *testing.T) {
 				t.Fatalf("%d paragraphs, want %d", len(a.Paragraphs), tt.count)
 			}
 
-			// Paragraphs are Strip's kept lines, in order.
-			kept, _ := Strip(string(raw))
+			// Paragraphs are strip's kept lines, in order.
+			kept, _ := strip(string(raw))
 			section := ""
 			for i, p := range a.Paragraphs {
 				n := i + 1
@@ -255,12 +255,12 @@ func TestParseArticleExplicitTopics(t *testing.T) {
 	}
 	for _, tt := range tests {
 		raw := readSeedFile(t, tt.file)
-		detected, err := ParseArticle(ArticleIDFromFile(tt.file), raw)
+		detected, err := ParseArticle(articleIDFromFile(tt.file), raw)
 		if err != nil {
 			t.Fatal(err)
 		}
 		explicit := slices.Clone(tt.topics)
-		a, err := ParseArticle(ArticleIDFromFile(tt.file), raw, explicit...)
+		a, err := ParseArticle(articleIDFromFile(tt.file), raw, explicit...)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -268,7 +268,7 @@ func TestParseArticleExplicitTopics(t *testing.T) {
 			t.Errorf("%s %v: Topics = %v, want %v", tt.file, tt.topics, a.Topics, tt.want)
 		}
 		for i, p := range a.Paragraphs {
-			want := DefaultTopics().sort(append(slices.Clone(detected.Paragraphs[i].Topics), tt.topics...))
+			want := defaultTopics().sort(append(slices.Clone(detected.Paragraphs[i].Topics), tt.topics...))
 			if !slices.Equal(p.Topics, want) {
 				t.Errorf("%s %v: paragraph %d Topics = %v, want %v", tt.file, tt.topics, p.N, p.Topics, want)
 			}
@@ -342,11 +342,11 @@ func TestArticleIDFromFile(t *testing.T) {
 		{"Clinic_Note.TXT", "clinic-note"},
 	}
 	for _, tt := range tests {
-		if got := ArticleIDFromFile(tt.name); got != tt.want {
-			t.Errorf("ArticleIDFromFile(%q) = %q, want %q", tt.name, got, tt.want)
+		if got := articleIDFromFile(tt.name); got != tt.want {
+			t.Errorf("articleIDFromFile(%q) = %q, want %q", tt.name, got, tt.want)
 		}
-		if !validArticleID(ArticleIDFromFile(tt.name)) {
-			t.Errorf("ArticleIDFromFile(%q) is not a valid id", tt.name)
+		if !validArticleID(articleIDFromFile(tt.name)) {
+			t.Errorf("articleIDFromFile(%q) is not a valid id", tt.name)
 		}
 	}
 }

@@ -23,7 +23,7 @@ import (
 func BenchmarkIndex(b *testing.B) {
 	fsys := os.DirFS("testdata")
 	paras := paragraphsIn(b, fsys)
-	NewMapping().AnalyzerNamed(AnalyzerJABase).Analyze([]byte("辞書を読み込む"))
+	newMapping().AnalyzerNamed(AnalyzerJABase).Analyze([]byte("辞書を読み込む"))
 	b.ReportAllocs()
 	for b.Loop() {
 		ix, err := Build(fsys)
@@ -85,7 +85,7 @@ func BenchmarkOpen(b *testing.B) {
 // BenchmarkIndex.
 func BenchmarkOpenBuild(b *testing.B) {
 	paras := paragraphsIn(b, os.DirFS("testdata"))
-	NewMapping().AnalyzerNamed(AnalyzerJABase).Analyze([]byte("辞書を読み込む"))
+	newMapping().AnalyzerNamed(AnalyzerJABase).Analyze([]byte("辞書を読み込む"))
 	b.ReportAllocs()
 	for b.Loop() {
 		ix, err := Open(b.TempDir(), os.DirFS("testdata"))

@@ -6,9 +6,9 @@ import "nmnsearch/index/extract"
 // the reason (see package extract).
 type Dropped = extract.Dropped
 
-// Strip splits an article file's non-empty lines into the ones kept as
+// strip splits an article file's non-empty lines into the ones kept as
 // article text and the ones dropped as the site's furniture.
-func Strip(raw string) (kept []string, dropped []Dropped) {
+func strip(raw string) (kept []string, dropped []Dropped) {
 	p := extract.Text(raw, extract.Options{})
 	for _, b := range p.Kept {
 		kept = append(kept, b.Text)
@@ -16,8 +16,8 @@ func Strip(raw string) (kept []string, dropped []Dropped) {
 	return kept, p.Dropped
 }
 
-// ContentLines is Strip without the record of what was dropped.
-func ContentLines(raw string) []string {
-	kept, _ := Strip(raw)
+// contentLines is strip without the record of what was dropped.
+func contentLines(raw string) []string {
+	kept, _ := strip(raw)
 	return kept
 }

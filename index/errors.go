@@ -2,13 +2,13 @@ package index
 
 import "errors"
 
-// ErrInvalid is wrapped by every error about an article a caller gave (its
+// errInvalid is wrapped by every error about an article a caller gave (its
 // id, topics, url, title or text): the caller's mistake, which changed
 // nothing. A server answers it with 400 and the error's message.
-var ErrInvalid = errors.New("invalid article")
+var errInvalid = errors.New("invalid article")
 
 // InvalidError says which field of an article is wrong and why.
-// errors.Is(err, ErrInvalid) holds for it.
+// errors.Is(err, errInvalid) holds for it.
 type InvalidError struct {
 	Field  string // "id", "topics", "url", "title" or "text"
 	Reason string
@@ -16,8 +16,8 @@ type InvalidError struct {
 
 func (e *InvalidError) Error() string { return "article " + e.Field + ": " + e.Reason }
 
-// Unwrap makes an InvalidError match ErrInvalid.
-func (e *InvalidError) Unwrap() error { return ErrInvalid }
+// Unwrap makes an InvalidError match errInvalid.
+func (e *InvalidError) Unwrap() error { return errInvalid }
 
 func invalid(field, reason string) error { return &InvalidError{Field: field, Reason: reason} }
 

@@ -10,7 +10,7 @@ import (
 
 // ReadArticleFiles parses article files, for ingesting them: web pages
 // (*.html, *.htm) and files in the seeds' format (any other). Each path is
-// a file (its id is ArticleIDFromFile of its name) or a directory, whose
+// a file (its id is articleIDFromFile of its name) or a directory, whose
 // *.txt, *.html and *.htm files at the top are read in name order. Two
 // files of one id, a directory with no such file or a file that does not
 // parse is an error, and nothing is returned. Files read together are
@@ -41,7 +41,7 @@ func ReadArticleFiles(paths ...string) ([]Article, error) {
 		var found []string
 		for _, e := range entries {
 			n := filepath.Join(p, e.Name())
-			if !strings.EqualFold(filepath.Ext(n), ".txt") && !IsHTMLFile(n) {
+			if !strings.EqualFold(filepath.Ext(n), ".txt") && !isHTMLFile(n) {
 				continue
 			}
 			if fi, err := os.Lstat(n); err == nil && fi.Mode().IsRegular() {
@@ -61,7 +61,7 @@ func ReadArticleFiles(paths ...string) ([]Article, error) {
 	var names []string
 	from := map[string]string{}
 	for _, f := range files {
-		id := ArticleIDFromFile(filepath.Base(f))
+		id := articleIDFromFile(filepath.Base(f))
 		if prev, ok := from[id]; ok {
 			return nil, fmt.Errorf("%s and %s are both article %s", prev, f, id)
 		}
@@ -71,7 +71,7 @@ func ReadArticleFiles(paths ...string) ([]Article, error) {
 			return nil, err
 		}
 		src := Source{ID: id, Text: string(raw)}
-		if IsHTMLFile(f) {
+		if isHTMLFile(f) {
 			src = Source{ID: id, HTML: string(raw)}
 		}
 		srcs = append(srcs, &src)
@@ -84,7 +84,7 @@ func ReadArticleFiles(paths ...string) ([]Article, error) {
 // and a file larger than an article may be.
 func readable(name string, fi os.FileInfo) error {
 	limit := int64(MaxTextBytes)
-	if IsHTMLFile(name) {
+	if isHTMLFile(name) {
 		limit = MaxHTMLBytes
 	}
 	switch {
@@ -102,7 +102,7 @@ func parseBatch(srcs []*Source, names []string) ([]Article, error) {
 	sites := sitesFor(srcs, nil)
 	var out []Article
 	for i, src := range srcs {
-		a, err := src.parse(DefaultTopics(), sites.options(src))
+		a, err := src.parse(defaultTopics(), sites.options(src))
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", names[i], err)
 		}

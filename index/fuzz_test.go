@@ -28,7 +28,7 @@ func FuzzParseArticle(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw []byte) {
 		a, err := ParseArticle("fuzz-1", raw)
 		if err != nil {
-			if !errors.Is(err, ErrInvalid) {
+			if !errors.Is(err, errInvalid) {
 				t.Fatalf("ParseArticle: %v, want an invalid-input error", err)
 			}
 			return
@@ -51,7 +51,7 @@ func FuzzParseArticle(f *testing.F) {
 			}
 			next += j + 1
 			for _, topic := range p.Topics {
-				if !DefaultTopics().Has(topic) {
+				if !defaultTopics().Has(topic) {
 					t.Fatalf("paragraph %d: unknown topic %q", i, topic)
 				}
 			}

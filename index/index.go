@@ -39,8 +39,8 @@ const (
 	FieldFacet = "facet"
 )
 
-// FacetKey is the FieldFacet value of a paragraph with these topics and lang.
-func FacetKey(topics []string, lang string) string {
+// facetKey is the FieldFacet value of a paragraph with these topics and lang.
+func facetKey(topics []string, lang string) string {
 	return strings.Join(topics, "+") + "|" + lang
 }
 
@@ -63,7 +63,7 @@ func ParseFacetKey(key string) (topics []string, lang string) {
 // hits belong to (Snapshot.Search), the old articles or the new ones, never
 // a mix.
 type Index struct {
-	mapping mapping.IndexMapping // NewMapping(), for measuring paragraphs
+	mapping mapping.IndexMapping // newMapping(), for measuring paragraphs
 	// alias is what Bleve returns: it follows Reindex's swap, so a caller
 	// may keep it.
 	alias bleve.IndexAlias
@@ -97,10 +97,10 @@ type Index struct {
 	disk    *diskWatch   // on disk: scorch's write errors (diskfull.go)
 }
 
-// NewMapping returns the index mapping: per-language text fields with term
+// newMapping returns the index mapping: per-language text fields with term
 // vectors for highlighting, keyword fields for filters and facets. Nothing
 // is stored: hits are read back from the Index's own article store.
-func NewMapping() mapping.IndexMapping {
+func newMapping() mapping.IndexMapping {
 	m := bleve.NewIndexMapping()
 	text := func(analyzer string) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
@@ -160,7 +160,7 @@ func New(opts ...Option) (*Index, error) {
 }
 
 func newMemIndex() (bleve.Index, error) {
-	b, err := bleve.NewUsing("", NewMapping(), scorch.Name, scorch.Name, nil)
+	b, err := bleve.NewUsing("", newMapping(), scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)
 	}
@@ -174,7 +174,7 @@ func newIndex(b bleve.Index, articles map[string]*Article) (*Index, error) {
 	if snap.endings, err = bigramEndings(b); err != nil {
 		return nil, err
 	}
-	ix := &Index{mapping: NewMapping(), alias: bleve.NewIndexAlias(b)}
+	ix := &Index{mapping: newMapping(), alias: bleve.NewIndexAlias(b)}
 	ix.publish(snap)
 	return ix, nil
 }
@@ -194,7 +194,7 @@ func ReadArticles(fsys fs.FS) ([]Article, error) {
 		if err != nil {
 			return nil, err
 		}
-		a, err := ParseArticle(ArticleIDFromFile(path.Base(name)), raw)
+		a, err := ParseArticle(articleIDFromFile(path.Base(name)), raw)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", name, err)
 		}
@@ -231,7 +231,7 @@ func document(p *Paragraph) map[string]interface{} {
 		FieldLang:    p.Lang,
 		FieldArticle: p.Article,
 		FieldN:       float64(p.N),
-		FieldFacet:   FacetKey(p.Topics, p.Lang),
+		FieldFacet:   facetKey(p.Topics, p.Lang),
 	}
 	if len(p.Topics) > 0 {
 		d[FieldTopic] = p.Topics
@@ -257,7 +257,7 @@ func (ix *Index) Add(arts ...Article) error { return ix.write(arts, nil) }
 // Article changed afterwards are ignored (change the Source and parse
 // that). On disk, Put returns once the article is in the store, fsynced: it
 // survives a crash right after. An invalid article is an *InvalidError
-// (errors.Is(err, ErrInvalid)) and changes nothing.
+// (errors.Is(err, errInvalid)) and changes nothing.
 func (ix *Index) Put(a Article) error { return ix.write([]Article{a}, nil) }
 
 // PutSource is Put of the article src parses to, parsed once: by the write.

@@ -24,7 +24,7 @@ import (
 )
 
 // IndexVersion is the version of everything this package derives from an
-// article's source: the mapping (NewMapping), the analyzers, package
+// article's source: the mapping (newMapping), the analyzers, package
 // extract's classification of lines, heading, section and language
 // detection, the tagging of topics (a topics file's own changes are caught
 // by its hash, in the stamp), and document(). Bump it with any change that alters what is indexed: the
@@ -172,7 +172,7 @@ func Open(dir string, seeds fs.FS, opts ...Option) (ix *Index, err error) {
 			return nil, err
 		}
 	}
-	ix = (&Index{mapping: NewMapping(), dir: dir, store: st}).withOptions(opts)
+	ix = (&Index{mapping: newMapping(), dir: dir, store: st}).withOptions(opts)
 	ix.watchDisk()
 	if err := ix.open(srcs, hash); err != nil {
 		if s := ix.cur.Load(); s != nil {
@@ -206,7 +206,7 @@ func readSeeds(seeds fs.FS) ([]Source, string, error) {
 		if err != nil {
 			return nil, "", err
 		}
-		out = append(out, Source{ID: ArticleIDFromFile(path.Base(name)), Text: string(raw)})
+		out = append(out, Source{ID: articleIDFromFile(path.Base(name)), Text: string(raw)})
 		h.Write(binary.AppendUvarint(nil, uint64(len(name))))
 		h.Write([]byte(name))
 		h.Write(binary.AppendUvarint(nil, uint64(len(raw))))
@@ -239,7 +239,7 @@ func (ix *Index) open(seeds []Source, hash string) error {
 	}
 	if oldHash != hash {
 		for _, src := range seeds {
-			if _, err := src.ParseWith(ix.topics); err != nil {
+			if _, err := src.parseWith(ix.topics); err != nil {
 				return fmt.Errorf("seed %s: %w", src.ID, err)
 			}
 		}
@@ -474,7 +474,7 @@ func buildIndex(dir string, articles map[string]*Article, applied uint64) (bleve
 		if err := os.RemoveAll(dir); err != nil {
 			return nil, err
 		}
-		b, err = bleve.NewUsing(dir, NewMapping(), scorch.Name, scorch.Name, scorchConfig())
+		b, err = bleve.NewUsing(dir, newMapping(), scorch.Name, scorch.Name, scorchConfig())
 	}
 	if err != nil {
 		return nil, fmt.Errorf("create index: %w", err)

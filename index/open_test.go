@@ -387,7 +387,7 @@ func TestOpenRecovers(t *testing.T) {
 func TestOpenBadSeed(t *testing.T) {
 	dir := t.TempDir()
 	_, err := Open(dir, seedFS(map[string]string{"ok.txt": "Ok\nFine text.", "bad.txt": "TEL 06-6375-5888"}))
-	if !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), "seed bad") {
+	if !errors.Is(err, errInvalid) || !strings.Contains(err.Error(), "seed bad") {
 		t.Fatalf("Open = %v, want the bad seed named", err)
 	}
 	ix := openT(t, dir, seedFS(map[string]string{"ok.txt": "Ok\nFine text."}))
@@ -411,9 +411,9 @@ func TestRebuildKeepsWhatItCan(t *testing.T) {
 		}
 		return ps
 	}
-	if err := ix.Put(srcArticle(t, Source{ID: "long", Paragraphs: paragraphs(MaxParagraphs + 1)})); !errors.Is(err, ErrInvalid) ||
+	if err := ix.Put(srcArticle(t, Source{ID: "long", Paragraphs: paragraphs(MaxParagraphs + 1)})); !errors.Is(err, errInvalid) ||
 		!strings.Contains(err.Error(), "at most 2000 paragraphs") {
-		t.Errorf("Put of %d paragraphs: %v, want ErrInvalid", MaxParagraphs+1, err)
+		t.Errorf("Put of %d paragraphs: %v, want errInvalid", MaxParagraphs+1, err)
 	}
 	if err := ix.Put(srcArticle(t, Source{ID: "full", Paragraphs: paragraphs(MaxParagraphs)})); err != nil {
 		t.Errorf("Put of %d paragraphs: %v", MaxParagraphs, err)

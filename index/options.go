@@ -10,7 +10,7 @@ type Option func(*Index)
 
 // WithTopics makes the index tag paragraphs with topics. A data directory
 // keeps the topics it was built with: without WithTopics, Open takes them
-// again (DefaultTopics for a new one); with other topics, it re-tags every
+// again (defaultTopics for a new one); with other topics, it re-tags every
 // article. nil is no option.
 func WithTopics(t *Topics) Option {
 	return func(ix *Index) {
@@ -35,7 +35,7 @@ func (ix *Index) storedTopics(m storeMeta) error {
 }
 
 func (ix *Index) withOptions(opts []Option) *Index {
-	ix.topics, ix.logger = DefaultTopics(), slog.Default()
+	ix.topics, ix.logger = defaultTopics(), slog.Default()
 	for _, o := range opts {
 		o(ix)
 	}

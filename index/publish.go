@@ -69,7 +69,7 @@ func OpenReadOnly(dir string, opts ...Option) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := (&Index{mapping: NewMapping(), dir: dir, store: st, readOnly: true}).withOptions(opts)
+	ix := (&Index{mapping: newMapping(), dir: dir, store: st, readOnly: true}).withOptions(opts)
 	fail := func(err error) (*Index, error) {
 		if s := ix.cur.Load(); s != nil {
 			s.bleve.Close()

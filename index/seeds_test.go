@@ -18,7 +18,7 @@ func TestStripSeeds(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := strings.Split(strings.TrimRight(string(golden), "\n"), "\n")
-		kept, dropped := Strip(string(readSeedFile(t, f)))
+		kept, dropped := strip(string(readSeedFile(t, f)))
 		for _, l := range want {
 			if !slices.Contains(kept, l) {
 				t.Errorf("%s: article line dropped: %q (%s)", f, l, reasonOf(dropped, l))
@@ -62,7 +62,7 @@ func TestBuildSeedsKeepsTheirText(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, ok := ix.Article(ArticleIDFromFile(f))
+		a, ok := ix.Article(articleIDFromFile(f))
 		if !ok {
 			t.Fatalf("%s: not in the index", f)
 		}

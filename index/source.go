@@ -50,17 +50,17 @@ const maxTitleRunes = 300
 // that a rebuild keeps an article stored before the limit.
 const MaxParagraphs = 2000
 
-// Parse is ParseWith the DefaultTopics.
-func (s Source) Parse() (Article, error) { return s.ParseWith(DefaultTopics()) }
+// Parse is parseWith the defaultTopics.
+func (s Source) Parse() (Article, error) { return s.parseWith(defaultTopics()) }
 
-// ParseWith validates s and turns it into an Article that keeps s as its
-// source, its paragraphs tagged with topics. Every error wraps ErrInvalid
+// parseWith validates s and turns it into an Article that keeps s as its
+// source, its paragraphs tagged with topics. Every error wraps errInvalid
 // (an *InvalidError).
-func (s Source) ParseWith(topics *Topics) (Article, error) {
+func (s Source) parseWith(topics *Topics) (Article, error) {
 	return s.parse(topics, extract.Options{})
 }
 
-// parse is ParseWith, the text's lines classified with opt.
+// parse is parseWith, the text's lines classified with opt.
 func (s Source) parse(topics *Topics, opt extract.Options) (Article, error) {
 	if err := s.validate(topics); err != nil {
 		return Article{}, err

@@ -43,7 +43,7 @@ func TestPutValidates(t *testing.T) {
 		tt.edit(&s)
 		_, err := s.Parse()
 		var ie *InvalidError
-		if !errors.As(err, &ie) || !errors.Is(err, ErrInvalid) || ie.Field != tt.field {
+		if !errors.As(err, &ie) || !errors.Is(err, errInvalid) || ie.Field != tt.field {
 			t.Errorf("%s: Parse = %v, want an *InvalidError on %s", tt.name, err, tt.field)
 			continue
 		}
@@ -55,8 +55,8 @@ func TestPutValidates(t *testing.T) {
 		for _, p := range append(strings.Split(s.Text, "\n"), s.Paragraphs...) {
 			a.Paragraphs = append(a.Paragraphs, Paragraph{Text: p})
 		}
-		if err := ix.Put(a); !errors.Is(err, ErrInvalid) {
-			t.Errorf("%s: Put = %v, want ErrInvalid", tt.name, err)
+		if err := ix.Put(a); !errors.Is(err, errInvalid) {
+			t.Errorf("%s: Put = %v, want errInvalid", tt.name, err)
 		}
 		t.Logf("%s: %v", tt.name, err)
 	}
@@ -64,8 +64,8 @@ func TestPutValidates(t *testing.T) {
 		t.Errorf("valid source: %v", err)
 	}
 	for _, id := range []string{"X", "a b", ""} {
-		if err := ix.Delete(id); !errors.Is(err, ErrInvalid) {
-			t.Errorf("Delete(%q) = %v, want ErrInvalid", id, err)
+		if err := ix.Delete(id); !errors.Is(err, errInvalid) {
+			t.Errorf("Delete(%q) = %v, want errInvalid", id, err)
 		}
 	}
 	if err := ix.Delete("no-such-article"); !errors.Is(err, ErrNotFound) {

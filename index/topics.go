@@ -65,9 +65,9 @@ var topicName = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,31}$`)
 //go:embed topics.txt
 var defaultTopicsFile []byte
 
-// DefaultTopics returns the topics built into the binary: diabetes,
+// defaultTopics returns the topics built into the binary: diabetes,
 // depression and sleep.
-var DefaultTopics = sync.OnceValue(func() *Topics {
+var defaultTopics = sync.OnceValue(func() *Topics {
 	t, err := parseTopics("topics.txt", defaultTopicsFile, false)
 	if err != nil {
 		panic(err) // a test parses the file

@@ -12,11 +12,11 @@ import (
 )
 
 func TestDefaultTopicsParse(t *testing.T) {
-	// DefaultTopics skips the check of every keyword's words: it is here
+	// defaultTopics skips the check of every keyword's words: it is here
 	if _, err := ParseTopics("topics.txt", defaultTopicsFile); err != nil {
 		t.Fatal(err)
 	}
-	ts := DefaultTopics()
+	ts := defaultTopics()
 	if got := ts.Names(); !slices.Equal(got, []string{"diabetes", "depression", "sleep"}) {
 		t.Fatalf("Names() = %v", got)
 	}
@@ -78,7 +78,7 @@ func TestParseTopicsLimits(t *testing.T) {
 // Keywords match words, not substrings: dictionary forms in Japanese,
 // stems (and longer words that start with them) in English.
 func TestTopicKeywordsMatchWords(t *testing.T) {
-	ts := DefaultTopics()
+	ts := defaultTopics()
 	tests := []struct {
 		text string
 		want []string // topics with at least one keyword
@@ -163,7 +163,7 @@ func TestParseWithOtherTopics(t *testing.T) {
 		t.Fatal(err)
 	}
 	src := Source{ID: "s", Topics: []string{"fatigue"}, Text: "シミの話\nシミはレーザーで薄くできます。\n睡眠も大切です。"}
-	a, err := src.ParseWith(ts)
+	a, err := src.parseWith(ts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestParseWithOtherTopics(t *testing.T) {
 		t.Errorf("topics: article %v, paragraphs %v %v", a.Topics, a.Paragraphs[1].Topics, a.Paragraphs[2].Topics)
 	}
 	src.Topics = []string{"sleep"}
-	if _, err := src.ParseWith(ts); !errors.Is(err, ErrInvalid) || !strings.Contains(err.Error(), `unknown topic "sleep" (known: skin, fatigue)`) {
+	if _, err := src.parseWith(ts); !errors.Is(err, errInvalid) || !strings.Contains(err.Error(), `unknown topic "sleep" (known: skin, fatigue)`) {
 		t.Errorf("a topic the file lacks: %v", err)
 	}
 }
@@ -255,13 +255,13 @@ func TestParseTopicsKeywordWithoutWords(t *testing.T) {
 // paragraph's; named half as often as its main one, or minHitsAlone times,
 // it is.
 func TestTagWordsInPassing(t *testing.T) {
-	ts := DefaultTopics()
+	ts := defaultTopics()
 	for text, want := range map[string][]string{
 		"Sleep, sleep and sleep again: insomnia keeps sleep short, and stress plays a part.":      {"sleep"},
 		"Sleep and insomnia, low mood and anxiety: the two go together.":                          {"depression", "sleep"},
 		"Insomnia, insomnia, insomnia, sleep and sleep; mood, anxiety and depression come along.": {"depression", "sleep"},
 	} {
-		a, err := Source{ID: "p", Paragraphs: []string{text}}.ParseWith(ts)
+		a, err := Source{ID: "p", Paragraphs: []string{text}}.parseWith(ts)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -321,7 +321,7 @@ func TestDataDirKeepsItsTopics(t *testing.T) {
 	ix.Close()
 
 	// Another file, without skin: re-tagged, and the article kept.
-	ix, err = Open(dir, os.DirFS("testdata"), WithTopics(DefaultTopics()))
+	ix, err = Open(dir, os.DirFS("testdata"), WithTopics(defaultTopics()))
 	if err != nil {
 		t.Fatal(err)
 	}
