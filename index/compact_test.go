@@ -115,7 +115,7 @@ func TestBuildMergesItsBatches(t *testing.T) {
 	if err := ix.Put(srcArticle(t, Source{ID: "put", Text: "Put\nA paragraph put after the build."})); err != nil {
 		t.Fatal(err)
 	}
-	if err := ix.Reindex(); err != nil {
+	if err := ix.Reindex(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if n := segments(t, ix); n != 1 {

@@ -123,7 +123,7 @@ func (ix *Index) heal() {
 // its directory, a rebuild in memory from the articles it holds.
 func (ix *Index) rebuildDamaged() error {
 	if !ix.readOnly {
-		return ix.Reindex()
+		return ix.Reindex(context.Background())
 	}
 	ix.rmu.Lock()
 	defer ix.rmu.Unlock()
@@ -133,5 +133,5 @@ func (ix *Index) rebuildDamaged() error {
 		return ErrClosed
 	}
 	ix.indexName = "" // the published directory is not ours to remove
-	return ix.reindexInMemory()
+	return ix.reindexInMemory(context.Background())
 }

@@ -438,7 +438,7 @@ func (ix *Index) rebuild() error {
 	}
 	name := nextIndexName(m.index)
 	dir := filepath.Join(ix.dir, name)
-	b, err := buildIndex(dir, articles, m.seq)
+	b, err := buildIndex(context.Background(), dir, articles, m.seq)
 	if err != nil {
 		return err
 	}
@@ -464,8 +464,9 @@ func (ix *Index) rebuild() error {
 }
 
 // buildIndex makes a new index of articles, in memory when dir is "",
-// recording applied as the last write it holds.
-func buildIndex(dir string, articles map[string]*Article, applied uint64) (bleve.Index, error) {
+// recording applied as the last write it holds. It stops, removing what it
+// built, when ctx ends: it looks between batches.
+func buildIndex(ctx context.Context, dir string, articles map[string]*Article, applied uint64) (bleve.Index, error) {
 	var b bleve.Index
 	var err error
 	if dir == "" {
@@ -504,8 +505,14 @@ func buildIndex(dir string, articles map[string]*Article, applied uint64) (bleve
 			if err := b.Batch(batch); err != nil {
 				return fail(fmt.Errorf("index batch: %w", err))
 			}
+			if err := ctx.Err(); err != nil {
+				return fail(err)
+			}
 			batch = b.NewBatch()
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return fail(err)
 	}
 	batch.SetInternal(keyVersion, []byte(strconv.Itoa(indexVersion)))
 	if dir != "" {
@@ -521,9 +528,12 @@ func buildIndex(dir string, articles map[string]*Article, applied uint64) (bleve
 		if err := persist(b, applied); err != nil {
 			return fail(err)
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), mergeTimeout)
-		compact(ctx, b)
+		mctx, cancel := context.WithTimeout(ctx, mergeTimeout)
+		compact(mctx, b)
 		cancel()
+		if err := ctx.Err(); err != nil {
+			return fail(err)
+		}
 	}
 	return b, nil
 }
@@ -621,7 +631,9 @@ var reindexHook func()
 // the old index or the new one (the old one is closed once no View reads
 // it), and a caller holding Bleve() follows the swap. (An IndexAlias alone
 // would swap the index but not the articles that go with it.)
-func (ix *Index) Reindex() error {
+//
+// When ctx ends first, the new index is removed and the one in use stays.
+func (ix *Index) Reindex(ctx context.Context) error {
 	ix.rmu.Lock()
 	defer ix.rmu.Unlock()
 	if ix.closed.Load() {
@@ -633,7 +645,7 @@ func (ix *Index) Reindex() error {
 	if ix.store == nil {
 		ix.wmu.Lock()
 		defer ix.wmu.Unlock()
-		return ix.reindexInMemory()
+		return ix.reindexInMemory(ctx)
 	}
 
 	recs, m, err := ix.store.records()
@@ -648,7 +660,7 @@ func (ix *Index) Reindex() error {
 	}
 	name := nextIndexName(m.index)
 	dir := filepath.Join(ix.dir, name)
-	b, err := buildIndex(dir, articles, m.seq)
+	b, err := buildIndex(ctx, dir, articles, m.seq)
 	if err != nil {
 		return err
 	}
@@ -708,9 +720,9 @@ func (ix *Index) Reindex() error {
 
 // reindexInMemory builds an index in memory from the current articles and
 // swaps it in. The caller holds rmu and wmu.
-func (ix *Index) reindexInMemory() error {
+func (ix *Index) reindexInMemory(ctx context.Context) error {
 	cur := ix.snap()
-	b, err := buildIndex("", cur.articles, 0)
+	b, err := buildIndex(ctx, "", cur.articles, 0)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -327,7 +328,7 @@ func TestClose(t *testing.T) {
 		for name, err := range map[string]error{
 			"Put":     ix.Put(a),
 			"Delete":  ix.Delete("x"),
-			"Reindex": ix.Reindex(),
+			"Reindex": ix.Reindex(context.Background()),
 			"View":    ix.View(func(*Snapshot) error { return nil }),
 		} {
 			if !errors.Is(err, ErrClosed) {

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -65,7 +66,7 @@ func checkWritesRefused(t *testing.T, ix *Index) {
 		"Put":     ix.Put(a),
 		"Add":     ix.Add(a),
 		"Delete":  ix.Delete("001-c2c3b5d23e0135b4"),
-		"Reindex": ix.Reindex(),
+		"Reindex": ix.Reindex(context.Background()),
 	} {
 		if !errors.Is(err, ErrReadOnly) {
 			t.Errorf("%s on a read-only index: %v, want ErrReadOnly", name, err)

@@ -1,8 +1,11 @@
 package index
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -89,7 +92,7 @@ func TestReindex(t *testing.T) {
 			}()
 		}
 		for range 2 {
-			if err := ix.Reindex(); err != nil {
+			if err := ix.Reindex(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -107,7 +110,7 @@ func TestReindex(t *testing.T) {
 				}
 			}
 			defer func() { reindexHook = nil }()
-			if err := ix.Reindex(); err != nil {
+			if err := ix.Reindex(context.Background()); err != nil {
 				t.Fatal(err)
 			}
 			reindexHook = nil
@@ -165,4 +168,29 @@ func TestReindex(t *testing.T) {
 			t.Errorf("reopened:\n%s\nwant\n%s", got, want)
 		}
 	})
+}
+
+// A reindex whose context ends (the service is stopping) stops and removes
+// what it built: the index in use stays, serves, and is the one the next
+// start opens, with nothing to rebuild.
+func TestReindexStopsAtContext(t *testing.T) {
+	dir := t.TempDir()
+	ix := openT(t, dir, "testdata")
+	before, _ := filepath.Glob(filepath.Join(dir, indexPrefix+"*"))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := ix.Reindex(ctx); !errors.Is(err, context.Canceled) {
+		t.Fatalf("Reindex with its context ended: %v, want context.Canceled", err)
+	}
+	if after, _ := filepath.Glob(filepath.Join(dir, indexPrefix+"*")); !slices.Equal(after, before) {
+		t.Errorf("index directories %v after a stopped reindex, want %v", after, before)
+	}
+	if hits := wordHits(t, ix.Bleve(), "sleep"); len(hits) == 0 {
+		t.Error("the index in use finds nothing after a stopped reindex")
+	}
+	ix.Close()
+	ix = openT(t, dir, "testdata")
+	if info := ix.OpenInfo(); info.Rebuilt {
+		t.Errorf("the next start: %+v, want the index opened as it is", info)
+	}
 }

@@ -1,6 +1,7 @@
 package index
 
 import (
+	"context"
 	"os"
 	"testing"
 )
@@ -28,7 +29,7 @@ func TestVersionChangesOnEveryWrite(t *testing.T) {
 		{"Put", func() error { return ix.Put(a) }},
 		{"Put again", func() error { return ix.Put(a) }},
 		{"Delete", func() error { return ix.Delete(a.ID) }},
-		{"Reindex", ix.Reindex},
+		{"Reindex", func() error { return ix.Reindex(context.Background()) }},
 	} {
 		if err := step.do(); err != nil {
 			t.Fatalf("%s: %v", step.name, err)

@@ -122,7 +122,7 @@ func TestViewSeesOneVersion(t *testing.T) {
 				t.Fatal(err)
 			}
 			if i%20 == 10 {
-				if err := ix.Reindex(); err != nil {
+				if err := ix.Reindex(context.Background()); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -219,7 +219,7 @@ func TestReindexWaitsForViews(t *testing.T) {
 	withVersionedIndex(t, func(t *testing.T, dir string, ix *Index) {
 		reindexed := make(chan error, 1)
 		err := ix.View(func(v *Snapshot) error {
-			go func() { reindexed <- ix.Reindex() }()
+			go func() { reindexed <- ix.Reindex(context.Background()) }()
 			for ix.snap() == v {
 				select {
 				case err := <-reindexed:

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"time"
@@ -37,9 +38,15 @@ const CodeInvalidArticle = "invalid_article"
 // Admin writes are made one at a time, so that created and the article
 // returned are those of this write, not of one racing it; the index makes
 // its writes one at a time anyway.
-func (s *Service) PutArticle(src Source) (a *Article, created bool, err error) {
+//
+// A ctx that ends before the write begins (the service is stopping) writes
+// nothing.
+func (s *Service) PutArticle(ctx context.Context, src Source) (a *Article, created bool, err error) {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return nil, false, err
+	}
 	_, existed := s.ix.Article(src.ID)
 	if err := s.ix.PutSource(src); err != nil { // parsed once, by the write
 		return nil, false, adminError(err)
@@ -54,9 +61,12 @@ func (s *Service) PutArticle(src Source) (a *Article, created bool, err error) {
 // DeleteArticle removes the article with this id, durably as PutArticle.
 // An unknown id is an *Error with CodeNotFound, an invalid one with
 // CodeInvalidArticle.
-func (s *Service) DeleteArticle(id string) error {
+func (s *Service) DeleteArticle(ctx context.Context, id string) error {
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	err := s.ix.Delete(id)
 	if errors.Is(err, index.ErrNotFound) {
 		// Worded as GET /api/articles/{id} words its 404.
@@ -67,9 +77,10 @@ func (s *Service) DeleteArticle(id string) error {
 
 // Reindex rebuilds the index from the stored articles and swaps it in while
 // searches go on (see index.Index.Reindex), returning how long it took.
-func (s *Service) Reindex() (time.Duration, error) {
+// When ctx ends first, the index in use stays.
+func (s *Service) Reindex(ctx context.Context) (time.Duration, error) {
 	began := time.Now()
-	if err := s.ix.Reindex(); err != nil {
+	if err := s.ix.Reindex(ctx); err != nil {
 		return 0, adminError(err)
 	}
 	return time.Since(began), nil

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
@@ -28,9 +29,9 @@ import (
 // Admin is what the admin routes need from package search.
 // *search.Service implements it.
 type Admin interface {
-	PutArticle(src search.Source) (a *search.Article, created bool, err error)
-	DeleteArticle(id string) error
-	Reindex() (time.Duration, error)
+	PutArticle(ctx context.Context, src search.Source) (a *search.Article, created bool, err error)
+	DeleteArticle(ctx context.Context, id string) error
+	Reindex(ctx context.Context) (time.Duration, error)
 }
 
 var _ Admin = (*search.Service)(nil)
@@ -232,7 +233,7 @@ func handlePutArticle(logger *slog.Logger, a Admin) http.Handler {
 			writeError(w, r, logger, err)
 			return
 		}
-		art, created, err := a.PutArticle(search.Source{
+		art, created, err := a.PutArticle(r.Context(), search.Source{
 			ID: id, Title: in.Title, URL: in.URL, Topics: in.Topics, Text: in.Text, Paragraphs: in.Paragraphs, HTML: in.HTML,
 		})
 		if err != nil {
@@ -268,7 +269,7 @@ func handleArticleDropped(logger *slog.Logger, s Searcher) http.Handler {
 // id the index does not hold.
 func handleDeleteArticle(logger *slog.Logger, a Admin) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := a.DeleteArticle(mux.Vars(r)["id"]); err != nil {
+		if err := a.DeleteArticle(r.Context(), mux.Vars(r)["id"]); err != nil {
 			writeError(w, r, logger, adminFailure(err))
 			return
 		}
@@ -287,6 +288,23 @@ func adminDeadline(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		http.NewResponseController(w).SetWriteDeadline(time.Now().Add(AdminWriteTimeout))
 		next.ServeHTTP(w, r)
+	})
+}
+
+// untilStop runs next under a context that ends with stop rather than
+// with the request: a client that hangs up does not undo the write it sent,
+// and a stopping service stops a reindex rather than wait for it.
+func untilStop(stop context.Context, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
+		defer cancel()
+		if stop != nil {
+			defer context.AfterFunc(stop, cancel)()
+			if stop.Err() != nil {
+				cancel() // AfterFunc's call would come in a goroutine of its own
+			}
+		}
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 
@@ -335,7 +353,7 @@ type reindexBody struct {
 // stored articles and swapped in while searches go on, counted in m.
 func handleReindex(logger *slog.Logger, a Admin, s Searcher, m *Metrics) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		took, err := a.Reindex()
+		took, err := a.Reindex(r.Context())
 		if err != nil {
 			writeError(w, r, logger, adminFailure(err))
 			return
@@ -361,6 +379,8 @@ func adminFailure(err error) error {
 	switch {
 	case errors.Is(err, search.ErrClosed):
 		return errorf(CodeNotReady, "the index is closed: the service is shutting down")
+	case errors.Is(err, context.Canceled):
+		return errorf(CodeNotReady, "the service is shutting down: a write not begun was not made, a reindex was stopped and the index in use stays")
 	case errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT):
 		// nothing was written: the store commits whole or not at all
 		return errorf(CodeInsufficientStorage, "the disk of the data directory is full: nothing was written; free some space and send it again")

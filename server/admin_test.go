@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -570,19 +571,19 @@ type slowAdmin struct {
 	delay time.Duration
 }
 
-func (a slowAdmin) PutArticle(src search.Source) (*search.Article, bool, error) {
+func (a slowAdmin) PutArticle(ctx context.Context, src search.Source) (*search.Article, bool, error) {
 	time.Sleep(a.delay)
-	return a.Admin.PutArticle(src)
+	return a.Admin.PutArticle(ctx, src)
 }
 
-func (a slowAdmin) DeleteArticle(id string) error {
+func (a slowAdmin) DeleteArticle(ctx context.Context, id string) error {
 	time.Sleep(a.delay)
-	return a.Admin.DeleteArticle(id)
+	return a.Admin.DeleteArticle(ctx, id)
 }
 
-func (a slowAdmin) Reindex() (time.Duration, error) {
+func (a slowAdmin) Reindex(ctx context.Context) (time.Duration, error) {
 	time.Sleep(a.delay)
-	return a.Admin.Reindex()
+	return a.Admin.Reindex(ctx)
 }
 
 // An admin write that outlasts the server's WriteTimeout, which runs from
@@ -722,5 +723,51 @@ func TestCheckAdminToken(t *testing.T) {
 		if err := server.CheckAdminToken(token); (err == nil) != ok {
 			t.Errorf("CheckAdminToken(%.20q) = %v, want ok %v", token, err, ok)
 		}
+	}
+}
+
+// ctxAdmin records whether a reindex's context had ended when it began.
+type ctxAdmin struct {
+	server.Admin
+	got chan error
+}
+
+func (a ctxAdmin) Reindex(ctx context.Context) (time.Duration, error) {
+	a.got <- ctx.Err()
+	return a.Admin.Reindex(ctx)
+}
+
+// Admin operations run until the service stops (server.WithStop), not
+// until the client hangs up: a stopping service stops a reindex, which
+// answers 503 and leaves the index in use; a write not begun is not made.
+func TestAdminOperationsEndWithStop(t *testing.T) {
+	stop, stopping := context.WithCancel(context.Background())
+	e := newAdminEnv(t, server.WithStop(stop))
+	a := ctxAdmin{e.svc, make(chan error, 1)}
+	h := server.New(nil, e.svc, server.WithAdmin(testToken, a), server.WithAdminRateLimit(0, 0), server.WithStop(stop))
+
+	// A client's hang-up ends nothing.
+	req := httptest.NewRequest("POST", "/api/admin/reindex", nil)
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	gone, hangUp := context.WithCancel(req.Context())
+	hangUp()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req.WithContext(gone))
+	if rec.Code != http.StatusOK {
+		t.Fatalf("reindex after the client hung up: %d %s, want 200", rec.Code, rec.Body)
+	}
+	if err := <-a.got; err != nil {
+		t.Errorf("the reindex's context ended with the request: %v", err)
+	}
+
+	stopping()
+	wantError(t, serveAdmin(t, h, "POST", "/api/admin/reindex", ""), http.StatusServiceUnavailable, "not_ready")
+	<-a.got
+	wantError(t, e.do("PUT", "/api/articles/100-new", newArticleBody, "Content-Type", "application/json"), http.StatusServiceUnavailable, "not_ready")
+	if _, err := e.svc.Article("100-new"); err == nil {
+		t.Error("a PUT answered 503 was written")
+	}
+	if rec := do(t, h, "GET", "/api/search?q=sleep"); rec.Code != http.StatusOK {
+		t.Errorf("search after a stopped reindex: %d", rec.Code)
 	}
 }

@@ -163,7 +163,7 @@ func TestCacheInvalidatedByPut(t *testing.T) {
 		t.Errorf("the search after Delete found %d hits, want 0", n)
 	}
 	v = ix.Version()
-	if err := ix.Reindex(); err != nil {
+	if err := ix.Reindex(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	if ix.Version() == v {

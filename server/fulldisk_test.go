@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strings"
@@ -16,11 +17,13 @@ import (
 // commit fail.
 type fullDisk struct{ server.Admin }
 
-func (fullDisk) PutArticle(search.Source) (*search.Article, bool, error) {
+func (fullDisk) PutArticle(context.Context, search.Source) (*search.Article, bool, error) {
 	return nil, false, fmt.Errorf("store: commit: write articles.db: %w", syscall.ENOSPC)
 }
-func (fullDisk) DeleteArticle(string) error { return fmt.Errorf("store: %w", syscall.ENOSPC) }
-func (fullDisk) Reindex() (time.Duration, error) {
+func (fullDisk) DeleteArticle(context.Context, string) error {
+	return fmt.Errorf("store: %w", syscall.ENOSPC)
+}
+func (fullDisk) Reindex(context.Context) (time.Duration, error) {
 	return 0, fmt.Errorf("reindex: %w", syscall.ENOSPC)
 }
 

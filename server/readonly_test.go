@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"os"
@@ -70,7 +71,7 @@ func TestReadOnlyReplica(t *testing.T) {
 		t.Errorf("100-new: %d, want 404", rec.Code)
 	}
 	// Behind the routes, the index refuses writes as well.
-	if _, _, err := svc.PutArticle(search.Source{ID: "100-new", Paragraphs: []string{"New", "Text."}}); err == nil {
+	if _, _, err := svc.PutArticle(context.Background(), search.Source{ID: "100-new", Paragraphs: []string{"New", "Text."}}); err == nil {
 		t.Error("PutArticle on a read-only index succeeded")
 	}
 	metrics := serveAdmin(t, h, "GET", "/metrics", "").Body.String()

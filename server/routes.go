@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 
@@ -29,8 +30,9 @@ type routes struct {
 	adminClients *clientLimiter // failed admin token checks' limit; nil: none
 	metricsSink  *Metrics       // where a reindex is counted
 
-	readOnly bool   // a replica: the admin routes answer 403 read_only
-	dataDir  string // "": an index in memory
+	readOnly bool            // a replica: the admin routes answer 403 read_only
+	dataDir  string          // "": an index in memory
+	stop     context.Context // ends admin operations (WithStop); nil: never
 }
 
 // add is every route of the service, in one place. Everything but the admin
@@ -146,6 +148,7 @@ func (rt *routes) page(path string, searches bool, h http.Handler) {
 func (rt *routes) adminRoute(path string, h http.Handler, method string, queries ...string) {
 	answer := func(w http.ResponseWriter, r *http.Request, err error) { writeError(w, r, rt.logger, err) }
 	h = adminDeadline(h)
+	h = untilStop(rt.stop, h)
 	h = rt.adminAuth.middleware(rt.adminClients, rt.client, answer, h)
 	h = sameOriginOnly(answer, h)
 	route := rt.r.Handle(path, withRoute(path, h)).Methods(method)

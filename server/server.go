@@ -61,7 +61,8 @@ type config struct {
 	cacheBytes   int64 // 0: no response cache
 	cacheVersion func() uint64
 	readOnly     bool
-	dataDir      string // reported by GET /api/admin/info
+	dataDir      string          // reported by GET /api/admin/info
+	stop         context.Context // ends admin writes and reindexes; nil: never
 }
 
 // WithCORS sets which origins may read the read-only API from a browser; the
@@ -136,6 +137,14 @@ func WithAdminRateLimit(perSecond float64, burst int) Option {
 	return func(c *config) { c.adminRate, c.adminBurst = perSecond, burst }
 }
 
+// WithStop makes stop end the admin writes and reindexes under way when it
+// ends (the service is stopping): a reindex stops between batches and the
+// index in use stays, where it ran to its end past the shutdown limit. A
+// client that hangs up ends nothing: its write was sent.
+func WithStop(stop context.Context) Option {
+	return func(c *config) { c.stop = stop }
+}
+
 // WithReadOnly serves a read-only replica: the admin routes (PUT and DELETE
 // /api/articles/{id}, POST /api/admin/reindex) exist, whatever WithAdmin
 // says, and answer every request 403 read_only, token or not, so that a
@@ -198,7 +207,7 @@ func New(logger *slog.Logger, s Searcher, opts ...Option) http.Handler {
 		rt.adminClients = newClientLimiter(cfg.adminRate, cfg.adminBurst, MaxTrackedClients)
 		rt.metricsSink = cfg.metrics
 	}
-	rt.dataDir = cfg.dataDir
+	rt.dataDir, rt.stop = cfg.dataDir, cfg.stop
 	rt.add()
 	var h http.Handler = r
 	h = recoverPanics(logger, h)

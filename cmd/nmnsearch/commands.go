@@ -311,7 +311,7 @@ func runReindex(ctx context.Context, name string, args []string, getenv func(str
 	defer ix.Close()
 	printOpenInfo(stdout, *f.data, ix.OpenInfo())
 	began := time.Now()
-	if err := ix.Reindex(); err != nil {
+	if err := ix.Reindex(ctx); err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
 	took := time.Since(began)

@@ -299,6 +299,7 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		server.WithCache(int64(cacheSize), svc.Version),
 		server.WithReadOnly(*readOnly),
 		server.WithDataDir(canonicalDir(*dataDir)),
+		server.WithStop(ctx), // a reindex under way stops at SIGTERM
 	}
 	if mln != nil {
 		opts = append(opts, server.WithoutMetricsRoute())
