@@ -17,7 +17,7 @@ import (
 const maxMergeRounds = 8
 
 // mergeTimeout bounds a compaction: scorch retries a failing merge (a full
-// disk) until it is cancelled. 100,000 paragraphs merge in about 2.4 s.
+// disk) until it is cancelled; a large index merges in seconds.
 const mergeTimeout = 5 * time.Minute
 
 // Compact merges the index's segments on disk into one and waits until

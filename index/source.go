@@ -43,11 +43,10 @@ const (
 // 150 characters. A title taken from the text is cut to it.
 const maxTitleRunes = 300
 
-// MaxParagraphs bounds the paragraphs of an article written (Put, Add):
-// the seeds have at most 94. A write holds searches back while bleve
-// indexes it, for as long as that takes: 6,500 paragraphs held them
-// 0.4–1.6 s, 30,000 past the search timeout. Parsing does not check it, so
-// that a rebuild keeps an article stored before the limit.
+// MaxParagraphs bounds the paragraphs of an article written (Put, Add): a
+// write holds searches back while bleve indexes it, and a few thousand
+// paragraphs held them past a second. Parsing does not check it, so that a
+// rebuild keeps an article stored before the limit.
 const MaxParagraphs = 2000
 
 // Parse is parseWith the defaultTopics.

@@ -17,10 +17,9 @@ import (
 // phraseQuery is bleve's multi-phrase query (each slot any of its terms, an
 // empty slot any term, positions in a row) with a leaner check of positions.
 // bleve's phrase searcher turns every candidate's positions into maps of
-// maps before looking for a path through them; a Japanese word is a phrase
-// of bigrams, and at 100,000 paragraphs that was 40% of a search for
-// メラトニン. Here the positions stay in the candidate's slice, sorted, and
-// the paths are found by binary search. Slops and fuzziness, which bleve's
+// maps before looking for a path through them, and a Japanese word is a
+// phrase of bigrams: here the positions stay in the candidate's slice,
+// sorted, and each path is one walk forward through them. Slops and fuzziness, which bleve's
 // query has and which nothing here uses, are not supported.
 //
 // A Japanese word (see word) needs no positions at all when the caller

@@ -268,8 +268,7 @@ func newPage(reader bleveindex.IndexReader, v *index.Snapshot, hits bsearch.Docu
 // from their text: the occurrences in the Folded text, mapped back to the
 // paragraph's own bytes, are the spans its bigrams' positions would mark
 // (they merge into one). Reading those positions for ten paragraphs meant
-// opening every bigram's postings with term vectors in every segment, 8%
-// of a search for メラトニン at 100,000 paragraphs.
+// opening every bigram's postings with term vectors in every segment.
 type pageWordSearcher struct {
 	word, field, term string    // term: the first bigram, under which the spans go
 	hits              []pageHit // by id

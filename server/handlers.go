@@ -43,7 +43,7 @@ func handleReadyz(logger *slog.Logger, s Searcher) http.Handler {
 // not_ready with Retry-After, as /readyz answers an index that is not
 // loaded; under /api/ with the CORS headers of cors, so that a box on
 // another site can read it. Opening builds the index when it must (a new
-// data directory, a new IndexVersion: about 40 s at 100,000 paragraphs),
+// data directory, a new IndexVersion: tens of seconds for a large index),
 // and a probe that connected meanwhile must get an answer, not a
 // connection that hangs.
 func Starting(logger *slog.Logger, cors CORSPolicy) http.Handler {

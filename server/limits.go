@@ -38,19 +38,18 @@ const (
 
 	// SearchQueueWait is how long a search waits for a slot when every one
 	// is busy before it is answered 503 overloaded. The slots are taken in
-	// the order asked, so this is a queue: long enough to hold 32 clients'
-	// searches over 100,000 paragraphs (about 100 ms of waiting each) and
-	// any burst, short enough that a search box, which is stale after half
-	// a second, hears of overload rather than waits for it.
+	// the order asked, so this is a queue: long enough to hold a burst of
+	// searches over a large index, short enough that a search box, which is
+	// stale after half a second, hears of overload rather than waits for it.
 	SearchQueueWait = 500 * time.Millisecond
 
 	// OverloadedRetryAfter is the Retry-After of a 503 overloaded, in seconds.
 	OverloadedRetryAfter = 1
 
 	// MaxBodyBytes bounds a request body read through limitBody: the
-	// article of PUT /api/articles/{id}. The longest seed is about 20 KB;
-	// an HTML page may be the index's 4 MiB, which JSON's escapes of its
-	// quotes and angle brackets can make half as long again.
+	// article of PUT /api/articles/{id}: an HTML page may be the index's
+	// 4 MiB, which JSON's escapes of its quotes and angle brackets can make
+	// half as long again.
 	MaxBodyBytes = 8 << 20
 )
 
@@ -58,10 +57,8 @@ const (
 // (-max-concurrent-searches): one more than the CPUs (StartProcs), so that
 // a core does not idle while one search waits for a page of the index or
 // for the OS. A search is CPU work; more at once than the cores can run
-// only makes each slower, and the scheduler shares them unfairly. Measured
-// over 100,000 paragraphs with 32 clients on 2 cores: without a cap 280
-// req/s and a p99 of 540 ms in the server; with a cap and this queue 350
-// req/s and 155 ms.
+// only makes each slower, and the scheduler shares them unfairly (figures
+// in .bench/README.md).
 func DefaultMaxConcurrentSearches() int { return StartProcs() + 1 }
 
 // StartProcs is GOMAXPROCS as the runtime set it when the process started

@@ -16,8 +16,8 @@ import (
 // Limits of the HTTP server. NewHTTPServer applies the first five;
 // SearchTimeout bounds each call into the index. AdminWriteTimeout
 // replaces WriteTimeout for the answers of the admin API's writes, which
-// come once the write is done: a reindex takes 15 s at 100,000
-// paragraphs, 19–28 s with searches going on, a large article seconds.
+// come once the write is done: a reindex of a large index, or a large
+// article, takes seconds to tens of seconds.
 const (
 	MaxHeaderBytes    = 16 << 10 // request line and headers; q travels in the URL
 	ReadHeaderTimeout = 5 * time.Second

@@ -10,8 +10,7 @@ import (
 // The server's live heap is mostly what stays (kagome's dictionary, the
 // index's caches) and each search's garbage dies young, so the collector's
 // default (a cycle whenever the heap doubles, GOGC=100) marks the same
-// long-lived 60 MB over and over: at 5,000 searches a second that was a
-// fifth of the throughput. serve collects when the heap has grown by
+// long-lived heap over and over. serve collects when the heap has grown by
 // defaultGCPercent instead, bounded by defaultMemoryLimit, past which it
 // collects as often as it must. GOGC and GOMEMLIMIT, when set, win.
 const (
@@ -33,11 +32,10 @@ func tuneGC(getenv func(string) string) {
 // P, GOMAXPROCS of them) runs out of goroutines to run, or every 10 ms when
 // none does. Under load, with as many Ps as cores, none does: the searches
 // in the cap's queue keep them all busy, and a request that has arrived
-// waits, unread, for the next 10 ms tick. That was a p99 of 60–70 ms at
-// the seeds where the server itself took under 10 ms (32 connections, 2
-// cores). With twice as many Ps as searches may run at once, searches can
-// keep at most half of them busy; the others sleep in the poller and read
-// requests as they come: 19–20 ms, for 4% of the throughput.
+// waits, unread, for the next tick. With twice as many Ps as searches may
+// run at once, searches can keep at most half of them busy; the others
+// sleep in the poller and read requests as they come (figures in
+// .bench/README.md).
 const processorsPerSearch = 2
 
 // tuneProcessors sets GOMAXPROCS to processorsPerSearch times the search
