@@ -271,8 +271,15 @@ func (ix *Index) acquire() *Snapshot {
 
 func (s *Snapshot) release() { s.line.users.Add(-1) }
 
+// testHookWaitUsers, when set, runs as waitUsers begins: tests know then
+// that a swap waits for them.
+var testHookWaitUsers func()
+
 // waitUsers waits until no caller reads s's bleve index.
 func (s *Snapshot) waitUsers() {
+	if testHookWaitUsers != nil {
+		testHookWaitUsers()
+	}
 	for s.line.users.Load() > 0 {
 		time.Sleep(time.Millisecond)
 	}

@@ -218,6 +218,9 @@ func TestSearchesDoNotWaitForWrites(t *testing.T) {
 func TestReindexWaitsForViews(t *testing.T) {
 	withVersionedIndex(t, func(t *testing.T, dir string, ix *Index) {
 		reindexed := make(chan error, 1)
+		waiting := make(chan struct{})
+		testHookWaitUsers = func() { close(waiting) }
+		defer func() { testHookWaitUsers = nil }()
 		err := ix.View(func(v *Snapshot) error {
 			go func() { reindexed <- ix.Reindex(context.Background()) }()
 			for ix.snap() == v {
@@ -228,7 +231,7 @@ func TestReindexWaitsForViews(t *testing.T) {
 				}
 			}
 			// Swapped: Reindex now waits to close v's index.
-			time.Sleep(20 * time.Millisecond)
+			<-waiting
 			q := bleve.NewTermQuery("zebrafish")
 			q.SetField(FieldENWord)
 			sr, seen, err := v.Search(context.Background(), bleve.NewSearchRequestOptions(q, 100, 0, false))

@@ -198,8 +198,18 @@ func (tb *tab) allowConsole(substrings ...string) {
 	tb.allowed = append(tb.allowed, substrings...)
 }
 
+// consoleFlush is logged last: the browser sends console messages in
+// order, so once it has arrived, so has every message before it.
+const consoleFlush = "nmn-console-flush"
+
 func (tb *tab) checkConsole() {
-	time.Sleep(50 * time.Millisecond) // let the last events arrive
+	if _, err := chromedp.Run(tb.ctx, chromedp.Evaluate[chromedp.Void](`console.info("`+consoleFlush+`")`)); err == nil {
+		waitUntil(tb.t, "the console's last messages", func() bool {
+			tb.mu.Lock()
+			defer tb.mu.Unlock()
+			return slices.ContainsFunc(tb.console, func(m chromedp.ConsoleMessage) bool { return m.Text == consoleFlush })
+		})
+	}
 	tb.mu.Lock()
 	defer tb.mu.Unlock()
 	for _, m := range tb.console {
@@ -334,8 +344,10 @@ func (tb *tab) click(selector string) {
 
 // ignoreAbort makes the pages the tab opens from now on drop the signal of
 // every fetch, so that an aborted request is answered all the same, as a
-// request already answered is; window.__answered lists the URLs answered.
-// (A script added this way runs before the page's own, whatever its CSP.)
+// request already answered is; window.__answered lists the URLs whose body
+// the page has read and handled (a task after the read: the page's
+// continuation runs in the microtasks before it). (A script added this way
+// runs before the page's own, whatever its CSP.)
 func (tb *tab) ignoreAbort() {
 	tb.t.Helper()
 	const js = `{
@@ -343,7 +355,14 @@ func (tb *tab) ignoreAbort() {
 		window.__answered = [];
 		window.fetch = async (url, { signal, ...options } = {}) => {
 			const r = await fetch(url, options);
-			window.__answered.push(String(url));
+			const json = r.json.bind(r);
+			r.json = async () => {
+				try {
+					return await json();
+				} finally {
+					setTimeout(() => window.__answered.push(String(url)));
+				}
+			};
 			return r;
 		};
 	}`

@@ -68,6 +68,25 @@ func TestClientLimiterForgetsIdle(t *testing.T) {
 	}
 }
 
+// A client refused is allowed again once its bucket has refilled, on the
+// limiter's clock: 4 a second, 1 at once, so 250 ms later.
+func TestClientLimiterRefills(t *testing.T) {
+	now := time.Unix(1_000_000, 0)
+	l := newClientLimiter(4, 1, 10)
+	l.now = func() time.Time { return now }
+	if ok, _ := l.allow("a"); !ok {
+		t.Fatal("first request refused")
+	}
+	ok, wait := l.allow("a")
+	if ok || wait != 250*time.Millisecond {
+		t.Fatalf("second request at once: allowed %v, wait %v; want refused for 250ms", ok, wait)
+	}
+	now = now.Add(wait)
+	if ok, _ := l.allow("a"); !ok {
+		t.Error("refused after the refill")
+	}
+}
+
 func TestClientLimiterOff(t *testing.T) {
 	for _, rate := range []float64{0, -1} {
 		if l := newClientLimiter(rate, 10, 10); l != nil {

@@ -109,21 +109,6 @@ func TestRateLimitRetryAfterRoundsUp(t *testing.T) {
 	}
 }
 
-func TestRateLimitRefills(t *testing.T) {
-	// 4 a second, 1 at once: refused now, allowed 250 ms later.
-	h, _ := newHandlerOpts(&fakeSearcher{}, server.WithRateLimit(4, 1))
-	from(t, h, "192.0.2.1:1", "GET", "/api/topics")
-	rec := from(t, h, "192.0.2.1:1", "GET", "/api/topics")
-	wantError(t, rec, http.StatusTooManyRequests, "rate_limited")
-	if got := rec.Header().Get("Retry-After"); got != "1" {
-		t.Errorf("Retry-After = %q, want 1 (250 ms, rounded up)", got)
-	}
-	time.Sleep(300 * time.Millisecond)
-	if rec := from(t, h, "192.0.2.1:1", "GET", "/api/topics"); rec.Code != http.StatusOK {
-		t.Errorf("after the refill: status %d, want 200", rec.Code)
-	}
-}
-
 func TestRateLimitOff(t *testing.T) {
 	for name, opts := range map[string][]server.Option{
 		"default": nil,

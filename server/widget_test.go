@@ -472,8 +472,7 @@ func TestBrowserStaleAnswerNeverShown(t *testing.T) {
 			})
 			release()
 			if ignoreAbort {
-				tb.waitJS("the slow answer", `window.__answered.some((u) => u.includes("/api/search?q=sleep&"))`)
-				time.Sleep(100 * time.Millisecond) // its body read, and dropped
+				tb.waitJS("the slow answer read and dropped", `window.__answered.some((u) => u.includes("/api/search?q=sleep&"))`)
 			} else {
 				e.proxy.waitCanceled(t, "sleep")
 			}
@@ -546,7 +545,7 @@ func TestBrowserEscCancels(t *testing.T) {
 	e.proxy.waitSearch(t, "melatonin")
 	tb.key(kb.Escape)
 	tb.waitState("the panel closed", func(s widgetState) bool { return !s.PanelVisible })
-	time.Sleep(slow + 300*time.Millisecond) // past when the answer was due
+	e.proxy.waitCanceled(t, "melatonin") // the answer will not come
 	s, err := tb.state()
 	if err != nil || s.PanelVisible || s.Expanded != "false" || s.Busy || s.Value != "melatonin" {
 		t.Errorf("after Esc, once the answer was due: %s (err %v)", s, err)
