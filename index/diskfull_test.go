@@ -1,10 +1,7 @@
 package index
 
 import (
-	"bytes"
 	"fmt"
-	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -21,12 +18,7 @@ func scorchNoSpace(path string) error {
 // once at WARN, and pauses the loop that found it.
 func TestFullDiskReported(t *testing.T) {
 	dir := t.TempDir()
-	var log bytes.Buffer
-	ix, err := Open(dir, os.DirFS("testdata"), WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix, log := openLogged(t, dir)
 	if !ix.Writable() {
 		t.Fatal("not writable before any error")
 	}

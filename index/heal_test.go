@@ -53,12 +53,7 @@ func TestDamageWhileServingHeals(t *testing.T) {
 	}{{"panic", 1, 3}, {"error", 1, 70}} {
 		t.Run(span.name, func(t *testing.T) {
 			dir := t.TempDir()
-			var log bytes.Buffer
-			ix, err := Open(dir, os.DirFS("testdata"), WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer ix.Close()
+			ix, log := openLogged(t, dir)
 			if err := ix.Put(srcArticle(t, Source{ID: "900-kept", Text: "Kept\nA quokkazyx paragraph that must survive."})); err != nil {
 				t.Fatal(err)
 			}
@@ -110,4 +105,17 @@ func TestDamageWhileServingHeals(t *testing.T) {
 			}
 		})
 	}
+}
+
+// openLogged opens dir with the test seeds, its log written to the buffer
+// it returns; the index is closed when the test ends.
+func openLogged(t *testing.T, dir string) (*Index, *bytes.Buffer) {
+	t.Helper()
+	var log bytes.Buffer
+	ix, err := Open(dir, os.DirFS("testdata"), WithLogger(slog.New(slog.NewTextHandler(&log, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	return ix, &log
 }
