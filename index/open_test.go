@@ -509,14 +509,7 @@ func TestOpenRebuildsDamagedIndex(t *testing.T) {
 				// read past opening, for the bigram endings: a panic there
 				spans = [][2]int{{len(raw) * 83 / 100, len(raw)*83/100 + 64}}
 			}
-			for _, sp := range spans {
-				for i := sp[0]; i < sp[1]; i++ {
-					raw[i] ^= 0xff
-				}
-			}
-			if err := os.WriteFile(f, raw, 0o644); err != nil {
-				t.Fatal(err)
-			}
+			damageFile(t, f, raw, spans)
 		}
 		ix, err := Open(dir, os.DirFS("testdata"))
 		if err != nil {
@@ -530,5 +523,19 @@ func TestOpenRebuildsDamagedIndex(t *testing.T) {
 			t.Errorf("%s damaged: quokkazyx finds %v", target, hits)
 		}
 		ix.Close()
+	}
+}
+
+// damageFile writes raw to path with the bytes of each [start, end) span
+// inverted.
+func damageFile(t *testing.T, path string, raw []byte, spans [][2]int) {
+	t.Helper()
+	for _, sp := range spans {
+		for i := sp[0]; i < sp[1]; i++ {
+			raw[i] ^= 0xff
+		}
+	}
+	if err := os.WriteFile(path, raw, 0o600); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -25,14 +25,7 @@ func TestOpenRefusesDamagedStore(t *testing.T) {
 			if damage == "data pages" {
 				spans = [][2]int{{2 * pageSize, len(raw)}} // everything past the meta pages
 			}
-			for _, sp := range spans {
-				for i := sp[0]; i < sp[1]; i++ {
-					raw[i] ^= 0xa5
-				}
-			}
-			if err := os.WriteFile(path, raw, 0o600); err != nil {
-				t.Fatal(err)
-			}
+			damageFile(t, path, raw, spans)
 			ix, err := Open(dir, os.DirFS("testdata"))
 			if err == nil {
 				ix.Close()
