@@ -86,7 +86,8 @@ func runIngest(ctx context.Context, name string, args []string, getenv func(stri
 			"and of the web pages at http(s) URLs. A .txt file is in the seeds' format; an .html file or a URL\n"+
 			"is a web page, its article found in it. An article's id is its file name (001_abc.txt is 001-abc)\n"+
 			"or its URL's host and path. A file that does not parse stops ingest before anything is written;\n"+
-			"a URL that fails is reported and skipped.\n\n", name)
+			"a URL that fails is reported and skipped. SIGINT or SIGTERM stops it between writes, each\n"+
+			"article written whole or not at all, and it says which were written.\n\n", name)
 		fs.PrintDefaults()
 	}
 	env := &envDefaults{getenv: getenv}
@@ -115,11 +116,18 @@ func runIngest(ctx context.Context, name string, args []string, getenv func(stri
 	var arts []index.Article
 	if len(paths) > 0 {
 		var err error
-		if arts, err = index.ReadArticleFiles(paths...); err != nil {
+		arts, err = readArticles(ctx, paths)
+		if ctx.Err() != nil {
+			return interrupted(ctx, "nothing written")
+		}
+		if err != nil {
 			return fmt.Errorf("ingest: nothing written: %w", err)
 		}
 	}
 	fetched, failed := fetchArticles(ctx, urls, stdout)
+	if ctx.Err() != nil {
+		return interrupted(ctx, "nothing written")
+	}
 	arts = append(arts, fetched...)
 	if len(arts) == 0 {
 		return fmt.Errorf("ingest: nothing written: every URL failed (%d)", failed)
@@ -137,7 +145,11 @@ func runIngest(ctx context.Context, name string, args []string, getenv func(stri
 		if err != nil {
 			return err
 		}
+		c.out = stdout
 		if err := c.serves(ctx, *f.data); err != nil {
+			if ctx.Err() != nil {
+				return interrupted(ctx, "nothing written")
+			}
 			return fmt.Errorf("ingest: nothing written: %w", err)
 		}
 		fmt.Fprintf(stdout, "%s is open in a running server: sending the articles to %s\n", dataLabel(*f.data), c.base)
@@ -149,7 +161,7 @@ func runIngest(ctx context.Context, name string, args []string, getenv func(stri
 	if err != nil {
 		return fmt.Errorf("ingest: open %s: %w", dataLabel(*f.data), err)
 	}
-	defer ix.Close()
+	defer ix.Close() // on the early returns: what was written is kept
 	printOpenInfo(stdout, *f.data, ix.OpenInfo())
 	created := map[string]bool{}
 	for _, a := range arts {
@@ -157,25 +169,34 @@ func runIngest(ctx context.Context, name string, args []string, getenv func(stri
 		created[a.ID] = !had
 	}
 	// In writes of ingestBatch articles: one write of 100,000 paragraphs
-	// held all their analysis at once (3 GB resident).
+	// held all their analysis at once (3 GB resident). A signal stops
+	// between writes (Open and a write do not look at ctx): each is whole.
 	for i := 0; i < len(arts); i += ingestBatch {
-		err := ctx.Err() // Ctrl-C stops between writes
-		if err == nil {
-			err = ix.Add(arts[i:min(i+ingestBatch, len(arts))]...)
+		if ctx.Err() != nil {
+			return interrupted(ctx, written(arts, i, ""))
 		}
-		if err != nil {
+		batch := arts[i:min(i+ingestBatch, len(arts))]
+		if testHookWriting != nil {
+			testHookWriting(ctx, i)
+		}
+		if err := ix.Add(batch...); err != nil {
 			if i == 0 {
 				return fmt.Errorf("ingest: nothing written: %w", err)
 			}
 			return fmt.Errorf("ingest: %d of %d articles written (%s … %s), then: %w", i, len(arts), arts[0].ID, arts[i-1].ID, err)
 		}
-	}
-	for _, a := range arts {
-		stored, _ := ix.Article(a.ID)
-		report.article(verb(created[a.ID]), stored.ID, stored.Title, len(stored.Paragraphs), len(stored.Dropped), stored.Dropped)
+		// Reported as written, so that an interrupted ingest has listed
+		// what it wrote.
+		for _, a := range batch {
+			stored, _ := ix.Article(a.ID)
+			report.article(verb(created[a.ID]), stored.ID, stored.Title, len(stored.Paragraphs), len(stored.Dropped), stored.Dropped)
+		}
 	}
 	merged := time.Now()
 	before, after, err := ix.Compact(ctx)
+	if err != nil && ctx.Err() != nil {
+		return interrupted(ctx, fmt.Sprintf("all %d articles written; the index's segments left for the server to merge", len(arts)))
+	}
 	if err != nil {
 		return fmt.Errorf("ingest: all %d articles written; merging the index's segments: %w", len(arts), err)
 	}
@@ -207,12 +228,19 @@ func (r ingestReport) article(verb, id, title string, paragraphs, droppedLines i
 }
 
 // fetchArticles fetches and parses the pages at urls, one at a time,
-// reporting each that fails; those left out are counted in failed.
+// reporting each that fails; those left out are counted in failed. It
+// stops when ctx ends, reporting no page as failed for that.
 func fetchArticles(ctx context.Context, urls []string, stdout io.Writer) (arts []index.Article, failed int) {
 	c := fetchClient()
 	seen := map[string]string{}
 	for _, u := range urls {
+		if ctx.Err() != nil {
+			return nil, failed
+		}
 		p := fetchPage(ctx, c, u)
+		if ctx.Err() != nil {
+			return nil, failed // the page cut off by the signal, not its own failure
+		}
 		var a index.Article
 		err := p.err
 		if err == nil {
@@ -299,6 +327,7 @@ func runReindex(ctx context.Context, name string, args []string, getenv func(str
 		if err != nil {
 			return err
 		}
+		c.out = stdout
 		if err := c.serves(ctx, *f.data); err != nil {
 			return fmt.Errorf("reindex: %w", err)
 		}
@@ -355,6 +384,7 @@ type adminClient struct {
 	base  string // http://host:port
 	token string
 	http  *http.Client
+	out   io.Writer // told of each wait to retry, which may be seconds; nil: nowhere
 }
 
 // newAdminClient is the client of the server at -addr, with the admin
@@ -406,17 +436,27 @@ type articleBody struct {
 	HTML       string   `json:"html,omitempty"`
 }
 
-// ingest PUTs arts one by one, stopping at the first the server refuses.
+// ingest PUTs arts one by one, stopping at the first the server refuses,
+// or when ctx ends.
 func (c *adminClient) ingest(ctx context.Context, arts []index.Article, report ingestReport) error {
 	stdout := report.stdout
 	began := time.Now()
 	for i, a := range arts {
+		if ctx.Err() != nil {
+			return interrupted(ctx, written(arts, i, ""))
+		}
 		src := a.Source()
 		body, err := json.Marshal(articleBody{Title: src.Title, URL: src.URL, Topics: src.Topics, Text: src.Text, Paragraphs: src.Paragraphs, HTML: src.HTML})
 		if err != nil {
 			return err
 		}
 		status, resp, err := c.do(ctx, clientTimeout, "PUT", "/api/articles/"+url.PathEscape(a.ID), body)
+		if err != nil && ctx.Err() != nil {
+			if status != 0 { // waiting to retry: the server had refused it
+				return interrupted(ctx, written(arts, i, ""))
+			}
+			return interrupted(ctx, written(arts, i, a.ID))
+		}
 		if err == nil && status != http.StatusOK && status != http.StatusCreated {
 			err = c.refusal(status, resp)
 		}
@@ -522,7 +562,8 @@ func (c *adminClient) reindex(ctx context.Context, stdout io.Writer) error {
 // do makes one request with the token, each attempt bounded by timeout,
 // again after the Retry-After of a 429 (the admin rate limit) or a 503 (a
 // server still opening its index), and returns the status and body of the
-// last answer.
+// last answer. When ctx ends while it waits to retry, the error is ctx's,
+// with the status of the answer it waited after.
 func (c *adminClient) do(ctx context.Context, timeout time.Duration, method, path string, body []byte) (int, []byte, error) {
 	for attempt := 0; ; attempt++ {
 		resp, out, err := c.once(ctx, timeout, method, path, body)
@@ -537,10 +578,13 @@ func (c *adminClient) do(ctx context.Context, timeout time.Duration, method, pat
 		if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs > 0 {
 			wait = min(time.Duration(secs)*time.Second, maxRetryAfter)
 		}
+		if c.out != nil {
+			fmt.Fprintf(c.out, "%s answered %s %s with %d: trying again in %v\n", c.base, method, strings.SplitN(path, "?", 2)[0], resp.StatusCode, wait)
+		}
 		select {
 		case <-time.After(wait):
 		case <-ctx.Done():
-			return 0, nil, ctx.Err()
+			return resp.StatusCode, out, ctx.Err()
 		}
 	}
 }

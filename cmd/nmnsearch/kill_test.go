@@ -33,6 +33,7 @@ func TestChildProcess(t *testing.T) {
 		fmt.Println("error:", err)
 		os.Exit(2)
 	}
+	holdChild(os.Getenv(childHoldEnv))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, args, os.Getenv, os.Stdout, os.Stderr)
 	stop()
