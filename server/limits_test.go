@@ -85,7 +85,7 @@ func TestRateLimit(t *testing.T) {
 		t.Errorf("http_requests_total of the 429 on /api/search = %v, want 1", v)
 	}
 	var logged int
-	for _, l := range logs.logLines(t) {
+	for _, l := range logLines(t, logs) {
 		if l["msg"] == "request" && l["status"] == 429.0 {
 			logged++
 			if l["reason"] != "rate_limited" || l["route"] == "" || l["route"] == "none" {
@@ -159,7 +159,7 @@ func TestRateLimitClientAddress(t *testing.T) {
 	wantError(t, from(t, h, proxy, "GET", "/api/topics"), http.StatusTooManyRequests, "rate_limited")
 
 	var clients []string
-	for _, l := range logs.logLines(t) {
+	for _, l := range logLines(t, logs) {
 		if l["msg"] == "request" {
 			clients = append(clients, l["client"].(string))
 		}

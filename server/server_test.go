@@ -2,7 +2,6 @@ package server_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -22,6 +21,7 @@ import (
 
 	"nmnsearch/search"
 	"nmnsearch/server"
+	"nmnsearch/server/servertest"
 )
 
 // fakeSearcher stands in for *search.Service. By default Search mimics the
@@ -132,26 +132,11 @@ func (f *fakeSearcher) Suggest(q string) ([]search.Suggestion, error) {
 
 var _ server.Searcher = (*fakeSearcher)(nil)
 
-// syncBuffer is a bytes.Buffer safe for a logger and a test to share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is a bytes.Buffer that a logger and the test can share.
+type syncBuffer = servertest.Buffer
 
 // logLines decodes the JSON log lines written so far.
-func (s *syncBuffer) logLines(t *testing.T) []map[string]any {
+func logLines(t *testing.T, s *syncBuffer) []map[string]any {
 	t.Helper()
 	var out []map[string]any
 	sc := bufio.NewScanner(strings.NewReader(s.String()))
@@ -479,7 +464,7 @@ func TestPanicRecovery(t *testing.T) {
 		t.Errorf("message = %q, want %q", msg, "internal error")
 	}
 	var panics, accessed int
-	for _, l := range logs.logLines(t) {
+	for _, l := range logLines(t, logs) {
 		switch l["msg"] {
 		case "panic":
 			panics++
@@ -654,7 +639,7 @@ func TestAccessLog(t *testing.T) {
 	do(t, h, "GET", "/nope")
 
 	var lines []map[string]any
-	for _, l := range logs.logLines(t) {
+	for _, l := range logLines(t, logs) {
 		if l["msg"] == "request" {
 			lines = append(lines, l)
 		}

@@ -139,27 +139,21 @@ func runIngest(ctx context.Context, name string, args []string, getenv func(stri
 		return err
 	}
 	began := time.Now()
-	ix, err := index.Open(*f.data, seeds.FS, index.WithTopics(topics))
-	if errors.Is(err, index.ErrLocked) {
-		c, err := newAdminClient(getenv, f, "ingest")
-		if err != nil {
-			return err
-		}
+	ix, c, err := openOrAsk(ctx, getenv, f, cmdIngest, topics)
+	switch {
+	case errors.As(err, new(notServing)) && ctx.Err() != nil:
+		return interrupted(ctx, "nothing written")
+	case errors.As(err, new(notServing)):
+		return fmt.Errorf("ingest: nothing written: %w", err)
+	case err != nil:
+		return err
+	case c != nil:
 		c.out = stdout
-		if err := c.serves(ctx, *f.data); err != nil {
-			if ctx.Err() != nil {
-				return interrupted(ctx, "nothing written")
-			}
-			return fmt.Errorf("ingest: nothing written: %w", err)
-		}
 		fmt.Fprintf(stdout, "%s is open in a running server: sending the articles to %s\n", dataLabel(*f.data), c.base)
 		if err := c.ingest(ctx, arts, report); err != nil {
 			return err
 		}
 		return urlsFailed(failed, len(urls))
-	}
-	if err != nil {
-		return fmt.Errorf("ingest: open %s: %w", dataLabel(*f.data), err)
 	}
 	defer ix.Close() // on the early returns: what was written is kept
 	printOpenInfo(stdout, *f.data, ix.OpenInfo())
@@ -321,21 +315,16 @@ func runReindex(ctx context.Context, name string, args []string, getenv func(str
 	if err != nil {
 		return err
 	}
-	ix, err := index.Open(*f.data, seeds.FS, index.WithTopics(topics))
-	if errors.Is(err, index.ErrLocked) {
-		c, err := newAdminClient(getenv, f, "reindex")
-		if err != nil {
-			return err
-		}
+	ix, c, err := openOrAsk(ctx, getenv, f, cmdReindex, topics)
+	switch {
+	case errors.As(err, new(notServing)):
+		return fmt.Errorf("reindex: %w", err)
+	case err != nil:
+		return err
+	case c != nil:
 		c.out = stdout
-		if err := c.serves(ctx, *f.data); err != nil {
-			return fmt.Errorf("reindex: %w", err)
-		}
 		fmt.Fprintf(stdout, "%s is open in a running server: asking %s to reindex\n", dataLabel(*f.data), c.base)
 		return c.reindex(ctx, stdout)
-	}
-	if err != nil {
-		return fmt.Errorf("reindex: open %s: %w", dataLabel(*f.data), err)
 	}
 	defer ix.Close()
 	printOpenInfo(stdout, *f.data, ix.OpenInfo())
@@ -377,6 +366,34 @@ func printOpenInfo(w io.Writer, dir string, info index.OpenInfo) {
 			fmt.Fprintf(w, "  NOT recovered: %s\n", s)
 		}
 	}
+}
+
+// notServing is openOrAsk's error when the server at -addr cannot be shown
+// to serve the data directory: nothing was written.
+type notServing struct{ err error }
+
+func (e notServing) Error() string { return e.err.Error() }
+func (e notServing) Unwrap() error { return e.err }
+
+// openOrAsk opens the data directory for cmd, or, when a running server
+// has it open, returns a client of that server's admin API, checked to
+// serve that very directory.
+func openOrAsk(ctx context.Context, getenv func(string) string, f offlineFlags, cmd string, topics *index.Topics) (*index.Index, *adminClient, error) {
+	ix, err := index.Open(*f.data, seeds.FS, index.WithTopics(topics))
+	if err == nil {
+		return ix, nil, nil
+	}
+	if !errors.Is(err, index.ErrLocked) {
+		return nil, nil, fmt.Errorf("%s: open %s: %w", cmd, dataLabel(*f.data), err)
+	}
+	c, err := newAdminClient(getenv, f, cmd)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := c.serves(ctx, *f.data); err != nil {
+		return nil, nil, notServing{err}
+	}
+	return nil, c, nil
 }
 
 // adminClient talks to a running server's admin API.
@@ -649,6 +666,9 @@ func runPublish(name string, args []string, getenv func(string) string, stdout, 
 	topicsFile := topicsFlag(fs, env)
 	if ok, err := parseCommand(fs, env, args); !ok {
 		return err
+	}
+	if fs.NArg() > 1 && strings.HasPrefix(fs.Arg(1), "-") {
+		return fmt.Errorf("publish: %s after the destination: flags go before it (publish -data DIR DEST)", fs.Arg(1))
 	}
 	if fs.NArg() != 1 {
 		return errors.New("publish: name one destination directory, which must not exist")

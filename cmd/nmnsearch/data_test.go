@@ -564,3 +564,17 @@ func TestIngestInBatches(t *testing.T) {
 		}
 	}
 }
+
+// A flag after the files or the destination is refused with where flags
+// go, not taken for a file name.
+func TestFlagsAfterArguments(t *testing.T) {
+	for _, args := range [][]string{
+		{"ingest", "../../seeds/001_c2c3b5d23e0135b4.txt", "-data", t.TempDir()},
+		{"publish", filepath.Join(t.TempDir(), "dest"), "-data", t.TempDir()},
+	} {
+		_, err := runCmd(t, nil, args...)
+		if err == nil || !strings.Contains(err.Error(), "flags go before") {
+			t.Errorf("%s: %v, want a refusal that says where flags go", args, err)
+		}
+	}
+}

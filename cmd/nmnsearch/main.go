@@ -138,8 +138,13 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	cacheSize := byteSize(envParse(env, "NMNSEARCH_CACHE_SIZE", int64(server.DefaultCacheBytes), server.ParseByteSize))
 	fs.Var(&cacheSize, "cache-size",
 		"bytes of search, suggest and topics answers kept in memory, e.g. 64MiB or 1048576; 0 for no response cache (env NMNSEARCH_CACHE_SIZE)")
+	showVersion := fs.Bool("version", false, "print the version and the revision it was built from, and exit")
 	if ok, err := parseCommand(fs, env, args); !ok {
 		return err
+	}
+	if *showVersion {
+		fmt.Fprintln(stdout, versionLine())
+		return nil
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %q", fs.Args())
@@ -312,6 +317,7 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	logger.Info("listening", "addr", ln.Addr().String(), "data", dataLabel(*dataDir), "read_only", *readOnly, "admin", token != "" && !*readOnly,
 		"cors_origins", cors.String(), "rate", *ratePerSec, "burst", *burst, "trust_proxy", *trustProxy,
 		"max_concurrent_searches", *maxSearches, "metrics_addr", cmp.Or(*metricsAddr, "(on addr)"))
+	logger.Info("ready", "url", openURL(ln.Addr()))
 
 	var failed error
 	select {
@@ -409,6 +415,19 @@ func adminToken(getenv func(string) string, file string) (string, error) {
 		return "", fmt.Errorf("-admin-token-file %s is empty", file)
 	}
 	return token, nil
+}
+
+// openURL is the address to open in a browser for a listener on addr: a
+// wildcard host (0.0.0.0, ::) is reached as localhost.
+func openURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String() + "/"
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
 }
 
 // tokenSource names where the admin token came from, for an error.

@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
+	"nmnsearch/server/servertest"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,23 +16,8 @@ import (
 	"time"
 )
 
-// syncBuffer is a bytes.Buffer that run's logger and the test can share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is a bytes.Buffer that a logger and the test can share.
+type syncBuffer = servertest.Buffer
 
 func fakeEnv(env map[string]string) func(string) string {
 	return func(k string) string { return env[k] }
@@ -419,5 +406,42 @@ func TestRunAnswersWhileOpening(t *testing.T) {
 	}
 	if hits := hitIDs(t, base, "NAD+"); len(hits) == 0 {
 		t.Error("NAD+ finds nothing once the index is open")
+	}
+}
+
+// -version prints one line naming the version, and serves nothing.
+func TestRunVersion(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if err := run(context.Background(), []string{"nmnsearch", "-version"}, func(string) string { return "" }, &stdout, &stderr); err != nil {
+		t.Fatal(err)
+	}
+	if out := stdout.String(); !strings.HasPrefix(out, "nmnsearch ") || strings.Count(out, "\n") != 1 || !strings.Contains(out, "go1") {
+		t.Errorf("-version printed %q", out)
+	}
+}
+
+// The log says which URL to open once the service is ready.
+func TestRunLogsURLToOpen(t *testing.T) {
+	p := startProc(t, []string{"nmnsearch", "-addr", "127.0.0.1:0"}, nil)
+	waitReady(t, p.base)
+	if want := "msg=ready url=" + p.base + "/"; !strings.Contains(p.stdout.String(), want) {
+		t.Errorf("log lacks %s:\n%s", want, p.stdout)
+	}
+}
+
+func TestOpenURL(t *testing.T) {
+	for addr, want := range map[string]string{
+		"127.0.0.1:8080": "http://127.0.0.1:8080/",
+		"0.0.0.0:8080":   "http://localhost:8080/",
+		"[::]:8080":      "http://localhost:8080/",
+		"[::1]:8080":     "http://[::1]:8080/",
+	} {
+		a, err := net.ResolveTCPAddr("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := openURL(a); got != want {
+			t.Errorf("openURL(%s) = %s, want %s", addr, got, want)
+		}
 	}
 }
