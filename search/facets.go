@@ -44,6 +44,9 @@ type facetTable struct {
 	// number ("" for the others), for wordSearcher to check a word on;
 	// nil when the table was built without the snapshot.
 	texts []string
+	// articles is how many article ids there are: the ranks in order
+	// are below it.
+	articles int
 }
 
 const orderBytes = 8
@@ -74,6 +77,11 @@ func (t *facetTable) textOf(id bleveindex.IndexInternalID) string {
 		return t.texts[n]
 	}
 	return ""
+}
+
+// articleRank is the article's rank in an orderOf key.
+func articleRank(order string) int {
+	return int(order[0])<<24 | int(order[1])<<16 | int(order[2])<<8 | int(order[3])
 }
 
 func docNum(id bleveindex.IndexInternalID) (uint64, bool) {
@@ -126,7 +134,7 @@ func buildFacetTable(ctx context.Context, r bleveindex.IndexReader, snap *index.
 	}); err != nil {
 		return nil, err
 	}
-	t.order = string(order)
+	t.order, t.articles = string(order), len(articles)
 	if snap != nil {
 		t.texts = make([]string, len(order)/orderBytes)
 		for doc := range t.texts {
@@ -268,6 +276,10 @@ type facetCount struct {
 
 	table *facetTable
 	n     []int // hits by key index, filtered out or not
+	// seen marks the articles, by rank, of the hits kept; articles counts
+	// them.
+	seen     []bool
+	articles int
 }
 
 // reader returns the index reader the search ran on, nil before it ran.
@@ -319,10 +331,18 @@ func (q *facetQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 		keep[k] = fc.keep == nil || (k > 0 && fc.keep(index.ParseFacetKey(key)))
 	}
 	n := fc.n
+	fc.seen, fc.articles = make([]bool, t.articles), 0
 	return &filterSearcher{Searcher: inner, keep: func(_ *bsearch.SearchContext, dm *bsearch.DocumentMatch) bool {
 		k := t.key(dm.IndexInternalID)
 		n[k]++
-		return keep[k]
+		if !keep[k] {
+			return false
+		}
+		if a := articleRank(t.orderOf(dm.IndexInternalID)); a < len(fc.seen) && !fc.seen[a] {
+			fc.seen[a] = true
+			fc.articles++
+		}
+		return true
 	}}, nil
 }
 

@@ -37,17 +37,25 @@ type Request struct {
 	Article string   // an article id, or ""
 	Page    int      // 1-based
 	Size    int
+	Group   string // "" for paragraph hits, GroupArticle for one entry per article
 }
 
 // Result is one page of hits with facet counts.
 type Result struct {
-	Query  string  `json:"query"`
-	Total  uint64  `json:"total"`
-	Page   int     `json:"page"`
-	Size   int     `json:"size"`
-	TookMS float64 `json:"took_ms"`
-	Hits   []Hit   `json:"hits"`
-	Facets Facets  `json:"facets"`
+	Query    string  `json:"query"`
+	Total    uint64  `json:"total"`    // paragraphs found
+	Articles int     `json:"articles"` // articles they are in
+	Page     int     `json:"page"`     // of hits, or of groups when grouped
+	Size     int     `json:"size"`
+	TookMS   float64 `json:"took_ms"`
+	Hits     []Hit   `json:"hits"` // empty when grouped
+	// Groups, with Request.Group GroupArticle, is one entry per article,
+	// best first.
+	Groups []Group `json:"groups,omitempty"`
+	Facets Facets  `json:"facets"` // counts of paragraphs
+	// DidYouMean, when nothing was found, is the query with its words
+	// that the index lacks replaced by the nearest it has.
+	DidYouMean string `json:"did_you_mean,omitempty"`
 }
 
 // Hit is one matching paragraph.
@@ -126,6 +134,9 @@ func (s *Service) validate(r *Request) error {
 	r.Topics = topics
 	if r.Lang != "" && r.Lang != index.LangJA && r.Lang != index.LangEN {
 		return invalidf("lang must be ja or en")
+	}
+	if r.Group != "" && r.Group != GroupArticle {
+		return invalidf("group must be %s or absent", GroupArticle)
 	}
 	return nil
 }

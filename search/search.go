@@ -71,7 +71,15 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 	// the same table (paragraphOrder). Positions of matches, for highlights,
 	// come with the hits in a small index, or from locate in a large one.
 	fc := &facetCount{tables: &s.facets, keep: facetFilter(r)}
-	main := bleve.NewSearchRequestOptions(&facetQuery{withFilter(text, filters(r)), fc}, r.Size, (r.Page-1)*r.Size, false)
+	grouped := r.Group == GroupArticle
+	size, from := r.Size, (r.Page-1)*r.Size
+	if grouped {
+		size = groupWindow // the groups are made, then paged, here
+	}
+	main := bleve.NewSearchRequestOptions(&facetQuery{withFilter(text, filters(r)), fc}, size, from, false)
+	if grouped {
+		main.From = 0
+	}
 	if r.Q == "" {
 		main.SortByCustom(bsearch.SortOrder{&paragraphOrder{fc}})
 	} else {
@@ -84,8 +92,9 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 		// In a small index, reading every hit's positions costs less than
 		// running the query again for the returned ones (locate); and a
 		// search that met a write between the two reads them all, in one.
-		main.IncludeLocations = r.Q != "" && (retry || v.Len() <= s.locateApartAbove)
-		res.Hits = res.Hits[:0]
+		// A grouped search reads a window of hits: locate marks the shown.
+		main.IncludeLocations = !grouped && r.Q != "" && (retry || v.Len() <= s.locateApartAbove)
+		res.Hits, res.Groups = res.Hits[:0], nil
 		sr, v, err := v.Search(ctx, main) // v: the snapshot searched
 		if err != nil {
 			return fmt.Errorf("search: %w", err)
@@ -93,28 +102,38 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 		if _, ok := v.Article(r.Article); r.Article != "" && !ok {
 			return invalidf("unknown article %q", r.Article)
 		}
-		mk := text.marks()
-		res.Total = sr.Total
+		res.Total, res.Articles = sr.Total, fc.articles
+		shown := sr.Hits
+		var groups [][]ranked
+		if grouped {
+			groups = groupHits(v, sr.Hits)
+			groups = groups[min(from, len(groups)):min(from+r.Size, len(groups))]
+			shown = nil
+			for _, g := range groups {
+				for _, h := range g {
+					shown = append(shown, h.dm)
+				}
+			}
+		}
 		var located map[string]*bsearch.DocumentMatch
 		switch {
 		case main.IncludeLocations:
-			located = byID(sr.Hits)
+			located = byID(shown)
 		case r.Q != "":
-			if located, err = s.locate(ctx, v, fc.reader(), text, sr.Hits); err != nil {
+			if located, err = s.locate(ctx, v, fc.reader(), text, shown); err != nil {
 				return err
 			}
 		}
-		for _, h := range sr.Hits {
-			p, ok := v.Paragraph(h.ID)
+		hit := func(dm *bsearch.DocumentMatch, score float64) (Hit, bool) {
+			p, ok := v.Paragraph(dm.ID)
 			if !ok {
-				continue
+				return Hit{}, false
 			}
 			a, _ := v.Article(p.Article)
-			score := h.Score
 			if math.IsNaN(score) || r.Q == "" {
 				score = 0
 			}
-			res.Hits = append(res.Hits, Hit{
+			return Hit{
 				ID:        p.ID,
 				Article:   ArticleRef{ID: a.ID, Title: a.TitleIn(p.Lang), URL: a.URL},
 				Section:   p.Section,
@@ -123,13 +142,36 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 				Topics:    p.Topics,
 				Score:     score,
 				Text:      p.Text,
-				Highlight: Highlight(p.Text, mk.spans(p.Text, located[h.ID])),
-			})
+				Highlight: Highlight(p.Text, text.marks().spans(p.Text, located[dm.ID])),
+			}, true
+		}
+		for _, g := range groups {
+			var entry Group
+			for _, r := range g {
+				if h, ok := hit(r.dm, r.score); ok {
+					entry.Hits = append(entry.Hits, h)
+				}
+			}
+			if len(entry.Hits) > 0 {
+				entry.Article = entry.Hits[0].Article
+				res.Groups = append(res.Groups, entry)
+			}
+		}
+		if grouped {
+			return nil
+		}
+		for _, dm := range shown {
+			if h, ok := hit(dm, dm.Score); ok {
+				res.Hits = append(res.Hits, h)
+			}
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	if res.Total == 0 && r.Q != "" {
+		res.DidYouMean = s.didYouMean(terms)
 	}
 	res.Facets = facetsFrom(fc.counts(), r, s.ix.Topics())
 	res.TookMS = took(began)

@@ -120,6 +120,9 @@ func parseSearchRequest(rawQuery string) (search.Request, error) {
 	if req.Article, err = single(values, "article"); err != nil {
 		return req, err
 	}
+	if req.Group, err = single(values, "group"); err != nil {
+		return req, err
+	}
 	for _, v := range values["topic"] {
 		for t := range strings.SplitSeq(v, ",") {
 			if t = strings.TrimSpace(t); t != "" {
@@ -200,6 +203,17 @@ func withEmptyLists(res *search.Result) *search.Result {
 	for i, h := range res.Hits {
 		h.Topics = nonNil(h.Topics)
 		out.Hits[i] = h
+	}
+	out.Groups = make([]search.Group, len(res.Groups))
+	for i, g := range res.Groups {
+		g.Hits = slices.Clone(g.Hits)
+		for j := range g.Hits {
+			g.Hits[j].Topics = nonNil(g.Hits[j].Topics)
+		}
+		out.Groups[i] = g
+	}
+	if res.Groups == nil {
+		out.Groups = nil // not grouped: no "groups" at all
 	}
 	out.Facets.Topic = nonNil(res.Facets.Topic)
 	out.Facets.Lang = nonNil(res.Facets.Lang)

@@ -1,0 +1,105 @@
+package search
+
+import (
+	"context"
+	"slices"
+	"testing"
+)
+
+// group=article: one entry per article, best first, its best paragraphs
+// under it; a heading that matches lifts the paragraphs of its section and
+// is not an entry of its own; pages count articles.
+func TestGroupByArticle(t *testing.T) {
+	s := seedSearch(t)
+	ctx := context.Background()
+	res, err := s.Search(ctx, Request{Q: "メラトニン", Group: GroupArticle, Size: MaxPageSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Hits) != 0 || len(res.Groups) == 0 {
+		t.Fatalf("grouped: %d hits, %d groups; want groups only", len(res.Hits), len(res.Groups))
+	}
+	seen := map[string]bool{}
+	for _, g := range res.Groups {
+		if seen[g.Article.ID] || len(g.Hits) == 0 || len(g.Hits) > GroupHits {
+			t.Errorf("group %s: %d hits, seen before %v", g.Article.ID, len(g.Hits), seen[g.Article.ID])
+		}
+		seen[g.Article.ID] = true
+		for _, h := range g.Hits {
+			if h.Article.ID != g.Article.ID {
+				t.Errorf("group %s holds a hit of %s", g.Article.ID, h.Article.ID)
+			}
+			if h.Text == "b. メラトニン分泌をサポート" {
+				t.Errorf("the heading is an answer of its own: %+v", h)
+			}
+		}
+	}
+	if res.Articles != len(res.Groups) {
+		t.Errorf("articles = %d, want the %d groups of one page that holds them all", res.Articles, len(res.Groups))
+	}
+	if g := res.Groups[0]; g.Hits[0].Section != "b. メラトニン分泌をサポート" {
+		t.Errorf("first entry's best paragraph in section %q, want the heading's, which lifts it", g.Hits[0].Section)
+	}
+
+	// The same paragraphs, ungrouped: the heading is a hit there.
+	flat, err := s.Search(ctx, Request{Q: "メラトニン", Size: MaxPageSize})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.ContainsFunc(flat.Hits, func(h Hit) bool { return h.Text == "b. メラトニン分泌をサポート" }) {
+		t.Error("ungrouped, the heading is not a hit: the rule is the grouped answer's")
+	}
+	if flat.Articles != res.Articles || flat.Total != res.Total {
+		t.Errorf("ungrouped: %d paragraphs in %d articles; grouped %d in %d", flat.Total, flat.Articles, res.Total, res.Articles)
+	}
+}
+
+// A heading stays an answer, alone, when nothing under it matches; pages
+// of a grouped search count articles.
+func TestGroupHeadingAloneAndPaging(t *testing.T) {
+	s := serviceOver(t, "a.txt", "Quokka care", "Feed them leaves in the morning.", "Give them water at night.")
+	res, err := s.Search(context.Background(), Request{Q: "quokka", Group: GroupArticle})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Groups) != 1 || len(res.Groups[0].Hits) != 1 || res.Groups[0].Hits[0].Text != "Quokka care" {
+		t.Errorf("groups %+v, want the heading alone", res.Groups)
+	}
+
+	seeds := seedSearch(t)
+	all, err := seeds.Search(context.Background(), Request{Q: "NAD+", Group: GroupArticle})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := seeds.Search(context.Background(), Request{Q: "NAD+", Group: GroupArticle, Size: 1, Page: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all.Groups) < 2 || len(second.Groups) != 1 || second.Groups[0].Article.ID != all.Groups[1].Article.ID {
+		t.Errorf("page 2 of size 1: %+v, want the second of %d articles", second.Groups, len(all.Groups))
+	}
+	if _, err := seeds.Search(context.Background(), Request{Q: "NAD+", Group: "paragraph"}); ErrorCode(err) != CodeInvalid {
+		t.Errorf("group=paragraph: %v, want invalid_param", err)
+	}
+}
+
+// A query that finds nothing offers the query with its unknown words
+// replaced by the nearest the articles use; one that finds something, or
+// whose words are all the articles', offers nothing.
+func TestDidYouMean(t *testing.T) {
+	s := seedSearch(t)
+	for q, want := range map[string]string{
+		"メラトニソ":       "メラトニン", // ン typed as ソ
+		"メラトニソ -NAD+": "メラトニン -NAD+",
+		"メラトニン":       "",
+		"zzzzzzzzzz":  "",
+	} {
+		res, err := s.Search(context.Background(), Request{Q: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.DidYouMean != want {
+			t.Errorf("%s: did_you_mean %q, want %q", q, res.DidYouMean, want)
+		}
+	}
+}
