@@ -37,7 +37,8 @@ import (
 // 2: a title taken from the text is one line of at most maxTitleRunes.
 // 3: package extract finds the article in any site's page (text or HTML);
 // topics per paragraph from a topics file; a title per language.
-const IndexVersion = 3
+// 4: Markdown emphasis and heading markers dropped from text lines.
+const IndexVersion = 4
 
 // indexVersion is IndexVersion; tests change it.
 var indexVersion = IndexVersion

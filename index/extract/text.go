@@ -3,11 +3,12 @@ package extract
 import "strings"
 
 // Text is Classify over a scraped text file's lines: one block a line,
-// blank lines ignored.
+// blank lines ignored, Markdown markup dropped (see plain).
 func Text(raw string, opt Options) Page {
 	var blocks []Block
 	for _, l := range Lines(raw) {
-		blocks = append(blocks, Block{Text: l})
+		text, heading := plain(l)
+		blocks = append(blocks, Block{Text: text, Heading: heading})
 	}
 	return Classify(blocks, opt)
 }
