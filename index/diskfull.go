@@ -13,11 +13,12 @@ import (
 	"github.com/blevesearch/bleve/v2/index/scorch"
 )
 
-// What scorch does when it cannot write (a full disk): its persister and
-// merger report the error to a callback and try again at once, forever.
-// The callback this package registers says so once, tells persist, and
-// pauses them for asyncErrorPause, so that they retry once a second rather
-// than spin a CPU.
+// What scorch does when it cannot write (a full disk) or read (a damaged
+// segment being merged): its persister and merger report the error to a
+// callback and try again at once, forever. The callback this package
+// registers says a full disk once, has the index heal from anything else,
+// tells persist, and pauses them for asyncErrorPause, so that they retry
+// once a second rather than spin a CPU.
 const (
 	scorchCallbacks = "nmnsearch"
 	asyncErrorPause = time.Second
@@ -34,16 +35,31 @@ func init() { scorch.RegistryAsyncErrorCallbacks[scorchCallbacks] = onAsyncError
 type diskWatch struct {
 	logger  *slog.Logger
 	noSpace atomic.Int64 // when the disk was last found full, in Unix ns
-	failed  atomic.Int64 // when the last async error came, in Unix ns
 	errors  atomic.Int64 // how many came
-	persist chan error   // the persister's errors, for persist's wait
+	persist chan asyncError
+	// damaged is told the other errors (a merge that read a damaged
+	// segment) with the directory of the index that met them.
+	damaged func(err error, indexDir string)
+}
+
+// asyncError is an error of scorch's, with its index's store directory
+// (dir/index-N/store): persist waits for its own index's.
+type asyncError struct {
+	err  error
+	path string
 }
 
 var diskWatches sync.Map // data directory -> *diskWatch
 
 // watchDisk registers ix's data directory for scorch's errors.
 func (ix *Index) watchDisk() {
-	w := &diskWatch{logger: ix.logger, persist: make(chan error, 1)}
+	w := &diskWatch{logger: ix.logger, persist: make(chan asyncError, 1)}
+	// Only the index in use heals: an old one's errors end as it closes.
+	w.damaged = func(err error, indexDir string) {
+		if s := ix.cur.Load(); s != nil && s.bleve.Name() == indexDir {
+			ix.damaged(err)
+		}
+	}
 	ix.disk = w
 	diskWatches.Store(ix.dir, w)
 }
@@ -71,19 +87,20 @@ func onAsyncError(err error, path string) {
 	time.Sleep(asyncErrorPause)
 }
 
+// report says a full disk once (WARN) and counts it, and passes any other
+// error to the index as damage.
 func (w *diskWatch) report(err error, path string) {
 	w.errors.Add(1)
-	now := time.Now().UnixNano()
-	quiet := now-w.failed.Swap(now) > int64(noSpaceWindow)
-	if isNoSpace(err) {
-		w.noSpace.Store(now)
-	}
-	if quiet {
-		w.logger.Warn("the index cannot write to disk: retrying every second; writes are refused while the disk is full",
-			"index", filepath.Dir(path), "err", err)
+	if now := time.Now().UnixNano(); isNoSpace(err) {
+		if now-w.noSpace.Swap(now) > int64(noSpaceWindow) {
+			w.logger.Warn("the index cannot write to disk: retrying every second; writes are refused while the disk is full",
+				"index", filepath.Dir(path), "err", err)
+		}
+	} else {
+		w.damaged(err, filepath.Dir(path))
 	}
 	select {
-	case w.persist <- err:
+	case w.persist <- asyncError{err, path}:
 	default:
 	}
 }

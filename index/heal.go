@@ -17,12 +17,13 @@ import (
 var ErrDamaged = errors.New("the index is damaged and being rebuilt")
 
 // healRetry is how long a rebuild that failed waits before the next try.
-// minHealGap is how long after a rebuild the index must run before damage
-// found starts another: an index just built from the articles that fails
-// again has a bug, not a damaged file, and rebuilding would not end it.
+// minHealGap is how long after a rebuild the next one waits to begin: an
+// index just built from the articles that fails again may have a bug, not
+// a damaged file, and rebuilding it in a loop would spin a CPU; reads get
+// ErrDamaged meanwhile all the same, never a 500.
 const (
 	healRetry  = 10 * time.Second
-	minHealGap = time.Minute
+	minHealGap = 10 * time.Second
 )
 
 // WithLogger sets where the index says what it does on its own: that it
@@ -42,6 +43,10 @@ func (ix *Index) Healing() bool { return ix.healing.Load() }
 // guard, deferred by a call into bleve with the call's error, turns a panic
 // raised in bleve's code (a damaged segment or root.bolt) into ErrDamaged and
 // starts the rebuild. Any other panic goes on, its stack intact.
+//
+// Callers also turn faults into panics (debug.SetPanicOnFault) while they
+// read: a segment or root.bolt cut short faults (SIGBUS) where bleve reads
+// it through its memory mapping, which would kill the process.
 func (ix *Index) guard(err *error) {
 	if !panicIn(bleveCode...) {
 		return
@@ -85,12 +90,8 @@ func readFailure(ctx context.Context, err error) bool {
 }
 
 // damaged starts the rebuild, once, and returns the error for the call that
-// found cause: ErrDamaged, or cause itself within minHealGap of the last
-// rebuild.
+// found cause: ErrDamaged.
 func (ix *Index) damaged(cause error) error {
-	if last := ix.healed.Load(); last != 0 && time.Since(time.Unix(0, last)) < minHealGap {
-		return cause
-	}
 	if ix.healing.CompareAndSwap(false, true) {
 		ix.logger.Warn("index damaged: not ready while it is rebuilt from the articles", "cause", cause)
 		go ix.heal()
@@ -98,12 +99,16 @@ func (ix *Index) damaged(cause error) error {
 	return fmt.Errorf("%w: %v", ErrDamaged, cause)
 }
 
-// heal rebuilds the index until a rebuild succeeds or the index is closed.
+// heal rebuilds the index until a rebuild succeeds or the index is closed,
+// no sooner than minHealGap after the last one.
 func (ix *Index) heal() {
 	defer func() {
 		ix.healed.Store(time.Now().UnixNano())
 		ix.healing.Store(false)
 	}()
+	if last := ix.healed.Load(); last != 0 {
+		time.Sleep(minHealGap - time.Since(time.Unix(0, last)))
+	}
 	for {
 		began := time.Now()
 		err := ix.rebuildDamaged()

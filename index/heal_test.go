@@ -82,15 +82,12 @@ func TestDamageWhileServingHeals(t *testing.T) {
 			if !errors.Is(found, ErrDamaged) {
 				t.Fatalf("searches of the damaged index: %v, want ErrDamaged", found)
 			}
-			deadline := time.Now().Add(30 * time.Second)
-			for ix.Healing() {
-				if time.Now().After(deadline) {
-					t.Fatal("still healing after 30 s")
-				}
-				time.Sleep(5 * time.Millisecond)
-			}
+			healed(t, ix)
 			if err := search("sleep"); err != nil {
 				t.Fatalf("after the rebuild: %v", err)
+			}
+			if err := ix.Put(srcArticle(t, Source{ID: "901-after", Text: "After\nA wombatzyx paragraph written after the rebuild."})); err != nil {
+				t.Errorf("a write after the rebuild: %v", err)
 			}
 			if hits := wordHits(t, ix.Bleve(), "quokkazyx"); !slices.Equal(hits, []string{"900-kept-2"}) {
 				t.Errorf("after the rebuild quokkazyx finds %v", hits)
@@ -118,4 +115,53 @@ func openLogged(t *testing.T, dir string) (*Index, *bytes.Buffer) {
 	}
 	t.Cleanup(func() { ix.Close() })
 	return ix, &log
+}
+
+// A write that meets a damaged segment (its batch reads the old paragraphs'
+// postings) is stored and answers ErrDamaged, never a 500; the rebuild,
+// which reads the store, indexes it; a write while the index heals writes
+// nothing and says so.
+func TestWriteMeetingDamageHeals(t *testing.T) {
+	dir := t.TempDir()
+	ix, _ := openLogged(t, dir)
+	segments, _ := filepath.Glob(filepath.Join(dir, indexPrefix+"*", "store", "*.zap"))
+	for _, f := range segments {
+		damageInPlace(t, f, 1, 70)
+	}
+	err := ix.PutSource(Source{ID: "000-5f7a80a9702da62d", Text: "Replaced\nA numbatzyx paragraph replacing a seed."})
+	if !errors.Is(err, ErrDamaged) {
+		t.Fatalf("a write over damaged segments: %v, want ErrDamaged", err)
+	}
+	healed(t, ix)
+	if hits := wordHits(t, ix.Bleve(), "numbatzyx"); len(hits) != 1 {
+		t.Errorf("the write that met the damage: numbatzyx finds %v after the rebuild, want it", hits)
+	}
+}
+
+// healed waits until ix is no longer healing.
+func healed(t *testing.T, ix *Index) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ix.Healing(); time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("still healing after 30 s")
+		}
+	}
+}
+
+// scorch's merger meeting a damaged segment reports it to the callback: the
+// index in use heals; an error of an index no longer in use is not damage.
+func TestMergeErrorHeals(t *testing.T) {
+	dir := t.TempDir()
+	ix, log := openLogged(t, dir)
+	before := ix.indexName
+	damage := errors.New("source: merger, persist error: merging err: error loading roaring bitmap")
+	onAsyncError(damage, filepath.Join(dir, indexPrefix+"99", "store"))
+	if ix.Healing() {
+		t.Error("an error of another index started a heal")
+	}
+	onAsyncError(damage, filepath.Join(dir, before, "store"))
+	healed(t, ix)
+	if ix.indexName == before || !strings.Contains(log.String(), "level=WARN msg=\"index damaged") || strings.Contains(log.String(), "disk is full") {
+		t.Errorf("after a merge error: index %s (was %s), log:\n%s", ix.indexName, before, log)
+	}
 }

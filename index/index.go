@@ -1,10 +1,12 @@
 package index
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
 	"path"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strings"
@@ -315,6 +317,11 @@ func (ix *Index) write(arts []Article, deletes []string) error {
 	if len(puts) == 0 && len(deletes) == 0 {
 		return nil
 	}
+	if ix.healing.Load() {
+		// The index being replaced may be the damaged one: nothing is
+		// written until the new one serves.
+		return fmt.Errorf("%w: nothing written; send it again once it is ready", ErrDamaged)
+	}
 	if ix.stale != nil {
 		// A later write would record a sequence number past the one the
 		// index missed, and the next start would not re-apply it.
@@ -338,8 +345,12 @@ func (ix *Index) write(arts []Article, deletes []string) error {
 	}
 	if err := ix.apply(cur, puts, deletes, seq); err != nil {
 		if ix.store != nil {
+			// Stored: the rebuild, which reads the store, indexes it.
 			ix.stale = err
-			return fmt.Errorf("stored, but not indexed until the next start or Reindex: %w", err)
+			if !errors.Is(err, ErrDamaged) {
+				err = ix.damaged(err)
+			}
+			return fmt.Errorf("stored, and indexed once the index is rebuilt: %w", err)
 		}
 		return err
 	}
@@ -355,6 +366,7 @@ func (ix *Index) write(arts []Article, deletes []string) error {
 // the start.
 func (ix *Index) apply(cur *Snapshot, puts []*Article, deletes []string, seq uint64) (err error) {
 	defer ix.guard(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	next := newSnapshot(cur.bleve, cur.with(puts, deletes))
 	next.line, next.token = cur.line, newToken()
 	batch, err := changeBatch(cur.bleve, puts, deletes, seq)
@@ -483,6 +495,7 @@ func (ix *Index) View(fn func(s *Snapshot) error) (err error) {
 		return fmt.Errorf("%w: retry once it is ready", ErrDamaged)
 	}
 	defer ix.guard(&err)
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	return fn(s)
 }
 

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"sort"
 	"strconv"
@@ -135,12 +136,13 @@ func IsDataDir(dir string) bool {
 func Open(dir string, seeds fs.FS, opts ...Option) (ix *Index, err error) {
 	began := time.Now()
 	// The index's own bbolt panics are caught where it is read: one that
-	// gets here is articles.db's.
+	// gets here is articles.db's (a fault where it is mapped, too).
 	defer func() {
 		if panicIn(storeCode...) {
 			ix, err = nil, storeDamaged(filepath.Join(dir, storeFile), fmt.Errorf("bbolt panicked reading it: %v", recover()))
 		}
 	}()
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	if dir == "" {
 		ix, err := Build(seeds, opts...)
 		if err != nil {
@@ -284,6 +286,7 @@ func (ix *Index) openExisting(m storeMeta) (reason string, lost *lostWrites, err
 			reason, lost, err = fmt.Sprintf("index unreadable: bleve panicked reading it: %v", recover()), nil, nil
 		}
 	}()
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	if m.index == "" {
 		return "no index directory recorded", nil, nil
 	}
@@ -391,6 +394,7 @@ func openBleve(path string, config map[string]any) (b bleve.Index, err error) {
 			b, err = nil, fmt.Errorf("bleve panicked opening it: %v", r)
 		}
 	}()
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true)) // a file cut short faults where it is mapped
 	return bleve.OpenUsing(path, config)
 }
 
@@ -553,7 +557,7 @@ func persist(b bleve.Index, applied uint64) error {
 	})
 	// scorch retries a failing write without calling back: its error
 	// comes through the data directory's watch instead.
-	var failed <-chan error
+	var failed <-chan asyncError
 	if w := watchOf(b.Name()); w != nil {
 		select {
 		case <-w.persist: // an error from before this batch
@@ -564,16 +568,22 @@ func persist(b bleve.Index, applied uint64) error {
 	if err := b.Batch(batch); err != nil {
 		return fmt.Errorf("persist index: %w", err)
 	}
-	select {
-	case err := <-failed:
-		return fmt.Errorf("persist index: %w", err)
-	case err := <-done:
-		if err != nil {
-			return fmt.Errorf("persist index: %w", err)
+	timeout := time.After(persistTimeout)
+	for {
+		select {
+		case e := <-failed:
+			if filepath.Dir(e.path) != b.Name() {
+				continue // another index's: one being replaced
+			}
+			return fmt.Errorf("persist index: %w", e.err)
+		case err := <-done:
+			if err != nil {
+				return fmt.Errorf("persist index: %w", err)
+			}
+			return nil
+		case <-timeout:
+			return fmt.Errorf("persist index: not on disk after %v", persistTimeout)
 		}
-		return nil
-	case <-time.After(persistTimeout):
-		return fmt.Errorf("persist index: not on disk after %v", persistTimeout)
 	}
 }
 
