@@ -196,6 +196,14 @@ func (s *builder) relaxed(must []query.Query, terms []Term, units [][2]int, mk *
 // It returns the query (nil if the unit holds nothing to search) and how
 // many terms the unit spans.
 func (s *builder) unitQuery(terms []Term, i int, mk *marks) (query.Query, int) {
+	// A word typed in hiragana searches the katakana word it reads as,
+	// as if typed so, and the hiragana too, below it.
+	var typed string
+	if w := s.readingWord(terms[i].Text); w != "" && !terms[i].Phrase {
+		typed = terms[i].Text
+		terms = slices.Clone(terms)
+		terms[i].Text = w
+	}
 	n, alts := s.glossaryRun(terms[i:])
 	near := 1.0
 	if t := terms[i]; alts == nil && !t.Phrase && isLetters(t.Text) {
@@ -233,6 +241,12 @@ func (s *builder) unitQuery(terms []Term, i int, mk *marks) (query.Query, int) {
 			}
 			boostLeaves(aq, w*near)
 			either = append(either, aq)
+		}
+	}
+	if typed != "" {
+		if hq := s.termQuery(typed, mk); hq != nil {
+			boostLeaves(hq, synonymWeight)
+			either = append(either, hq)
 		}
 	}
 	if len(either) > 0 {

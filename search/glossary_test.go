@@ -64,7 +64,7 @@ func TestParseSynonymsErrors(t *testing.T) {
 	}
 }
 
-// An operator's synonyms file: 眠れない also searches 不眠, which the
+// An operator's synonyms file: 夜ふかし also searches 不眠, which the
 // built-in glossary does not know.
 func TestServiceWithSynonyms(t *testing.T) {
 	ix, err := index.Build(fstest.MapFS{"a.txt": {Data: []byte("不眠の話\n不眠に悩む人は多いです。")}})
@@ -72,7 +72,7 @@ func TestServiceWithSynonyms(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	syn, err := ParseSynonyms("s.txt", []byte("眠れない | 不眠\n"))
+	syn, err := ParseSynonyms("s.txt", []byte("夜ふかし | 不眠\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,12 +80,12 @@ func TestServiceWithSynonyms(t *testing.T) {
 		s    *Service
 		want uint64
 	}{{New(ix, nil), 0}, {New(ix, syn), 2}} {
-		res, err := tt.s.Search(context.Background(), Request{Q: "眠れない"})
+		res, err := tt.s.Search(context.Background(), Request{Q: "夜ふかし"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if res.Total != tt.want {
-			t.Errorf("眠れない: %d hits, want %d", res.Total, tt.want)
+			t.Errorf("夜ふかし: %d hits, want %d", res.Total, tt.want)
 		}
 	}
 }

@@ -103,3 +103,20 @@ func TestDidYouMean(t *testing.T) {
 		}
 	}
 }
+
+// A loanword typed in hiragana, before the input method converted it,
+// finds the katakana word: めらとにん finds メラトニン.
+func TestHiraganaFindsKatakana(t *testing.T) {
+	s := seedSearch(t)
+	kana, err := s.Search(context.Background(), Request{Q: "めらとにん"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kata, err := s.Search(context.Background(), Request{Q: "メラトニン"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kana.Total == 0 || kana.Total != kata.Total || kana.Hits[0].ID != kata.Hits[0].ID {
+		t.Errorf("めらとにん: %d hits, first %v; メラトニン: %d", kana.Total, kana.Hits, kata.Total)
+	}
+}

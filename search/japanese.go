@@ -260,3 +260,39 @@ func (s *builder) prefixTerms(field string, prefix []byte) []string {
 	}
 	return out
 }
+
+// readingWord returns the katakana word of the articles that text, typed in
+// hiragana, reads as (めらとにん: メラトニン), "" when none: people type
+// loanwords in hiragana when the input method has not converted them.
+func (s *builder) readingWord(text string) string {
+	if utf8.RuneCountInString(text) < minPartRunes || !isHiragana(text) {
+		return ""
+	}
+	kata := toKatakana(text)
+	for _, w := range s.v.WordsWithPrefix(kata) {
+		if w.Key == kata {
+			return w.Text
+		}
+	}
+	return ""
+}
+
+func isHiragana(text string) bool {
+	for _, r := range text {
+		if !unicode.Is(unicode.Hiragana, r) && r != 'ー' {
+			return false
+		}
+	}
+	return true
+}
+
+// toKatakana maps each hiragana of text to its katakana, a fixed offset in
+// Unicode (ぁ U+3041 to ゖ U+3096 are ァ U+30A1 to ヶ U+30F6).
+func toKatakana(text string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= 'ぁ' && r <= 'ゖ' {
+			return r + 'ァ' - 'ぁ'
+		}
+		return r
+	}, text)
+}
