@@ -165,3 +165,24 @@ func TestMergeErrorHeals(t *testing.T) {
 		t.Errorf("after a merge error: index %s (was %s), log:\n%s", ix.indexName, before, log)
 	}
 }
+
+// blockedIndex is a bleve index whose Close never returns, as a damaged
+// scorch index whose merger left a root.bolt transaction open.
+type blockedIndex struct{ bleve.Index }
+
+func (blockedIndex) Close() error { select {} }
+
+// A swap, and Close, give up on an index that does not close, after
+// closeTimeout: the heal of a damaged index must not hang on the old one.
+func TestCloseWithinGivesUp(t *testing.T) {
+	if err := closeWithin(blockedIndex{}, time.Millisecond); err == nil {
+		t.Error("closeWithin of an index that never closes returned no error")
+	}
+	if closeTimeout <= 0 || closeTimeout > shutdownBudget {
+		t.Errorf("closeTimeout %v: want a few seconds, within a shutdown", closeTimeout)
+	}
+}
+
+// shutdownBudget is what a test allows a stopping service to spend closing
+// its index (cmd/nmnsearch's shutdown waits 10 s for requests, then this).
+const shutdownBudget = 30 * time.Second

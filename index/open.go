@@ -756,8 +756,9 @@ func (ix *Index) swap(next *Snapshot, name string) error {
 	old := ix.indexName
 	ix.indexName = name
 	cur.waitUsers()
-	if err := cur.bleve.Close(); err != nil {
-		return fmt.Errorf("reindex: close the old index: %w", err)
+	if err := closeWithin(cur.bleve, closeTimeout); err != nil {
+		// The new index serves: the old one's files go all the same.
+		ix.logger.Warn("the index replaced did not close", "index", old, "err", err)
 	}
 	if old != "" {
 		if err := os.RemoveAll(filepath.Join(ix.dir, old)); err != nil {
@@ -765,6 +766,23 @@ func (ix *Index) swap(next *Snapshot, name string) error {
 		}
 	}
 	return nil
+}
+
+// closeTimeout bounds how long a swap waits for the index it replaced to
+// close: a damaged one may never (scorch's merger, panicking on it, can
+// leave a bbolt transaction of its root.bolt open, which Close waits for).
+const closeTimeout = 10 * time.Second
+
+// closeWithin closes b, or gives up after d, leaving it open.
+func closeWithin(b bleve.Index, d time.Duration) error {
+	done := make(chan error, 1)
+	go func() { done <- b.Close() }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(d):
+		return fmt.Errorf("not closed after %v: left open", d)
+	}
 }
 
 // Close persists the index (on disk), then closes it and the store. Writes
@@ -786,7 +804,7 @@ func (ix *Index) Close() error {
 		// So that the next Open has nothing to re-apply.
 		errs = append(errs, persist(b, ix.applied))
 	}
-	errs = append(errs, ix.alias.Close(), b.Close())
+	errs = append(errs, ix.alias.Close(), closeWithin(b, closeTimeout))
 	if ix.store != nil {
 		errs = append(errs, ix.store.close())
 	}
