@@ -168,7 +168,10 @@ func TestMergeErrorHeals(t *testing.T) {
 
 // blockedIndex is a bleve index whose Close never returns, as a damaged
 // scorch index whose merger left a root.bolt transaction open.
-type blockedIndex struct{ bleve.Index }
+type blockedIndex struct{ bleveIndex }
+
+// bleveIndex names the embedded interface apart from its Index method.
+type bleveIndex = bleve.Index
 
 func (blockedIndex) Close() error { select {} }
 
