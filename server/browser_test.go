@@ -12,6 +12,7 @@ package server_test
 // .bench/out/browser/ and logs its path.
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -382,11 +383,24 @@ type widgetState struct {
 	Busy                                               bool // a search is on its way (aria-busy)
 	Value, Placeholder, Expanded, ActiveDescendant     string
 	Status                                             string
+	StatusError                                        bool // the status is shown as an error
+	Entries                                            []entryState
 	Hits                                               []hitState
 	Suggestions                                        []string
-	Chips                                              []chipState
+	Chips                                              []chipState // the topic filters
 	Langs                                              []chipState
-	Elements                                           []string // element names in the hits
+	FiltersVisible                                     bool
+	Note                                               string      // the text below the hits: what to try, or to try again
+	DidYouMean                                         string      // the suggestion of the note
+	Browse                                             []chipState // the topics the note offers
+	Hints                                              string      // the keyboard hints, when shown
+	Elements                                           []string    // element names in the hits
+}
+
+// entryState is one article of the answer as the box shows it.
+type entryState struct {
+	Title, Lang, Href string
+	Hits              int
 }
 
 type hitState struct {
@@ -395,6 +409,8 @@ type hitState struct {
 	MarkBackground                              string
 }
 
+// chipState is a topic or language button; Count is -1 where it shows
+// no count.
 type chipState struct {
 	Value, Name string
 	Pressed     bool
@@ -420,6 +436,11 @@ const stateJS = boxJS + `(() => {
 	const visible = (el) => !!el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
 	if (!root || !customElements.get("nmn-search")) return {Defined: false};
 	const all = (s) => [...root.querySelectorAll(s)].filter(visible);
+	const count = (el) => el.textContent === "" ? -1 : +el.textContent;
+	const chip = (c) => ({
+		Value: c.dataset.topic, Name: c.querySelector(".name").textContent,
+		Pressed: c.getAttribute("aria-pressed") === "true", Count: count(c.querySelector(".n")),
+	});
 	return {
 		Defined: true,
 		InputVisible: visible(input),
@@ -432,9 +453,14 @@ const stateJS = boxJS + `(() => {
 		Expanded: input.getAttribute("aria-expanded") || "",
 		ActiveDescendant: input.getAttribute("aria-activedescendant") || "",
 		Status: root.querySelector("[role=status]").textContent,
+		StatusError: root.querySelector("[role=status]").classList.contains("error"),
+		Entries: all(".entry").map((e) => ({
+			Title: e.querySelector(".title").textContent, Lang: e.querySelector(".title").lang,
+			Href: e.querySelector(".title").href, Hits: e.querySelectorAll(".hit").length,
+		})),
 		Hits: all(".hit").map((o) => ({
 			ID: o.id, Selected: o.getAttribute("aria-selected"),
-			Title: o.querySelector(".title").textContent,
+			Title: o.closest(".entry").querySelector(".title").textContent,
 			Section: o.querySelector(".section")?.textContent ?? "",
 			Snippet: o.querySelector(".snippet").textContent,
 			Href: o.querySelector("a").href,
@@ -442,14 +468,16 @@ const stateJS = boxJS + `(() => {
 			MarkBackground: o.querySelector("mark") ? getComputedStyle(o.querySelector("mark")).backgroundColor : "",
 		})),
 		Suggestions: all(".suggestion").map((o) => o.textContent),
-		Chips: all(".chip").map((c) => ({
-			Value: c.dataset.topic, Name: c.querySelector(".name").textContent,
-			Pressed: c.getAttribute("aria-pressed") === "true", Count: +c.querySelector(".n").textContent,
-		})),
+		Chips: all(".filters .chip").map(chip),
 		Langs: all(".langs label").map((l) => ({
 			Value: l.querySelector("input").value, Name: l.querySelector(".name").textContent,
-			Pressed: l.querySelector("input").checked, Count: +l.querySelector(".n").textContent,
+			Pressed: l.querySelector("input").checked, Count: count(l.querySelector(".n")),
 		})),
+		FiltersVisible: visible(root.querySelector(".filters")),
+		Note: visible(root.querySelector(".note")) ? root.querySelector(".note").textContent : "",
+		DidYouMean: all(".note .dym").map((b) => b.textContent).join(""),
+		Browse: all(".note .chip").map(chip),
+		Hints: visible(root.querySelector(".hints")) ? root.querySelector(".hints").innerText.replace(/\s+/g, " ") : "",
 		Elements: [...new Set([...root.querySelectorAll(".hits *")].map((e) => e.localName))],
 	};
 })()`
@@ -508,6 +536,13 @@ func testService(t *testing.T) *search.Service {
 			return
 		}
 		extra, err := index.ReadArticles(os.DirFS("testdata"))
+		for i := range extra {
+			if err == nil && extra[i].ID == markupArticleID {
+				src := extra[i].Source()   // an article is kept as its source
+				src.URL = markupArticleURL // where the clinic published it
+				extra[i], err = src.Parse()
+			}
+		}
 		if err == nil {
 			err = ix.Add(extra...)
 		}
@@ -517,6 +552,56 @@ func testService(t *testing.T) *search.Service {
 		t.Fatal(corpus.err)
 	}
 	return corpus.svc
+}
+
+// The markup article of testdata/, and the original it was read from.
+const (
+	markupArticleID  = "900-markup"
+	markupArticleURL = "https://clinic.example/blog/zebrafish"
+)
+
+// Sizes of the paging corpus: more articles than a page of the box, fewer
+// than one page of the API, so that the box's pages can be compared with
+// one answer of the API.
+const (
+	pagingPlusArticles = 23 // that say NAD+
+	pagingBareArticles = 4  // that say NAD with no plus
+)
+
+// pagingService is a corpus of short articles for paging through articles:
+// pagingPlusArticles say "NAD+", two paragraphs each; pagingBareArticles
+// say "NAD" alone.
+var paging struct {
+	once sync.Once
+	svc  *search.Service
+	err  error
+}
+
+func pagingService(t *testing.T) *search.Service {
+	t.Helper()
+	paging.once.Do(func() {
+		var arts []index.Article
+		add := func(id, text string) {
+			a, err := index.ParseArticle(id, []byte(text))
+			paging.err = cmp.Or(paging.err, err)
+			arts = append(arts, a)
+		}
+		for i := range pagingPlusArticles {
+			add(fmt.Sprintf("%03d-plus", i), fmt.Sprintf("NAD+ study %d\n\nThe NAD+ level rose in trial %d.\n\nA second look at NAD+ in trial %d.\n", i, i, i))
+		}
+		for i := range pagingBareArticles {
+			add(fmt.Sprintf("%03d-bare", 100+i), fmt.Sprintf("NAD note %d\n\nNAD without the sign, note %d.\n", i, i))
+		}
+		ix, err := index.New()
+		if err == nil && paging.err == nil {
+			err = ix.Add(arts...)
+		}
+		paging.svc, paging.err = search.New(ix, nil), cmp.Or(paging.err, err)
+	})
+	if paging.err != nil {
+		t.Fatal(paging.err)
+	}
+	return paging.svc
 }
 
 // apiProxy stands in front of the service: it records the API requests the
@@ -531,8 +616,15 @@ type apiProxy struct {
 	canceled []string     // q of delayed searches the client gave up on
 	delay    map[string]time.Duration
 	held     map[string]chan struct{} // searches for these wait until the channel closes
-	down     bool
-	inject   string // raw markup put in front of every highlight, as a broken service might
+	fail     *apiFailure              // the API's answer to every request, when set
+	inject   string                   // raw markup put in front of every highlight, as a broken service might
+}
+
+// apiFailure is an error the API answers with: status and code, or with
+// status 0 no answer at all (the connection closed, as a network fails).
+type apiFailure struct {
+	status int
+	code   string
 }
 
 func (p *apiProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -545,14 +637,21 @@ func (p *apiProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case "/api/suggest":
 		p.suggests = append(p.suggests, q)
 	}
-	delay, held, down, inject := p.delay[q], p.held[q], p.down, p.inject
+	delay, held, fail, inject := p.delay[q], p.held[q], p.fail, p.inject
 	p.mu.Unlock()
 
-	if down && strings.HasPrefix(r.URL.Path, "/api/") {
+	if fail != nil && strings.HasPrefix(r.URL.Path, "/api/") {
+		if fail.status == 0 {
+			conn, _, err := http.NewResponseController(w).Hijack()
+			if err == nil {
+				conn.Close()
+			}
+			return
+		}
 		w.Header().Set("Access-Control-Allow-Origin", "*")
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
-		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write([]byte(`{"error":{"code":"not_ready","message":"the index is not loaded"}}`))
+		w.WriteHeader(fail.status)
+		fmt.Fprintf(w, `{"error":{"code":%q,"message":"an English message from the API (%s)"}}`, fail.code, fail.code)
 		return
 	}
 	if r.URL.Path == "/api/search" && (delay > 0 || held != nil) {
@@ -588,6 +687,13 @@ func (p *apiProxy) injectHighlights(w http.ResponseWriter, r *http.Request, mark
 		return
 	}
 	hits, _ := res["hits"].([]any)
+	groups, _ := res["groups"].([]any)
+	for _, g := range groups {
+		if group, ok := g.(map[string]any); ok {
+			more, _ := group["hits"].([]any)
+			hits = append(hits, more...)
+		}
+	}
 	for _, h := range hits {
 		if hit, ok := h.(map[string]any); ok {
 			hit["highlight"] = markup + hit["highlight"].(string)
@@ -667,10 +773,21 @@ func (p *apiProxy) hold(q string) (release func()) {
 	return sync.OnceFunc(func() { close(ch) })
 }
 
+// setDown plays an outage: every API request answered 503 not_ready, or,
+// with down false, answered again.
 func (p *apiProxy) setDown(down bool) {
+	if down {
+		p.setFail(&apiFailure{http.StatusServiceUnavailable, "not_ready"})
+	} else {
+		p.setFail(nil)
+	}
+}
+
+// setFail makes the API answer every request with f; nil ends it.
+func (p *apiProxy) setFail(f *apiFailure) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.down = down
+	p.fail = f
 }
 
 // env is one test's service and the clinic page of another origin that
@@ -687,12 +804,19 @@ type hostPage struct {
 	ExtraConnect string // another origin the CSP lets the page connect to
 }
 
-// newEnv starts the service with opts, and the host page. It skips first
-// where there is no browser to test with.
+// newEnv starts the service of the test corpus with opts, and the host
+// page. It skips first where there is no browser to test with.
 func newEnv(t *testing.T, page hostPage, opts ...server.Option) *env {
 	t.Helper()
 	requireChromium(t)
-	p := &apiProxy{next: server.New(slog.New(slog.DiscardHandler), testService(t), opts...)}
+	return newEnvWith(t, testService(t), page, opts...)
+}
+
+// newEnvWith is newEnv with the service of another corpus.
+func newEnvWith(t *testing.T, s server.Searcher, page hostPage, opts ...server.Option) *env {
+	t.Helper()
+	requireChromium(t)
+	p := &apiProxy{next: server.New(slog.New(slog.DiscardHandler), s, opts...)}
 	svc := httptest.NewServer(p)
 	t.Cleanup(svc.Close)
 	host := httptest.NewServer(hostSite(svc.URL, page))
@@ -701,11 +825,12 @@ func newEnv(t *testing.T, page hostPage, opts ...server.Option) *env {
 }
 
 // api asks the service itself (not through the proxy, which records what
-// the box asks) for a search, to compare with what the box shows.
+// the box asks) for a search as the box does, one entry per article, to
+// compare with what the box shows.
 func (e *env) api(t *testing.T, rawQuery string) search.Result {
 	t.Helper()
 	rec := httptest.NewRecorder()
-	e.proxy.next.ServeHTTP(rec, httptest.NewRequest("GET", "/api/search?"+rawQuery, nil))
+	e.proxy.next.ServeHTTP(rec, httptest.NewRequest("GET", "/api/search?group=article&"+rawQuery, nil))
 	var res search.Result
 	if err := json.Unmarshal(rec.Body.Bytes(), &res); err != nil || rec.Code != http.StatusOK {
 		t.Fatalf("api %s: %d %s", rawQuery, rec.Code, rec.Body)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 
@@ -46,8 +47,13 @@ func newSite(static, templates fs.FS) (*site, error) {
 	if err != nil {
 		return nil, err
 	}
-	pages, err := template.New("").Funcs(template.FuncMap{"asset": a.path}).
-		ParseFS(templates, "templates/*.html")
+	funcs := template.FuncMap{
+		"asset": a.path,
+		// list lets a template hold its own data, as the search page's
+		// example queries in each language.
+		"list": func(items ...string) []string { return items },
+	}
+	pages, err := template.New("").Funcs(funcs).ParseFS(templates, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
@@ -74,15 +80,19 @@ func (st *site) render(w http.ResponseWriter, r *http.Request, logger *slog.Logg
 }
 
 type errorPage struct {
+	Lang           string // the reader's: the page says what happened in it
 	Status         int
-	Title, Message string
+	Code           string // the API's error code, which the page words
+	Title, Message string // the status's and the API's, in English
 }
 
-// writeErrorPage answers err as an HTML page, with the status and message
+// writeErrorPage answers err as an HTML page, with the status and code
 // writeError would give it as JSON.
 func (st *site) writeErrorPage(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
 	status, detail := publicError(r, logger, err)
-	st.render(w, r, logger, status, "error.html", errorPage{status, http.StatusText(status), detail.Message})
+	varyLang(w)
+	st.render(w, r, logger, status, "error.html",
+		errorPage{pageLang(r), status, detail.Code, http.StatusText(status), detail.Message})
 }
 
 // pageQuery returns the q parameter of a page's address, "" when none.
@@ -96,24 +106,75 @@ func pageQuery(r *http.Request) (string, error) {
 
 // searchPage is the data of search.html.
 type searchPage struct {
-	Lang string // of the page and so of the box: ja or en
-	Q    string // a query to run at once
+	Lang   string // of the page and so of the box: ja or en
+	Q      string // a query to run at once
+	Topics string // topics to choose at once, comma-separated
+	Browse bool   // the box searches at once: for Q, or for Topics alone
+	// Articles are every article, to browse, titled in Lang.
+	Articles []articleLink
 }
 
-// handleSearchPage answers GET /: the search box, with the snippet that puts
-// it on another site. The page's script writes this service's address into
-// the snippet, as the browser sees it: the server may sit behind a proxy
-// and cannot trust the Host header to name it.
-func handleSearchPage(logger *slog.Logger, st *site) http.Handler {
+// articleLink is an article in the search page's list.
+type articleLink struct {
+	ID, Title string
+	Lang      string // of Title
+}
+
+// handleSearchPage answers GET /: the search page of the clinic's readers,
+// in their language. ?q= runs a query, ?topic= (repeated or
+// comma-separated, as the API takes it) lists the topics' articles. The
+// list of articles is written here, titled in the reader's language (which
+// /api/articles does not do); the topics, with their counts, page.js asks
+// /api/topics for, from the response cache.
+func handleSearchPage(logger *slog.Logger, s Searcher, st *site) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Add("Vary", "Accept-Language") // pageLang
-		q, err := pageQuery(r)
+		varyLang(w)
+		// The page's address is a search's, read as the API reads it.
+		req, err := parseSearchRequest(r.URL.RawQuery)
 		if err != nil {
 			st.writeErrorPage(w, r, logger, err)
 			return
 		}
-		st.render(w, r, logger, http.StatusOK, "search.html", searchPage{Lang: pageLang(r), Q: q})
+		page := searchPage{
+			Lang: pageLang(r), Q: req.Q, Topics: strings.Join(req.Topics, ","),
+			Browse: req.Q != "" || len(req.Topics) > 0,
+		}
+		for _, a := range s.Articles() {
+			if a != nil {
+				page.Articles = append(page.Articles,
+					articleLink{ID: a.ID, Title: a.TitleIn(page.Lang), Lang: titleLang(a, page.Lang)})
+			}
+		}
+		st.render(w, r, logger, http.StatusOK, "search.html", page)
 	})
+}
+
+// titleLang is the language of a.TitleIn(lang): lang when the article has
+// a title in it, else that of its first paragraph (its title's).
+func titleLang(a *search.Article, lang string) string {
+	if a.Titles[lang] != "" || len(a.Paragraphs) == 0 {
+		return lang
+	}
+	return a.Paragraphs[0].Lang
+}
+
+// handleEmbedPage answers GET /embed: the guide for site owners, with the
+// snippet that puts the box on another site. The page's script writes this
+// service's address into the snippet, as the browser sees it: the server
+// may sit behind a proxy and cannot trust the Host header to name it.
+func handleEmbedPage(logger *slog.Logger, st *site) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		varyLang(w)
+		st.render(w, r, logger, http.StatusOK, "embed.html", struct{ Lang string }{pageLang(r)})
+	})
+}
+
+// varyLang tells caches that the page is in the reader's language
+// (pageLang), once.
+func varyLang(w http.ResponseWriter) {
+	if !slices.Contains(w.Header().Values("Vary"), "Accept-Language") {
+		w.Header().Add("Vary", "Accept-Language")
+	}
 }
 
 // pageLang is ja unless the browser's first language is another one: the
@@ -129,9 +190,12 @@ func pageLang(r *http.Request) string {
 
 // articlePage is the data of article.html.
 type articlePage struct {
-	Lang, Title, URL string
-	SearchURL        string // back to the search page, with the query
-	Paragraphs       []pageParagraph
+	Lang        string // the reader's, of the page's own words and its box
+	ArticleLang string // most of the article's paragraphs'
+	Title, URL  string
+	Q           string // the query that led here, marked
+	SearchURL   string // back to the search page, with the query
+	Paragraphs  []pageParagraph
 }
 
 type pageParagraph struct {
@@ -149,10 +213,13 @@ type textPart struct {
 
 // handleArticlePage answers GET /articles/{id}: the article as plain HTML,
 // paragraph n with the anchor p-n, and with ?q= the query's terms marked in
-// every paragraph. The browser scrolls to the #p-n a hit links to, and the
-// stylesheet marks it (:target): no script.
+// every paragraph; above it, the way back to the results, the original's
+// link and a search box, in the reader's language. The browser scrolls to
+// the #p-n a hit links to, and the stylesheet marks it (:target): no
+// script but the box's.
 func handleArticlePage(logger *slog.Logger, s Searcher, st *site) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		varyLang(w)
 		q, err := pageQuery(r)
 		if err != nil {
 			st.writeErrorPage(w, r, logger, err)
@@ -183,7 +250,8 @@ func handleArticlePage(logger *slog.Logger, s Searcher, st *site) http.Handler {
 				logger.WarnContext(r.Context(), "article marks", "id", a.ID, "err", err)
 			}
 		}
-		page := articlePage{Title: a.Title, URL: a.URL, SearchURL: "/"}
+		page := articlePage{Lang: pageLang(r), URL: a.URL, Q: q, SearchURL: "/"}
+		page.Title = a.TitleIn(page.Lang)
 		if q != "" {
 			page.SearchURL = "/?" + url.Values{"q": {q}}.Encode()
 		}
@@ -198,9 +266,9 @@ func handleArticlePage(logger *slog.Logger, s Searcher, st *site) http.Handler {
 				N: p.N, Heading: p.Heading, Lang: p.Lang, Parts: splitMarks(p.Text, ms),
 			})
 		}
-		page.Lang = "ja"
+		page.ArticleLang = "ja"
 		if langs["en"] > langs["ja"] {
-			page.Lang = "en"
+			page.ArticleLang = "en"
 		}
 		st.render(w, r, logger, http.StatusOK, "article.html", page)
 	})

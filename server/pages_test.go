@@ -58,7 +58,7 @@ func wantPage(t *testing.T, rec interface {
 var assetPathRE = regexp.MustCompile(`"(/static/[^"]+)"`)
 
 func TestSearchPage(t *testing.T) {
-	h, _ := newHandler(&fakeSearcher{})
+	h, _ := newHandler(&fakeSearcher{articles: []*search.Article{markupArticle, bilingualArticle}})
 	rec := request(t, h, "GET", "/", nil)
 	body := wantPage(t, rec, http.StatusOK)
 	if got := rec.Header().Get("Vary"); got != "Accept-Language" {
@@ -68,17 +68,22 @@ func TestSearchPage(t *testing.T) {
 		`<html lang="ja">`,
 		`<script type="module" src="/widget.js"></script>`,
 		"<nmn-search></nmn-search>",
-		// The snippet to copy, escaped as text; page.js writes this
-		// service's address into it (TestBrowserSearchPage).
-		`&lt;script type="module" src="<span id="widget-url">/widget.js</span>"&gt;&lt;/script&gt;`,
-		`&lt;nmn-search lang="ja"&gt;&lt;/nmn-search&gt;`,
+		// Example queries, each a search for its words.
+		`<a href="/?q=%e3%83%a1%e3%83%a9%e3%83%88%e3%83%8b%e3%83%b3">メラトニン</a>`,
+		`<a href="/?q=NAD%2b">NAD&#43;</a>`,
+		// The topics, which page.js fills from /api/topics.
+		`<section id="topics" class="topics" hidden>`,
+		// Every article, titled in the reader's language where it has one.
+		`<a href="/articles/900-x" lang="en">Markup &lt;b&gt;test&lt;/b&gt;</a>`,
+		`<a href="/articles/901-bi" lang="ja">睡眠の記事</a>`,
+		`<a href="/embed">`,
 	} {
 		if !strings.Contains(body, want) {
-			t.Errorf("search page lacks %s", want)
+			t.Errorf("search page lacks %s\n%s", want, body)
 		}
 	}
-	if strings.Contains(body, "example.com") {
-		t.Error("the page repeats the Host header, which names this service only as the client pleases")
+	if strings.Contains(body, "snippet") {
+		t.Error("the search page holds the embed guide's snippet; it is on /embed")
 	}
 	// Every file the page names is served.
 	paths := assetPathRE.FindAllStringSubmatch(body, -1)
@@ -96,16 +101,66 @@ func TestSearchPage(t *testing.T) {
 	if !strings.Contains(body, `<nmn-search q="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;">`) || strings.Contains(body, "<script>alert") {
 		t.Errorf("q not escaped into the attribute:\n%s", body)
 	}
+	// Topics alone list their articles: an empty query, the topics chosen.
+	body = wantPage(t, request(t, h, "GET", "/?topic=sleep&topic=diabetes,%20depression", nil), http.StatusOK)
+	if !strings.Contains(body, `<nmn-search q="" topics="sleep,diabetes,depression">`) {
+		t.Errorf("?topic= not handed to the box:\n%s", body)
+	}
 	// An English browser gets the English page, and so the English box.
 	body = wantPage(t, request(t, h, "GET", "/", map[string]string{"Accept-Language": "en-GB,en;q=0.9,ja;q=0.5"}), http.StatusOK)
-	if !strings.Contains(body, `<html lang="en">`) {
-		t.Error("Accept-Language en: page is not in English")
+	for _, want := range []string{`<html lang="en">`, `<a href="/?q=melatonin">melatonin</a>`, `<a href="/articles/901-bi" lang="en">The sleep article</a>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("Accept-Language en: the page lacks %s", want)
+		}
 	}
+	// A bad address says so in the reader's language; in English with the
+	// API's message.
 	body = wantPage(t, request(t, h, "GET", "/?q=a&q=b", nil), http.StatusBadRequest)
-	if !strings.Contains(body, "q may be given only once") {
-		t.Errorf("bad query: page lacks the message:\n%s", body)
+	if !strings.Contains(body, "アドレスが正しくありません") || strings.Contains(body, "q may be given only once") {
+		t.Errorf("bad query, Japanese page:\n%s", body)
+	}
+	body = wantPage(t, request(t, h, "GET", "/?q=a&q=b", map[string]string{"Accept-Language": "en"}), http.StatusBadRequest)
+	if !strings.Contains(body, "This address is not right") || !strings.Contains(body, "q may be given only once") {
+		t.Errorf("bad query, English page:\n%s", body)
 	}
 }
+
+// TestEmbedPage: the guide for site owners, with the snippet to copy, in
+// the reader's language.
+func TestEmbedPage(t *testing.T) {
+	h, _ := newHandler(&fakeSearcher{})
+	for lang, heading := range map[string]string{"ja": "この検索ボックスをあなたのサイトに設置する", "en": "Put this search box on your site"} {
+		rec := request(t, h, "GET", "/embed", map[string]string{"Accept-Language": lang})
+		body := wantPage(t, rec, http.StatusOK)
+		for _, want := range []string{
+			`<html lang="` + lang + `">`,
+			"<h1>" + heading + "</h1>",
+			// The snippet to copy, escaped as text; page.js writes this
+			// service's address into it (TestBrowserEmbedPage).
+			`&lt;script type="module" src="<span id="widget-url">/widget.js</span>"&gt;&lt;/script&gt;`,
+			`&lt;nmn-search lang="` + lang + `"&gt;&lt;/nmn-search&gt;`,
+		} {
+			if !strings.Contains(body, want) {
+				t.Errorf("%s: the guide lacks %s", lang, want)
+			}
+		}
+		if strings.Contains(body, "example.com") {
+			t.Error("the page repeats the Host header, which names this service only as the client pleases")
+		}
+		if got := rec.Header().Get("Vary"); got != "Accept-Language" {
+			t.Errorf("Vary = %q", got)
+		}
+	}
+}
+
+// bilingualArticle has a title in each of its languages.
+var bilingualArticle = &search.Article{ID: "901-bi", Title: "睡眠の記事",
+	Titles: map[string]string{"ja": "睡眠の記事", "en": "The sleep article"}, URL: "https://clinic.example/sleep",
+	Paragraphs: []search.Paragraph{
+		{ID: "901-bi-1", Article: "901-bi", N: 1, Lang: "ja", Heading: true, Text: "睡眠の記事"},
+		{ID: "901-bi-2", Article: "901-bi", N: 2, Lang: "ja", Text: "よく眠る。"},
+		{ID: "901-bi-3", Article: "901-bi", N: 3, Lang: "en", Heading: true, Text: "The sleep article"},
+	}}
 
 // markupArticle holds text that would be markup if it were not escaped.
 var markupArticle = &search.Article{ID: "900-x", Title: "Markup <b>test</b>", Paragraphs: []search.Paragraph{
@@ -116,7 +171,7 @@ var markupArticle = &search.Article{ID: "900-x", Title: "Markup <b>test</b>", Pa
 }}
 
 func TestArticlePage(t *testing.T) {
-	h, _ := newHandler(&fakeSearcher{articles: []*search.Article{markupArticle}})
+	h, _ := newHandler(&fakeSearcher{articles: []*search.Article{markupArticle, bilingualArticle}})
 	body := wantPage(t, request(t, h, "GET", "/articles/900-x?q=zebra", nil), http.StatusOK)
 	for _, want := range []string{
 		`<title>Markup &lt;b&gt;test&lt;/b&gt;</title>`,
@@ -124,21 +179,45 @@ func TestArticlePage(t *testing.T) {
 		`<p id="p-2" lang="en">Text &lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;img src=x onerror=&#34;alert(2)&#34;&gt; <mark>zebra</mark></p>`,
 		`<h2 id="p-3" lang="ja">見出し</h2>`,
 		`<p id="p-4" lang="ja">ゼブラ <mark>zebra</mark> と <mark>zebra</mark></p>`,
-		`<a href="/?q=zebra">`,
+		// The page's own words are the reader's; the article keeps its own.
+		`<html lang="ja">`,
+		`<article lang="ja">`, // two paragraphs of each: ja, as most readers
+		`<a class="back" href="/?q=zebra">← 「zebra」の検索結果に戻る</a>`,
+		`<script type="module" src="/widget.js"></script>`,
+		`<nmn-search></nmn-search>`,
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("article page lacks %s\n%s", want, body)
 		}
 	}
+	if strings.Contains(body, `class="original"`) {
+		t.Errorf("a link to an original article whose address is not known:\n%s", body)
+	}
 	// Without q nothing is marked and the way back is the bare search page.
-	body = wantPage(t, request(t, h, "GET", "/articles/900-x", nil), http.StatusOK)
-	if strings.Contains(body, "<mark>") || !strings.Contains(body, `<a href="/">`) {
+	body = wantPage(t, request(t, h, "GET", "/articles/900-x", map[string]string{"Accept-Language": "en"}), http.StatusOK)
+	if strings.Contains(body, "<mark>") || !strings.Contains(body, `<a class="back" href="/">← Article search</a>`) {
 		t.Errorf("article without q:\n%s", body)
+	}
+	// An article whose original is known links to it; its title is the
+	// reader's language's.
+	body = wantPage(t, request(t, h, "GET", "/articles/901-bi?q=sleep", map[string]string{"Accept-Language": "en"}), http.StatusOK)
+	for _, want := range []string{
+		`<title>The sleep article</title>`,
+		`<a class="back" href="/?q=sleep">← Back to the results for “sleep”</a>`,
+		`<a class="original" href="https://clinic.example/sleep" rel="noopener">Read the original article ↗</a>`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("bilingual article lacks %s\n%s", want, body)
+		}
 	}
 
 	body = wantPage(t, request(t, h, "GET", "/articles/999-nope", nil), http.StatusNotFound)
-	if !strings.Contains(body, `no article &#34;999-nope&#34;`) {
-		t.Errorf("404 page lacks the message:\n%s", body)
+	if !strings.Contains(body, "ページが見つかりません") || strings.Contains(body, "no article") {
+		t.Errorf("404 page, Japanese:\n%s", body)
+	}
+	body = wantPage(t, request(t, h, "GET", "/articles/999-nope", map[string]string{"Accept-Language": "en"}), http.StatusNotFound)
+	if !strings.Contains(body, "Page not found") || !strings.Contains(body, `no article &#34;999-nope&#34;`) {
+		t.Errorf("404 page, English:\n%s", body)
 	}
 }
 

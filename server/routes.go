@@ -91,7 +91,8 @@ func (rt *routes) add() {
 		rt.adminRoute("/api/admin/info", handleAdminInfo(rt.logger, rt.dataDir), "GET")
 	}
 
-	rt.page("/", false, handleSearchPage(rt.logger, rt.st))
+	rt.page("/", false, handleSearchPage(rt.logger, rt.s, rt.st))
+	rt.page("/embed", false, handleEmbedPage(rt.logger, rt.st))
 	rt.page("/articles/{id}", true, handleArticlePage(rt.logger, rt.s, rt.st))
 
 	rt.file("/widget.js", handleWidget(rt.st.assets))

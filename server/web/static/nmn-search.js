@@ -6,9 +6,11 @@
 //
 // Attributes: endpoint (the service, default: where this module came from),
 // articles-base (where article links point, default: endpoint), lang (ja|en,
-// the UI strings), topics (comma-separated, chosen at start), placeholder,
-// q (a query to run at start), no-hotkey (leave "/" and Ctrl/Cmd+K alone).
-// Theme it with the --nmn-* custom properties of CSS below.
+// every word the box shows), topics (comma-separated, chosen at start),
+// placeholder, q (a query to run at start; empty, with topics, lists their
+// articles), no-hotkey (leave "/" and Ctrl/Cmd+K alone), theme (light|dark,
+// instead of the system's). Theme it with the --nmn-* custom properties of
+// CSS below; --nmn-max-height: none lets the results flow with the page.
 //
 // Text from the service reaches the page only as text nodes and <mark>
 // elements, never as HTML; styles are a constructed stylesheet in a shadow
@@ -16,17 +18,24 @@
 // require-trusted-types-for 'script'.
 
 const DEBOUNCE_MS = 150; // typing pause before a search
+const SEARCHING_MS = 300; // a search slower than this says it is running
 const MAX_SUGGESTIONS = 5;
 const MIN_SUGGEST_CHARS = 2; // a last word shorter than this is not completed
 
 // The API's numbers, as package search has them (TestWidgetLimits checks).
-const PAGE_SIZE = 10; // hits per request: search.DefaultPageSize
+const PAGE_SIZE = 10; // articles per request: search.DefaultPageSize
 const MAX_RESULT_WINDOW = 1000; // the limit on page*size: search.MaxResultWindow
 const MAX_QUERY_CHARS = 256; // the limit on q: search.MaxQueryRunes
 
 // The service this module was loaded from: its API and article pages.
 const DEFAULT_BASE = new URL("/", import.meta.url).href;
 
+// n of a countable English word, "1 article" or "2 articles".
+const count = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+// Every word the box shows, in each language. errors has a message for
+// each code of the API's errors (and network, for no answer): what
+// happened and what to do, never the API's own English message.
 const UI = {
   ja: {
     label: "NMN の記事を検索",
@@ -37,10 +46,26 @@ const UI = {
     language: "言語",
     all: "すべて",
     more: "さらに表示",
-    total: (n) => `${n}件`,
-    shown: (n, total) => `${total}件中 ${n}件を表示`,
-    none: (q) => `「${q}」に一致する段落はありません`,
-    unavailable: "検索サービスに接続できません。しばらくしてからもう一度お試しください。",
+    searching: "検索中…",
+    total: (a, p) => `記事 ${a}件、${p}段落`,
+    shown: (n, a, p) => `記事 ${a}件(${p}段落)中 ${n}件を表示`,
+    none: (q) => (q ? `「${q}」に一致する記事はありません` : "一致する記事はありません"),
+    didYouMean: "もしかして:",
+    browse: "トピックから探す:",
+    otherLang: (n, lang) => `${lang}の段落なら ${n}件あります。`,
+    show: "表示する",
+    langNames: { ja: "日本語", en: "英語" },
+    retry: "もう一度試す",
+    hints: [["↑↓", "移動"], ["Enter", "開く"], ["Esc", "閉じる"]],
+    errors: {
+      invalid_param: "この検索語では検索できません(長すぎるか、語が多すぎます)。短くしてもう一度お試しください。",
+      rate_limited: "短い間に検索が多すぎました。少し待ってからもう一度お試しください。",
+      overloaded: "検索サービスが混み合っています。少し待ってからもう一度お試しください。",
+      not_ready: "検索サービスを準備しています。しばらくしてからもう一度お試しください。",
+      timeout: "検索に時間がかかりすぎました。語を減らすか、もう一度お試しください。",
+      internal: "検索サービスでエラーが起きました。しばらくしてからもう一度お試しください。",
+      network: "検索サービスに接続できません。接続を確かめて、もう一度お試しください。",
+    },
     code: "ja", // the key of a topic's label in the API's facets
   },
   en: {
@@ -52,16 +77,44 @@ const UI = {
     language: "Language",
     all: "All",
     more: "Show more",
-    total: (n) => (n === 1 ? "1 result" : `${n} results`),
-    shown: (n, total) => `Showing ${n} of ${total} results`,
-    none: (q) => `No paragraphs match “${q}”`,
-    unavailable: "The search service is unavailable. Please try again later.",
+    searching: "Searching…",
+    total: (a, p) => `${count(a, "article")}, ${count(p, "paragraph")}`,
+    shown: (n, a, p) => `Showing ${n} of ${count(a, "article")}, ${count(p, "paragraph")}`,
+    none: (q) => (q ? `No article matches “${q}”` : "No article matches"),
+    didYouMean: "Did you mean:",
+    browse: "Browse a topic:",
+    otherLang: (n, lang) => `${count(n, "paragraph")} in ${lang} match.`,
+    show: "Show them",
+    langNames: { ja: "Japanese", en: "English" },
+    retry: "Try again",
+    hints: [["↑↓", "to move"], ["Enter", "to open"], ["Esc", "to close"]],
+    errors: {
+      invalid_param: "This search cannot be run: it is too long or has too many words. Shorten it and try again.",
+      rate_limited: "Too many searches in a short time. Wait a moment and try again.",
+      overloaded: "The search service is busy. Wait a moment and try again.",
+      not_ready: "The search service is starting. Try again in a minute.",
+      timeout: "The search took too long. Try fewer words, or try again.",
+      internal: "The search service had an error. Try again later.",
+      network: "The search service cannot be reached. Check your connection and try again.",
+    },
     code: "en",
   },
 };
 
 // The language switch; each language is named in itself.
 const LANGS = [["", null], ["ja", "日本語"], ["en", "English"]];
+
+// The colours of the dark theme: the system's (prefers-color-scheme), or
+// theme="dark"; the --nmn-* properties still win.
+const DARK = `color-scheme: dark;
+  --_accent: var(--nmn-accent, #5fd0b5);
+  --_bg: var(--nmn-bg, #1c2025);
+  --_text: var(--nmn-text, #e6e9ec);
+  --_muted: var(--nmn-muted, #a3adb7);
+  --_border: var(--nmn-border, #444c56);
+  --_mark: var(--nmn-mark, #6a5500);
+  --_active: var(--nmn-active, #1d3b35);
+  --_error: var(--nmn-error, #ff9b9b);`;
 
 const CSS = `
 :host {
@@ -73,8 +126,11 @@ const CSS = `
   --_border: var(--nmn-border, #c5cbd2);
   --_mark: var(--nmn-mark, #ffe98a);
   --_active: var(--nmn-active, #e6f2ef);
+  --_error: var(--nmn-error, #a4161a);
   --_radius: var(--nmn-radius, 8px);
 }
+@media (prefers-color-scheme: dark) { :host(:not([theme=light])) { ${DARK} } }
+:host([theme=dark]) { ${DARK} }
 :host([hidden]) { display: none; }
 /* all: initial stops what the host page lets inherit (its color, font,
    letter-spacing, text-transform ...); sizes are in em of our own font, not
@@ -110,7 +166,7 @@ kbd {
 }
 .box:focus-within kbd { display: none; }
 .status { margin: .35em .1em 0; min-height: 1.5em; color: var(--_muted); font-size: .875em; }
-.status.error { color: #a4161a; }
+.status.error { color: var(--_error); }
 .panel {
   margin-top: .25em; background: var(--_bg);
   border: 1px solid var(--_border); border-radius: var(--_radius); overflow: hidden;
@@ -133,24 +189,36 @@ kbd {
 .langs label:has(input:focus-visible) { outline: 2px solid var(--_accent); outline-offset: 2px; }
 .list { max-height: var(--nmn-max-height, 70vh); overflow-y: auto; }
 .group-label { padding: .5em .75em .1em; font-size: .75em; font-weight: 600; color: var(--_muted); }
-[role="option"] { display: block; border-top: 1px solid var(--_border); cursor: pointer; }
-.group-label + [role="option"], .hits > [role="option"]:first-child { border-top: 0; }
-.suggestions + .hits { border-top: 1px solid var(--_border); }
+[role="option"] { display: block; cursor: pointer; }
+.suggestion { padding: .45em .75em; border-top: 1px solid var(--_border); }
+.group-label + .suggestion { border-top: 0; }
+.suggestions:not([hidden]) + .hits, .entry + .entry { border-top: 1px solid var(--_border); }
 [role="option"][aria-selected="true"] { background: var(--_active); outline: 2px solid var(--_accent); outline-offset: -2px; }
-.suggestion { padding: .45em .75em; }
-.hit a { display: block; padding: .6em .75em; color: inherit; text-decoration: none; }
-.hit a:hover .title { text-decoration: underline; }
-.title { display: block; font-weight: 600; color: var(--_accent); }
-.section { display: block; font-size: .8125em; color: var(--_muted); }
-.snippet { display: block; font-size: .875em; margin-top: .15em; }
+.entry { padding: .35em 0; }
+.title {
+  display: -webkit-box; -webkit-box-orient: vertical; -webkit-line-clamp: 2; overflow: hidden;
+  padding: 0 .75em; margin: .25em 0; font-weight: 600; color: var(--_accent); text-decoration: none;
+}
+.title:hover, .hit a:hover .snippet { text-decoration: underline; }
+.hit a { display: block; padding: .3em .75em .3em 1.5em; color: inherit; text-decoration: none; }
+.section { display: block; font-size: .8125em; font-weight: 600; color: var(--_muted); }
+.snippet { display: block; font-size: .875em; }
 mark { background: var(--_mark); color: inherit; padding: 0 .05em; border-radius: 2px; }
+.note:not(:empty) { padding: .6em .75em; font-size: .875em; border-top: 1px solid var(--_border); }
+.note p { margin: .25em 0; display: flex; flex-wrap: wrap; align-items: center; gap: .4em; }
+.note .chip { font-size: 1em; }
+.link { border: 0; padding: 0; background: none; color: var(--_accent); cursor: pointer; text-decoration: underline; }
 .more {
   display: block; width: 100%; padding: .6em; border: 0; border-top: 1px solid var(--_border);
   background: transparent; color: var(--_accent); cursor: pointer; font-weight: 600;
 }
 .more:enabled:hover { background: var(--_active); }
 .more:disabled { color: var(--_muted); cursor: default; }
-@media (max-width: 420px) { kbd { display: none; } .filters { padding: .5em; } }
+.hints {
+  display: flex; gap: 1.25em; padding: .45em .75em; border-top: 1px solid var(--_border);
+  font-size: .75em; color: var(--_muted);
+}
+@media (max-width: 420px) { kbd, .hints { display: none; } .filters { padding: .5em; } }
 `;
 
 let sheet; // one constructed stylesheet shared by every box on the page
@@ -198,13 +266,22 @@ export function highlightParts(html) {
   return parts;
 }
 
-// ServiceError is an answer that is not a result: status and the API's message.
+// ServiceError is an answer that is not a result: its status and the code
+// of the API's error (none when the body was not the API's).
 class ServiceError extends Error {
-  constructor(status, message) {
-    super(message || `HTTP ${status}`);
+  constructor(status, code) {
+    super(code || `HTTP ${status}`);
     this.status = status;
-    this.apiMessage = message;
+    this.code = code;
   }
+}
+
+// errorCode is the key of UI.errors that says what went wrong: the API's
+// code, else one read from the status (a proxy's own page), else network
+// (no answer at all: offline, DNS, CORS).
+function errorCode(err) {
+  if (!(err instanceof ServiceError)) return "network";
+  return err.code || { 429: "rate_limited", 503: "overloaded", 504: "timeout" }[err.status] || "internal";
 }
 
 // The boxes on the page, in the order they were connected: the first one
@@ -230,24 +307,32 @@ function onHotkey(e) {
 export class NmnSearch extends HTMLElement {
   static observedAttributes = ["lang", "placeholder"];
 
-  #input; #status; #panel; #chips; #langs; #list; #suggestions; #hits; #more;
+  #input; #status; #panel; #filters; #chips; #langs; #list; #suggestions; #hits; #more; #note; #hints;
   #chipButtons = new Map(); // topic -> button, kept so focus survives updates
   #chipLabels = new Map(); // topic -> its label in each language, from the API
   #wanted = null; // the topics attribute's names, until the service's are known
   #langCounts = new Map(); // lang value -> count span
   #topics = new Set(); // chosen topics (OR)
   #lang = ""; // "" (all), "ja" or "en"
+  #browse = false; // an empty query lists the chosen topics' articles
   #query = ""; // the query of the hits shown
   #page = 0;
-  #total = 0;
+  #total = 0; // paragraphs found
+  #articles = 0; // articles found
+  #shown = 0; // articles shown
+  #options = 0; // hit options made since the last new answer, for their ids
+  #last = null; // the answer shown, for its empty state
+  #allTopics = null; // every topic with its count, for the empty state
   #state = "idle"; // idle | results | error
-  #error = null; // the message of the error state, null for "unavailable"
+  #error = "network"; // the key of UI.errors of the error state
+  #searching = false; // a search has taken SEARCHING_MS and goes on
   #activeOption = null; // the option ↑/↓ moved to, if it is still shown
   #seq = 0; // number of the latest search; older answers are dropped
   #abort = null;
   #sugSeq = 0;
   #sugAbort = null;
   #timer = 0;
+  #slowTimer = 0;
   #composing = false;
   #started = false;
 
@@ -292,11 +377,14 @@ export class NmnSearch extends HTMLElement {
       this.#langs.append(h("label", {}, radio, h("span", { class: "name", lang: value || null }, name ?? ""), count));
     }
     this.#suggestions = h("div", { class: "suggestions", role: "group", "aria-labelledby": "sg-label", hidden: "" });
-    this.#hits = h("div", { class: "hits", role: "group" });
+    this.#hits = h("div", { class: "hits", role: "none" });
     this.#list = h("div", { id: "list", class: "list", role: "listbox" }, this.#suggestions, this.#hits);
+    this.#note = h("div", { class: "note" });
     this.#more = h("button", { type: "button", class: "more", hidden: "", onclick: () => this.#search(true) });
+    this.#hints = h("div", { class: "hints" });
+    this.#filters = h("div", { class: "filters" }, this.#chips, this.#langs);
     this.#panel = h("div", { class: "panel", hidden: "" },
-      h("div", { class: "filters" }, this.#chips, this.#langs), this.#list, this.#more);
+      this.#filters, this.#list, this.#note, this.#more, this.#hints);
     root.append(h("div", { class: "root" },
       h("div", { class: "box" }, this.#input, h("kbd", { "aria-hidden": "true" }, "/")),
       this.#status, this.#panel));
@@ -310,9 +398,9 @@ export class NmnSearch extends HTMLElement {
     this.#started = true;
     const wanted = (this.getAttribute("topics") || "").split(",").map((t) => t.trim()).filter(Boolean);
     if (wanted.length) this.#wanted = wanted;
-    const q = this.getAttribute("q");
-    if (q) {
-      this.#input.value = q;
+    if (this.hasAttribute("q")) {
+      this.#input.value = this.getAttribute("q");
+      this.#browse = true;
       this.#search();
     }
   }
@@ -339,7 +427,6 @@ export class NmnSearch extends HTMLElement {
     this.#input.setAttribute("aria-label", ui.label);
     this.#input.placeholder = this.getAttribute("placeholder") || ui.placeholder;
     this.#list.setAttribute("aria-label", ui.results);
-    this.#hits.setAttribute("aria-label", ui.results);
     this.#chips.setAttribute("aria-label", ui.topics);
     this.#langs.querySelector("legend").textContent = ui.language;
     this.#langs.querySelector(".name").textContent = ui.all;
@@ -349,7 +436,9 @@ export class NmnSearch extends HTMLElement {
     for (const [topic, button] of this.#chipButtons) {
       button.querySelector(".name").textContent = this.#chipLabels.get(topic)?.[ui.code] || topic;
     }
+    this.#hints.replaceChildren(...ui.hints.map(([key, what]) => h("span", {}, h("kbd", {}, key), " ", what)));
     this.#renderStatus();
+    this.#renderNote();
   }
 
   #url(attr, path, params) {
@@ -359,6 +448,15 @@ export class NmnSearch extends HTMLElement {
     const url = new URL(path, new URL(base, document.baseURI));
     if (params) url.search = params;
     return url;
+  }
+
+  // #link is the address of an article's page, at paragraph n if given,
+  // with the query to mark in it.
+  #link(id, n) {
+    const url = this.#url("articles-base", `articles/${encodeURIComponent(id)}`,
+      this.#query && new URLSearchParams({ q: this.#query }));
+    if (n) url.hash = `p-${n}`;
+    return url.href;
   }
 
   // #fetch GETs a JSON answer of the API. Credentials and the host page's
@@ -373,12 +471,13 @@ export class NmnSearch extends HTMLElement {
     } catch (err) {
       if (err.name === "AbortError") throw err;
     }
-    if (!r.ok || !body) throw new ServiceError(r.status, body?.error?.message);
+    if (!r.ok || !body) throw new ServiceError(r.status, body?.error?.code);
     return body;
   }
 
   #schedule() {
     clearTimeout(this.#timer);
+    this.#browse = false; // typed: the field holds the query
     this.#timer = setTimeout(() => {
       this.#search();
       this.#suggest();
@@ -395,6 +494,13 @@ export class NmnSearch extends HTMLElement {
     this.#abort = this.#sugAbort = null;
     this.#seq++;
     this.#sugSeq++;
+    this.#done();
+  }
+
+  // #done ends the signs of a search on its way.
+  #done() {
+    clearTimeout(this.#slowTimer);
+    this.#searching = false;
     this.#list.removeAttribute("aria-busy");
     this.#more.disabled = false;
   }
@@ -409,9 +515,11 @@ export class NmnSearch extends HTMLElement {
     if (!more) clearTimeout(this.#timer); // typing still pending is searched after more
     this.#abort?.abort();
     this.#abort = null;
+    clearTimeout(this.#slowTimer);
     const seq = ++this.#seq;
     const q = more ? this.#query : this.#input.value.trim();
-    if (!q) {
+    const filtered = () => this.#topics.size || this.#lang;
+    if (!q && !(this.#browse && (filtered() || this.#wanted))) {
       this.#reset();
       return;
     }
@@ -419,10 +527,18 @@ export class NmnSearch extends HTMLElement {
     const abort = (this.#abort = new AbortController());
     this.#more.disabled = true;
     this.#list.setAttribute("aria-busy", "true");
+    this.#slowTimer = setTimeout(() => {
+      this.#searching = true;
+      this.#renderStatus();
+    }, SEARCHING_MS);
     let res;
     try {
       await this.#settleTopics(abort.signal);
-      const params = new URLSearchParams({ q, page: String(page), size: String(PAGE_SIZE) });
+      if (!q && !filtered()) {
+        if (seq === this.#seq) this.#reset(); // the topics to browse are none the service has
+        return;
+      }
+      const params = new URLSearchParams({ q, page: String(page), size: String(PAGE_SIZE), group: "article" });
       for (const t of this.#topics) params.append("topic", t);
       if (this.#lang) params.set("lang", this.#lang);
       res = await this.#fetch("api/search", params, abort.signal);
@@ -442,10 +558,16 @@ export class NmnSearch extends HTMLElement {
   // filter the hits with no chip to show it or undo it.
   async #settleTopics(signal) {
     if (!this.#wanted) return;
-    const res = await this.#fetch("api/topics", new URLSearchParams(), signal);
-    const known = new Set(res.topics.map((t) => t.value));
+    const known = new Set((await this.#topicList(signal)).map((t) => t.value));
     for (const t of this.#wanted) if (known.has(t)) this.#topics.add(t);
     this.#wanted = null;
+  }
+
+  // #topicList is every topic of the service with its paragraph count,
+  // asked for once.
+  async #topicList(signal) {
+    this.#allTopics ??= (await this.#fetch("api/topics", new URLSearchParams(), signal)).topics;
+    return this.#allTopics;
   }
 
   async #suggest() {
@@ -475,7 +597,14 @@ export class NmnSearch extends HTMLElement {
     const value = this.#input.value;
     const start = value.search(/\S*$/);
     const lead = value.slice(start).match(/^[-"]*/)[0];
-    this.#input.value = value.slice(0, start) + lead + text;
+    this.#run(value.slice(0, start) + lead + text);
+  }
+
+  // #run searches q, in place of what the box holds and of what was typed
+  // and not yet searched; with browse, an empty q lists the topics chosen.
+  #run(q, browse = false) {
+    this.#input.value = q;
+    this.#browse = browse;
     this.#cancelPending();
     this.#renderSuggestions([]);
     this.#search();
@@ -486,39 +615,51 @@ export class NmnSearch extends HTMLElement {
     this.#sugSeq++;
     this.#query = "";
     this.#state = "idle";
+    this.#last = null;
     this.#hits.replaceChildren();
     this.#renderSuggestions([]);
     this.#more.hidden = true;
-    this.#list.removeAttribute("aria-busy");
+    this.#done();
     this.#open(false);
     this.#renderStatus();
+    this.#renderNote();
   }
 
+  // #fail shows the error state: what went wrong, in the box's language,
+  // and no hits or counts of the query before.
   #fail(err) {
     this.#state = "error";
-    // The API's own message for a request it refused (q too long ...);
-    // anything else (network, CORS, 5xx) is "unavailable".
-    const refused = err instanceof ServiceError && err.status >= 400 && err.status < 500 && err.status !== 429;
-    this.#error = refused ? err.apiMessage : null;
+    this.#error = errorCode(err);
+    this.#last = null;
     this.#hits.replaceChildren();
     this.#more.hidden = true;
-    this.#list.removeAttribute("aria-busy");
+    for (const span of [...this.#langCounts.values(), ...this.#chips.querySelectorAll(".n")]) span.textContent = "";
+    this.#filters.hidden = !this.#chipButtons.size; // no filters yet: the first search failed
+    this.#done();
     this.#keepActive();
     this.#renderStatus();
-    this.#open(true);
+    this.#renderNote();
+    this.#open(!this.#filters.hidden || this.#note.hasChildNodes());
   }
 
   #show(res, more) {
     if (!more) {
       this.#hits.replaceChildren();
+      this.#options = 0;
       this.#keepActive();
       this.#list.scrollTop = 0;
     }
     this.#query = res.query;
     this.#page = res.page;
     this.#total = res.total;
+    this.#articles = res.articles;
+    this.#last = res;
     this.#state = "results";
-    for (const hit of res.hits) this.#hits.append(this.#hitOption(hit, this.#hits.children.length));
+    // One entry per article; an answer of paragraphs (a service before
+    // group=article) is an entry per paragraph.
+    const groups = res.groups || res.hits.map((hit) => ({ article: hit.article, hits: [hit] }));
+    for (const group of groups) this.#hits.append(this.#entry(group));
+    this.#shown = this.#hits.children.length;
     this.#renderChips(res.facets.topic);
     for (const { value, count } of res.facets.lang) {
       const span = this.#langCounts.get(value);
@@ -526,28 +667,78 @@ export class NmnSearch extends HTMLElement {
     }
     const all = res.facets.lang.reduce((sum, f) => sum + f.count, 0);
     this.#langCounts.get("").textContent = String(all);
-    const shown = this.#hits.children.length;
-    this.#more.hidden = !(shown < res.total && (res.page + 1) * res.size <= MAX_RESULT_WINDOW);
-    this.#more.disabled = false;
-    this.#list.removeAttribute("aria-busy");
+    // Filters that would all find nothing are no help: the empty state
+    // offers what to try instead.
+    this.#filters.hidden = !all && !res.facets.topic.some((f) => f.count) && !this.#topics.size && !this.#lang;
+    this.#more.hidden = !(this.#shown < res.articles && (res.page + 1) * res.size <= MAX_RESULT_WINDOW);
+    this.#done();
     this.#renderStatus();
+    this.#renderNote();
     this.#open(true);
     this.dispatchEvent(new CustomEvent("nmn-results", {
-      bubbles: true, composed: true, detail: { query: res.query, total: res.total, shown },
+      bubbles: true, composed: true,
+      detail: {
+        query: res.query, total: res.total, articles: res.articles, shown: this.#shown,
+        topics: [...this.#topics], lang: this.#lang,
+      },
     }));
   }
 
   #renderStatus() {
     const ui = this.#ui();
     let text = "";
-    if (this.#state === "error") text = this.#error || ui.unavailable;
+    if (this.#state === "error") text = ui.errors[this.#error] || ui.errors.internal;
     if (this.#state === "results") {
-      const shown = this.#hits.children.length;
       if (this.#total === 0) text = ui.none(this.#query);
-      else text = shown < this.#total ? ui.shown(shown, this.#total) : ui.total(this.#total);
+      else if (this.#shown < this.#articles) text = ui.shown(this.#shown, this.#articles, this.#total);
+      else text = ui.total(this.#articles, this.#total);
     }
+    if (this.#searching) text = ui.searching;
     this.#status.textContent = text;
-    this.#status.classList.toggle("error", this.#state === "error");
+    this.#status.classList.toggle("error", this.#state === "error" && !this.#searching);
+  }
+
+  // #renderNote fills the panel's note: after an error a way to try again;
+  // after an answer with no hits, what to try instead: the service's
+  // did-you-mean, the query's hits in the other language when the language
+  // filter hid them, and the topics to browse.
+  #renderNote() {
+    const ui = this.#ui();
+    const note = this.#note;
+    note.replaceChildren();
+    if (this.#state === "error" && this.#error !== "invalid_param") {
+      note.append(h("p", {}, h("button", { type: "button", class: "link", onclick: () => this.#search() }, ui.retry)));
+    }
+    const res = this.#last;
+    if (!res || res.total) return;
+    const dym = res.did_you_mean;
+    if (dym) {
+      note.append(h("p", {}, ui.didYouMean,
+        h("button", { type: "button", class: "link dym", onclick: () => this.#run(dym) }, dym)));
+    }
+    const other = res.facets.lang.find((f) => this.#lang && f.value !== this.#lang && f.count);
+    if (other) {
+      note.append(h("p", { class: "other-lang" }, ui.otherLang(other.count, ui.langNames[other.value] || other.value),
+        h("button", {
+          type: "button", class: "link", onclick: () => {
+            this.#lang = "";
+            this.#langs.querySelector("input").checked = true;
+            this.#search();
+          },
+        }, ui.show)));
+    }
+    const seq = this.#seq;
+    this.#topicList().then((topics) => {
+      if (seq !== this.#seq || this.#last !== res || !topics.length) return;
+      note.append(h("p", { class: "browse" }, ui.browse, ...topics.map(({ value, count, label }) =>
+        h("button", {
+          type: "button", class: "chip", "data-topic": value, onclick: () => {
+            this.#topics = new Set([value]);
+            this.#wanted = null;
+            this.#run("", true);
+          },
+        }, h("span", { class: "name" }, label?.[ui.code] || value), " ", h("span", { class: "n" }, String(count))))));
+    }, () => {}); // the topics are a nicety: without them, the note says less
   }
 
   #renderChips(facets) {
@@ -589,21 +780,28 @@ export class NmnSearch extends HTMLElement {
     if (this.#input.value.trim()) this.#open(true);
   }
 
-  #hitOption(hit, i) {
-    const link = this.#url("articles-base", `articles/${encodeURIComponent(hit.article.id)}`,
-      new URLSearchParams({ q: this.#query }));
-    link.hash = `p-${hit.paragraph}`;
-    const title = hit.article.title || hit.article.id;
-    const section = hit.section && hit.section !== title && hit.section !== hit.text ? hit.section : null;
-    const snippet = highlightParts(hit.highlight).map(([text, marked]) => (marked ? h("mark", {}, text) : text));
-    return h("div", { role: "option", id: `h${i}`, class: "hit", "aria-selected": "false" },
-      h("a", { href: link.href, tabindex: "-1" },
-        h("span", { class: "title" }, title),
-        section && h("span", { class: "section" }, section),
-        h("span", { class: "snippet", lang: hit.lang }, ...snippet)));
+  // #entry is one article of the answer: its title once, in its hits'
+  // language, then its best paragraphs, each an option that links to it.
+  // The title links to the article's top; the keyboard goes through the
+  // paragraphs.
+  #entry({ article, hits }) {
+    const title = article.title || article.id;
+    return h("div", { class: "entry", role: "group", "aria-label": title },
+      h("a", { class: "title", href: this.#link(article.id), tabindex: "-1", "aria-hidden": "true", lang: hits[0]?.lang },
+        title),
+      ...hits.map((hit) => this.#hitOption(hit, title)));
   }
 
-  #options() {
+  #hitOption(hit, title) {
+    const section = hit.section && hit.section !== title && hit.section !== hit.text ? hit.section : null;
+    const snippet = highlightParts(hit.highlight).map(([text, marked]) => (marked ? h("mark", {}, text) : text));
+    return h("div", { role: "option", id: `h${this.#options++}`, class: "hit", "aria-selected": "false" },
+      h("a", { href: this.#link(hit.article.id, hit.paragraph), tabindex: "-1", lang: hit.lang },
+        section && h("span", { class: "section" }, section),
+        h("span", { class: "snippet" }, ...snippet)));
+  }
+
+  #allOptions() {
     return [...this.#list.querySelectorAll('[role="option"]')];
   }
 
@@ -633,13 +831,14 @@ export class NmnSearch extends HTMLElement {
   #open(on) {
     const open = on && (this.#state !== "idle" || !this.#suggestions.hidden);
     this.#panel.hidden = !open;
+    this.#hints.hidden = !this.#allOptions().length; // nothing to move to or open
     this.#input.setAttribute("aria-expanded", String(open));
     if (!open) this.#setActive(null);
   }
 
   #onKey(e) {
     if (e.isComposing || e.keyCode === 229) return; // keys for the IME
-    const options = this.#options();
+    const options = this.#allOptions();
     switch (e.key) {
       case "ArrowDown":
       case "ArrowUp": {
@@ -669,7 +868,8 @@ export class NmnSearch extends HTMLElement {
         } else if (this.#input.value) {
           e.preventDefault();
           this.#input.value = "";
-          this.#search();
+          this.#cancelPending();
+          this.#reset();
         }
     }
   }

@@ -1,13 +1,50 @@
-// The search page's own script: this service's address in the embed snippet,
-// the snippet's copy button, and the query kept in the address bar, so that a
-// search can be shared and Back from an article returns to it.
+// The script of the service's own pages. On the search page: the query and
+// topics kept in the address bar, so that a search can be shared and Back
+// from an article returns to it, and the topics to browse, with their
+// counts. On the embed guide: this service's address in the snippet, and
+// the snippet's copy button.
 
-const box = document.querySelector("nmn-search");
-box?.addEventListener("nmn-results", (e) => {
-  const url = new URL(location.href);
-  url.searchParams.set("q", e.detail.query);
-  history.replaceState(null, "", url);
-});
+const lang = document.documentElement.lang === "ja" ? "ja" : "en";
+
+if (document.body.dataset.page === "search") {
+  document.querySelector("nmn-search")?.addEventListener("nmn-results", (e) => {
+    const url = new URL(location.href);
+    url.searchParams.delete("q");
+    url.searchParams.delete("topic");
+    if (e.detail.query) url.searchParams.set("q", e.detail.query);
+    for (const t of e.detail.topics) url.searchParams.append("topic", t);
+    history.replaceState(null, "", url);
+  });
+  showTopics();
+}
+
+// showTopics lists every topic, in the page's language, as a link that
+// lists its articles; without an answer the section stays hidden.
+async function showTopics() {
+  const section = document.getElementById("topics");
+  let topics;
+  try {
+    const r = await fetch("/api/topics");
+    if (!r.ok) return;
+    topics = (await r.json()).topics;
+  } catch {
+    return;
+  }
+  const list = section.querySelector("ul");
+  for (const { value, count, label } of topics) {
+    const a = document.createElement("a");
+    a.href = `/?topic=${encodeURIComponent(value)}`;
+    a.dataset.topic = value;
+    const n = document.createElement("span");
+    n.className = "n";
+    n.textContent = String(count);
+    a.append(label?.[lang] || value, " ", n);
+    const li = document.createElement("li");
+    li.append(a);
+    list.append(li);
+  }
+  section.hidden = topics.length === 0;
+}
 
 // The address as the browser reached it: the server, perhaps behind a proxy
 // that ends TLS, cannot tell it for sure.
