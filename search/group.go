@@ -42,7 +42,8 @@ type ranked struct {
 // groupHits groups hits, best first, by article, after the heading rule: a
 // heading that matches lifts the matching paragraphs of its section and is
 // dropped for them, showing as their section label; it stays, alone, when
-// nothing under it matches. Each group keeps its GroupHits best.
+// nothing under it matches. Each group keeps its GroupHits best in the
+// language of its best.
 func groupHits(v *index.Snapshot, hits bsearch.DocumentMatchCollection) [][]ranked {
 	var rs []ranked
 	headings := map[[2]string]float64{} // (article, section) -> the heading's score
@@ -83,7 +84,9 @@ func groupHits(v *index.Snapshot, hits bsearch.DocumentMatchCollection) [][]rank
 			at[r.p.Article] = g
 			groups = append(groups, nil)
 		}
-		if len(groups[g]) < GroupHits {
+		// An entry's paragraphs are in the language of its best, whose
+		// title it shows: a bilingual article's other half stays out.
+		if len(groups[g]) < GroupHits && (len(groups[g]) == 0 || groups[g][0].p.Lang == r.p.Lang) {
 			groups[g] = append(groups[g], r)
 		}
 	}

@@ -29,6 +29,9 @@ func TestGroupByArticle(t *testing.T) {
 			if h.Article.ID != g.Article.ID {
 				t.Errorf("group %s holds a hit of %s", g.Article.ID, h.Article.ID)
 			}
+			if h.Lang != g.Hits[0].Lang || h.Article.Title != g.Article.Title {
+				t.Errorf("group %s (%s, %q) holds a %s hit titled %q", g.Article.ID, g.Hits[0].Lang, g.Article.Title, h.Lang, h.Article.Title)
+			}
 			if h.Text == "b. メラトニン分泌をサポート" {
 				t.Errorf("the heading is an answer of its own: %+v", h)
 			}
@@ -70,6 +73,13 @@ func TestGroupHeadingAloneAndPaging(t *testing.T) {
 	all, err := seeds.Search(context.Background(), Request{Q: "NAD+", Group: GroupArticle})
 	if err != nil {
 		t.Fatal(err)
+	}
+	for _, g := range all.Groups {
+		for _, h := range g.Hits {
+			if h.Lang != g.Hits[0].Lang {
+				t.Errorf("NAD+: the entry of %s (%s) holds a %s paragraph", g.Article.ID, g.Hits[0].Lang, h.Lang)
+			}
+		}
 	}
 	second, err := seeds.Search(context.Background(), Request{Q: "NAD+", Group: GroupArticle, Size: 1, Page: 2})
 	if err != nil {
