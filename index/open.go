@@ -306,6 +306,9 @@ func (ix *Index) openExisting(m storeMeta) (reason string, lost *lostWrites, err
 			b.Close()
 		}
 	}()
+	if err := checkSegments(b); err != nil {
+		return fmt.Sprintf("index unreadable: %v", err), nil, nil
+	}
 	if !sameMapping(b.Mapping(), ix.mapping) {
 		return "mapping changed", nil, nil
 	}
