@@ -43,6 +43,10 @@ const defaultMetricsAddr = ""
 // searches slow, for one).
 var testHookSearcher func(server.Searcher) server.Searcher
 
+// testHookAdmin, when set by a test, wraps the admin writes (to hold a
+// reindex, for one).
+var testHookAdmin func(server.Admin) server.Admin
+
 // testHookOpening, when set by a test, runs just before serve opens the
 // index (to hold it there).
 var testHookOpening func()
@@ -293,6 +297,10 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	if testHookSearcher != nil {
 		searcher = testHookSearcher(searcher)
 	}
+	var admin server.Admin = svc
+	if testHookAdmin != nil {
+		admin = testHookAdmin(admin)
+	}
 
 	opts := []server.Option{
 		server.WithCORS(cors),
@@ -300,7 +308,7 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		server.WithTrustProxy(*trustProxy),
 		server.WithMaxConcurrentSearches(*maxSearches),
 		server.WithMetrics(metrics),
-		server.WithAdmin(token, svc),
+		server.WithAdmin(token, admin),
 		server.WithCache(int64(cacheSize), svc.Version),
 		server.WithReadOnly(*readOnly),
 		server.WithDataDir(canonicalDir(*dataDir)),
