@@ -25,6 +25,9 @@ func segments(t *testing.T, ix *Index) int {
 // articles, statistics and documents, on disk across a reopen. An
 // index in memory is left alone; a closed index and a replica refuse.
 func TestCompact(t *testing.T) {
+	// scorch's own merger would merge some of them first, now and then.
+	testScorchConfig = map[string]any{"scorchMergePlanOptions": map[string]any{"MaxSegmentsPerTier": 1000, "SegmentsPerMergeTask": 1000}}
+	t.Cleanup(func() { testScorchConfig = nil })
 	dir := t.TempDir()
 	ix := openT(t, dir, "testdata")
 	// A segment on disk per write: scorch merges what is still in memory
