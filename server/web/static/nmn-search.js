@@ -205,6 +205,9 @@ kbd {
 .snippet { display: block; font-size: .875em; }
 mark { background: var(--_mark); color: inherit; padding: 0 .05em; border-radius: 2px; }
 .note:not(:empty) { padding: .6em .75em; font-size: .875em; border-top: 1px solid var(--_border); }
+/* With no hits above it, the panel's edge or the filters' line is the
+   note's: a second line would draw the edge twice as thick. */
+.list:not(:has([role="option"])) + .note { border-top: 0; }
 .note p { margin: .25em 0; display: flex; flex-wrap: wrap; align-items: center; gap: .4em; }
 .note .chip { font-size: 1em; }
 .link { border: 0; padding: 0; background: none; color: var(--_accent); cursor: pointer; text-decoration: underline; }
@@ -789,15 +792,18 @@ export class NmnSearch extends HTMLElement {
     return h("div", { class: "entry", role: "group", "aria-label": title },
       h("a", { class: "title", href: this.#link(article.id), tabindex: "-1", "aria-hidden": "true", lang: hits[0]?.lang },
         title),
-      ...hits.map((hit) => this.#hitOption(hit, title)));
+      ...hits.map((hit, i) => this.#hitOption(hit, title, hits[i - 1]?.section)));
   }
 
-  #hitOption(hit, title) {
+  // #hitOption is a paragraph of an entry. Its section is shown once for
+  // paragraphs of one section in a row; the others keep it for screen
+  // readers, which read each option on its own.
+  #hitOption(hit, title, before) {
     const section = hit.section && hit.section !== title && hit.section !== hit.text ? hit.section : null;
     const snippet = highlightParts(hit.highlight).map(([text, marked]) => (marked ? h("mark", {}, text) : text));
     return h("div", { role: "option", id: `h${this.#options++}`, class: "hit", "aria-selected": "false" },
       h("a", { href: this.#link(hit.article.id, hit.paragraph), tabindex: "-1", lang: hit.lang },
-        section && h("span", { class: "section" }, section),
+        section && h("span", { class: section === before ? "section vh" : "section" }, section),
         h("span", { class: "snippet" }, ...snippet)));
   }
 
