@@ -802,6 +802,7 @@ type hostPage struct {
 	Attrs        string // of the <nmn-search> element: trusted markup written by the test
 	NoCSP        bool   // serve the page without its CSP
 	ExtraConnect string // another origin the CSP lets the page connect to
+	Dark         bool   // the page says it has a dark theme (color-scheme)
 }
 
 // newEnv starts the service of the test corpus with opts, and the host
@@ -869,6 +870,7 @@ const hostPageHTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>A clinic</title>
+<meta name="color-scheme" content="%s">
 <link rel="stylesheet" href="/hostile.css">
 <script type="module" src="%s/widget.js"></script>
 </head>
@@ -888,7 +890,11 @@ func hostSite(service string, page hostPage) http.Handler {
 		if !page.NoCSP {
 			w.Header().Set("Content-Security-Policy", hostCSP(service, page.ExtraConnect))
 		}
-		fmt.Fprintf(w, hostPageHTML, service, page.Attrs)
+		scheme := "light"
+		if page.Dark {
+			scheme = "light dark"
+		}
+		fmt.Fprintf(w, hostPageHTML, scheme, service, page.Attrs)
 	})
 	mux.HandleFunc("GET /hostile.css", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/css")

@@ -208,8 +208,20 @@ func TestBrowserArticlePage(t *testing.T) {
 // keeps the box light.
 func TestBrowserDarkMode(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, hostPage{})
+	// A light page keeps a light box on a dark system, as its form
+	// controls stay light: an embedded dark box would clash with it.
+	light := newEnv(t, hostPage{})
 	tb := newTab(t)
+	tb.colorScheme("dark")
+	tb.open(light.host.URL)
+	tb.typeQuery("メラトニン")
+	tb.waitState("hits", func(s widgetState) bool { return len(s.Hits) > 0 })
+	if got := eval[string](tb, boxJS+`getComputedStyle(root.querySelector(".box")).backgroundColor`); got != "rgb(255, 255, 255)" {
+		t.Errorf("a light page on a dark system: the box is %s, want white", got)
+	}
+
+	e := newEnv(t, hostPage{Dark: true})
+	tb = newTab(t)
 	tb.colorScheme("dark")
 	tb.open(e.host.URL)
 	tb.typeQuery("メラトニン")

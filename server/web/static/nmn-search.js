@@ -104,8 +104,9 @@ const UI = {
 // The language switch; each language is named in itself.
 const LANGS = [["", null], ["ja", "日本語"], ["en", "English"]];
 
-// The colours of the dark theme: the system's (prefers-color-scheme), or
-// theme="dark"; the --nmn-* properties still win.
+// The colours of the dark theme: the system's (prefers-color-scheme) where
+// the host page has a dark theme too (its color-scheme), or theme="dark";
+// the --nmn-* properties still win.
 const DARK = `color-scheme: dark;
   --_accent: var(--nmn-accent, #5fd0b5);
   --_bg: var(--nmn-bg, #1c2025);
@@ -129,7 +130,7 @@ const CSS = `
   --_error: var(--nmn-error, #a4161a);
   --_radius: var(--nmn-radius, 8px);
 }
-@media (prefers-color-scheme: dark) { :host(:not([theme=light])) { ${DARK} } }
+@media (prefers-color-scheme: dark) { :host([data-host-dark]:not([theme=light])) { ${DARK} } }
 :host([theme=dark]) { ${DARK} }
 :host([hidden]) { display: none; }
 /* all: initial stops what the host page lets inherit (its color, font,
@@ -395,6 +396,11 @@ export class NmnSearch extends HTMLElement {
 
   connectedCallback() {
     boxes.add(this);
+    // Form controls stay light on a page that declares no dark theme; so
+    // does the box, which would clash with it.
+    const scheme = getComputedStyle(document.documentElement).colorScheme + " " +
+      (document.querySelector('meta[name="color-scheme"]')?.content || "");
+    this.toggleAttribute("data-host-dark", /\bdark\b/.test(scheme));
     if (boxes.size === 1) document.addEventListener("keydown", onHotkey);
     this.#applyStrings();
     if (this.#started) return;
