@@ -225,8 +225,10 @@ func TestBrowserNADPlusAndMore(t *testing.T) {
 	if typing < debounce && len(raw) != 1 || len(raw) == 0 || len(raw) >= 4 {
 		t.Fatalf("%d searches for 4 keys typed in %v (debounce %v): %q", len(raw), typing, debounce, raw)
 	}
-	if last := raw[len(raw)-1]; !strings.Contains(last, "q=NAD%2B&") || !strings.Contains(last, "&group=article") {
-		t.Errorf("the search went out as %q, want q=NAD%%2B and group=article", last)
+	// On a slow machine a search for NAD may go out first, and be aborted:
+	// the proxy may see it after the one for NAD+.
+	if !slices.ContainsFunc(raw, func(q string) bool { return strings.Contains(q, "q=NAD%2B&") && strings.Contains(q, "&group=article") }) {
+		t.Errorf("the searches went out as %q, want one with q=NAD%%2B and group=article", raw)
 	}
 
 	// Text typed but not yet searched (the debounce) does not change what
