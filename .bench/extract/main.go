@@ -27,6 +27,7 @@ import (
 	"strings"
 
 	"nmnsearch/index"
+	"nmnsearch/index/extract"
 )
 
 type page struct {
@@ -207,7 +208,8 @@ func readSet(dir string) ([]page, error) {
 			if len(cols) != 3 || (cols[0] != "C" && cols[0] != "X") {
 				return nil, fmt.Errorf("labels/%s.tsv:%d: want C|X, topics, text", p.file, n+1)
 			}
-			l := label{content: cols[0] == "C", text: strings.TrimSpace(cols[2])}
+			// as the article stores it: Markdown markup dropped
+			l := label{content: cols[0] == "C", text: extract.Plain(strings.TrimSpace(cols[2]))}
 			if cols[1] != "-" {
 				l.topics = strings.Split(cols[1], ",")
 			}

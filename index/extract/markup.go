@@ -33,3 +33,9 @@ func plain(line string) (text string, heading bool) {
 	}
 	return line, heading
 }
+
+// Plain is a line as Text stores it: its Markdown markup dropped.
+func Plain(line string) string {
+	text, _ := plain(line)
+	return text
+}
