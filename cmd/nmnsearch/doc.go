@@ -13,10 +13,12 @@
 // articles.
 //
 // "nmnsearch ingest FILE|DIR|URL..." adds or replaces articles from text
-// files in the seeds' format, HTML files and web pages; "nmnsearch reindex"
-// rebuilds the index: in the data directory, or through the admin API of
-// the server that has it open. "nmnsearch publish DEST" copies the data
-// directory for read-only replicas (-read-only).
+// files in the seeds' format, HTML files and web pages; "nmnsearch sync
+// URL..." keeps the articles of a site's sitemaps, feeds or pages in step
+// with it; "nmnsearch reindex" rebuilds the index: in the data directory,
+// or through the admin API of the server that has it open. "nmnsearch
+// publish DEST" copies the data directory for read-only replicas
+// (-read-only).
 //
 // # Start-up
 //
@@ -78,6 +80,35 @@
 // publish opens the writer's directory (so the writer must be stopped for
 // the copy) and writes index.Index.Publish's copy into a new directory;
 // replicas are restarted on it one at a time behind the load balancer.
+//
+// # sync
+//
+// sync is package sitesync (its doc is the design: what a run gathers,
+// what it asks for again, what it deletes, how it is polite) run with
+// ingest's client limits, User-Agent, charset decoding and article ids,
+// and a writer: the data directory (each page one durable write, then
+// the segments merged, as ingest does) or, as ingest, the admin API of
+// the server that has it open (a PUT of the page's html and url, a
+// DELETE). Its state is sync.db in -data, whose lock keeps a second run
+// out. On a terminal it redraws a count of the pages done; elsewhere it
+// prints a line for each page written, deleted, skipped or failed, and
+// one every plainProgressEvery pages. It exits 1 when a page failed, the
+// others written. To run it every hour, with the server's token:
+//
+//	# /etc/systemd/system/nmnsearch-sync.service
+//	[Service]
+//	Type=oneshot
+//	User=nmnsearch
+//	# a file (mode 0600) holding the line NMNSEARCH_ADMIN_TOKEN=…
+//	EnvironmentFile=/etc/nmnsearch/env
+//	ExecStart=/usr/local/bin/nmnsearch sync -data /var/lib/nmnsearch https://clinic.example/wp-sitemap.xml
+//
+//	# /etc/systemd/system/nmnsearch-sync.timer (systemctl enable --now nmnsearch-sync.timer)
+//	[Timer]
+//	OnCalendar=hourly
+//	RandomizedDelaySec=10m
+//	[Install]
+//	WantedBy=timers.target
 //
 // # Shutdown
 //

@@ -79,6 +79,7 @@ const (
 	cmdIngest  = "ingest"
 	cmdReindex = "reindex"
 	cmdPublish = "publish"
+	cmdSync    = "sync"
 )
 
 // run is the whole program: serve (the default), ingest or reindex, as the
@@ -92,10 +93,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	cmd := cmdServe
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		switch args[0] {
-		case cmdServe, cmdIngest, cmdReindex, cmdPublish:
+		case cmdServe, cmdIngest, cmdReindex, cmdPublish, cmdSync:
 			cmd, args = args[0], args[1:]
 		default:
-			return fmt.Errorf("unexpected arguments: %q (commands: serve, ingest, reindex, publish; %s -h for help)", args, name)
+			return fmt.Errorf("unexpected arguments: %q (commands: serve, ingest, sync, reindex, publish; %s -h for help)", args, name)
 		}
 	}
 	switch cmd {
@@ -105,6 +106,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runReindex(ctx, name, args, getenv, stdout, stderr)
 	case cmdPublish:
 		return runPublish(name, args, getenv, stdout, stderr)
+	case cmdSync:
+		return runSync(ctx, name, args, getenv, stdout, stderr)
 	}
 	return serve(ctx, name, args, getenv, stdout, stderr)
 }
@@ -379,12 +382,13 @@ func usage(fs *flag.FlagSet, name string) {
 	fmt.Fprintf(fs.Output(), `Usage:
   %[1]s [serve] [flags]                 serve the search API, the box and the pages
   %[1]s ingest [-data DIR] FILE|DIR...  add or replace articles from files in the seeds' format
+  %[1]s sync [-data DIR] URL...         keep the articles of a site's sitemaps or feeds in step
   %[1]s reindex [-data DIR]             rebuild the index from the stored articles
   %[1]s publish [-data DIR] DEST        copy the data directory into DEST, a new directory, for
                                         read-only replicas (%[1]s -read-only -data DEST)
 
-ingest and reindex work on the data directory, or, when a running server has
-it open, through that server's admin API (-addr, $NMNSEARCH_ADMIN_TOKEN).
+ingest, sync and reindex work on the data directory, or, when a running server
+has it open, through that server's admin API (-addr, $NMNSEARCH_ADMIN_TOKEN).
 
 Flags of serve:
 `, name)
