@@ -52,6 +52,9 @@ type Metrics struct {
 
 	cacheRequests *prometheus.CounterVec        // search_cache_requests_total{result}
 	cache         atomic.Pointer[responseCache] // what search_cache_bytes measures
+
+	syncPages   *prometheus.CounterVec // sync_pages_total{outcome}
+	syncSuccess prometheus.Gauge       // sync_last_success_timestamp_seconds
 }
 
 // NewMetrics registers the service's metrics and the Go and process
@@ -92,8 +95,16 @@ func NewMetrics() *Metrics {
 		Name: "search_cache_bytes",
 		Help: "Bytes held by the response cache (bodies, keys and bookkeeping), against its -cache-size bound.",
 	}, m.cacheBytes)
+	m.syncPages = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "sync_pages_total",
+		Help: "Pages of the site sync (-sync) by outcome: added, changed, unchanged, deleted, skipped, failed.",
+	}, []string{"outcome"})
+	m.syncSuccess = prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "sync_last_success_timestamp_seconds",
+		Help: "When the last site sync (-sync) that failed no page ended, in Unix seconds; 0 before one.",
+	})
 	m.reg.MustRegister(m.requests, m.duration, m.searches, m.rejected, m.builds, documents,
-		m.cacheRequests, cacheBytes,
+		m.cacheRequests, cacheBytes, m.syncPages, m.syncSuccess,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Every reason and kind from the start, at 0: a rate() over a series
@@ -106,11 +117,29 @@ func NewMetrics() *Metrics {
 	for _, kind := range []string{IndexBuild, IndexOpen, IndexReindex} {
 		m.builds.WithLabelValues(kind)
 	}
+	for _, outcome := range SyncOutcomes {
+		m.syncPages.WithLabelValues(outcome)
+	}
 	m.handler = promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{
 		Registry:            m.reg, // promhttp_metric_handler_errors_total
 		MaxRequestsInFlight: metricsMaxScrapes,
 	})
 	return m
+}
+
+// SyncOutcomes are the outcomes sync_pages_total counts, each present
+// from the start at 0.
+var SyncOutcomes = []string{"added", "changed", "unchanged", "deleted", "skipped", "failed"}
+
+// SyncRun counts a site sync's pages by outcome (of SyncOutcomes), and its
+// end as the last success when no page failed.
+func (m *Metrics) SyncRun(pages map[string]int, ended time.Time) {
+	for outcome, n := range pages {
+		m.syncPages.WithLabelValues(outcome).Add(float64(n))
+	}
+	if pages["failed"] == 0 {
+		m.syncSuccess.Set(float64(ended.Unix()))
+	}
 }
 
 // Handler serves the metrics in Prometheus's text format.

@@ -33,6 +33,7 @@ type routes struct {
 	readOnly bool            // a replica: the admin routes answer 403 read_only
 	dataDir  string          // "": an index in memory
 	stop     context.Context // ends admin operations (WithStop); nil: never
+	sync     SyncStatus      // the site sync's status (WithSync); nil: none
 }
 
 // add is every route of the service, in one place. Everything but the admin
@@ -88,6 +89,9 @@ func (rt *routes) add() {
 		rt.adminRoute("/api/articles/{id}", limitBody(handlePutArticle(rt.logger, rt.admin), MaxBodyBytes), "PUT")
 		rt.adminRoute("/api/articles/{id}", handleDeleteArticle(rt.logger, rt.admin), "DELETE")
 		rt.adminRoute("/api/admin/reindex", handleReindex(rt.logger, rt.admin, rt.s, rt.metricsSink), "POST")
+		if rt.sync != nil {
+			rt.adminRoute("/api/admin/sync", handleSync(rt.logger, rt.sync), "GET")
+		}
 		rt.adminRoute("/api/admin/info", handleAdminInfo(rt.logger, rt.dataDir), "GET")
 	}
 

@@ -63,6 +63,7 @@ type config struct {
 	readOnly     bool
 	dataDir      string          // reported by GET /api/admin/info
 	stop         context.Context // ends admin writes and reindexes; nil: never
+	sync         SyncStatus      // GET /api/admin/sync; nil: no such route
 }
 
 // WithCORS sets which origins may read the read-only API from a browser; the
@@ -207,7 +208,7 @@ func New(logger *slog.Logger, s Searcher, opts ...Option) http.Handler {
 		rt.adminClients = newClientLimiter(cfg.adminRate, cfg.adminBurst, MaxTrackedClients)
 		rt.metricsSink = cfg.metrics
 	}
-	rt.dataDir, rt.stop = cfg.dataDir, cfg.stop
+	rt.dataDir, rt.stop, rt.sync = cfg.dataDir, cfg.stop, cfg.sync
 	rt.add()
 	var h http.Handler = r
 	h = recoverPanics(logger, h)

@@ -145,6 +145,10 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	cacheSize := byteSize(envParse(env, "NMNSEARCH_CACHE_SIZE", int64(server.DefaultCacheBytes), server.ParseByteSize))
 	fs.Var(&cacheSize, "cache-size",
 		"bytes of search, suggest and topics answers kept in memory, e.g. 64MiB or 1048576; 0 for no response cache (env NMNSEARCH_CACHE_SIZE)")
+	syncURLs := fs.String("sync", env.str("NMNSEARCH_SYNC", ""),
+		"sync these sitemaps, feeds or pages (comma- or space-separated) into the index at start and every -sync-every, as nmnsearch sync does; needs -data (env NMNSEARCH_SYNC)")
+	syncEvery := fs.Duration("sync-every", env.duration("NMNSEARCH_SYNC_EVERY", time.Hour),
+		fmt.Sprintf("how often -sync runs, at least %v (env NMNSEARCH_SYNC_EVERY)", minSyncEvery))
 	showVersion := fs.Bool("version", false, "print the version and the revision it was built from, and exit")
 	if ok, err := parseCommand(fs, env, args); !ok {
 		return err
@@ -158,6 +162,10 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	}
 	if *readOnly && *dataDir == "" {
 		return errors.New(`-read-only serves a data directory a writer published; -data is "" (in memory)`)
+	}
+	syncCfg, err := serveSyncConfig(*syncURLs, *syncEvery, *dataDir, *readOnly)
+	if err != nil {
+		return err
 	}
 	cors, err := server.ParseCORSOrigins(*corsOrigins)
 	if err != nil {
@@ -317,6 +325,11 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		server.WithDataDir(canonicalDir(*dataDir)),
 		server.WithStop(ctx), // a reindex under way stops at SIGTERM
 	}
+	var syncer *syncLoop
+	if syncCfg != nil {
+		syncer = &syncLoop{cfg: *syncCfg, every: *syncEvery, ix: ix, logger: logger, metrics: metrics, done: make(chan struct{})}
+		opts = append(opts, server.WithSync(syncer))
+	}
 	if mln != nil {
 		opts = append(opts, server.WithoutMetricsRoute())
 	}
@@ -329,6 +342,9 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		"cors_origins", cors.String(), "rate", *ratePerSec, "burst", *burst, "trust_proxy", *trustProxy,
 		"max_concurrent_searches", *maxSearches, "metrics_addr", cmp.Or(*metricsAddr, "(on addr)"))
 	logger.Info("ready", "url", openURL(ln.Addr()))
+	if syncer != nil {
+		go syncer.run(ctx)
+	}
 
 	var failed error
 	select {
@@ -354,6 +370,9 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	// Lines of requests answered before here are in the log now; a request
 	// still running after a Shutdown timeout is logged as it ends.
 	requestLog.Close()
+	if syncer != nil {
+		<-syncer.done // it stops between pages at the signal, each page written whole
+	}
 	// Close waits for a write still running (after a Shutdown timeout),
 	// then persists the index, so that the next start re-applies nothing.
 	began := time.Now()
@@ -554,6 +573,10 @@ func (e *envDefaults) float(key string, def float64) float64 {
 }
 
 func (e *envDefaults) int(key string, def int) int { return envParse(e, key, def, strconv.Atoi) }
+
+func (e *envDefaults) duration(key string, def time.Duration) time.Duration {
+	return envParse(e, key, def, time.ParseDuration)
+}
 
 func (e *envDefaults) bool(key string, def bool) bool {
 	return envParse(e, key, def, strconv.ParseBool)
