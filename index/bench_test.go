@@ -18,7 +18,7 @@ import (
 // (160 for the seeds, after site chrome is dropped) per second of the loop.
 //
 // The IPA dictionary of the base-form analyzer is loaded once per process
-// (about a second, 49 MB of heap once compacted), before the timed loop: the log line
+// (about a second, 58 MB of heap once compacted), before the timed loop: the log line
 // "index built dur_ms" of cmd/nmnsearch shows that start-up cost.
 func BenchmarkIndex(b *testing.B) {
 	fsys := os.DirFS("testdata")

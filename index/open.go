@@ -815,7 +815,7 @@ func (ix *Index) Close() error {
 	return errors.Join(errs...)
 }
 
-// LoadDictionary loads kagome's IPA dictionary (about a second and 49 MB of
+// LoadDictionary loads kagome's IPA dictionary (about a second and 58 MB of
 // heap) unless it is loaded already. Opening a data directory does not need
 // it; the first Japanese search, Put or rebuild does, and pays for it. Call
 // it at start-up, in the background, so that no request does.

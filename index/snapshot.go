@@ -8,6 +8,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -30,6 +31,10 @@ type Snapshot struct {
 	articles   map[string]*Article
 	paragraphs map[string]*Paragraph
 	vocab      []Word // sorted by Key
+	// byReading maps a reading (katakana) to the kanji words of vocab that
+	// read so, made at the first WordsReading.
+	readingsOnce sync.Once
+	byReading    map[string][]Word
 	// endings lists FieldJA's bigrams by their last character, in term
 	// order. See BigramsEndingWith.
 	endings map[string][]string

@@ -112,3 +112,24 @@ func (s *Snapshot) WordsWithPrefix(prefix string) []Word {
 
 // WordsWithPrefix is Snapshot.WordsWithPrefix on the current snapshot.
 func (ix *Index) WordsWithPrefix(prefix string) []Word { return ix.snap().WordsWithPrefix(prefix) }
+
+// WordsReading returns the words of the vocabulary with kanji that read as
+// kata (katakana, as Reading gives it), the most used first: すいみん, in
+// katakana スイミン, is 睡眠.
+func (s *Snapshot) WordsReading(kata string) []Word {
+	s.readingsOnce.Do(func() {
+		s.byReading = map[string][]Word{}
+		for _, w := range s.vocab {
+			if !strings.ContainsFunc(w.Text, func(r rune) bool { return unicode.Is(unicode.Han, r) }) {
+				continue
+			}
+			if r, ok := Reading(w.Text); ok {
+				s.byReading[r] = append(s.byReading[r], w)
+			}
+		}
+		for _, ws := range s.byReading {
+			slices.SortStableFunc(ws, func(a, b Word) int { return b.Paragraphs - a.Paragraphs })
+		}
+	})
+	return s.byReading[kata]
+}
