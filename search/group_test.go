@@ -130,3 +130,20 @@ func TestHiraganaFindsKatakana(t *testing.T) {
 		t.Errorf("めらとにん: %d hits, first %v; メラトニン: %d", kana.Total, kana.Hits, kata.Total)
 	}
 }
+
+// A kanji word typed in hiragana finds it, by the dictionary's readings:
+// すいみん finds 睡眠.
+func TestHiraganaFindsKanji(t *testing.T) {
+	s := seedSearch(t)
+	kana, err := s.Search(context.Background(), Request{Q: "すいみん"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kanji, err := s.Search(context.Background(), Request{Q: "睡眠"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if kana.Total == 0 || kana.Total != kanji.Total || kana.Hits[0].ID != kanji.Hits[0].ID {
+		t.Errorf("すいみん: %d hits; 睡眠: %d", kana.Total, kanji.Total)
+	}
+}

@@ -261,9 +261,11 @@ func (s *builder) prefixTerms(field string, prefix []byte) []string {
 	return out
 }
 
-// readingWord returns the katakana word of the articles that text, typed in
-// hiragana, reads as (めらとにん: メラトニン), "" when none: people type
-// loanwords in hiragana when the input method has not converted them.
+// readingWord returns the word of the articles that text, typed in
+// hiragana, reads as: a katakana word (めらとにん: メラトニン) or, by the
+// dictionary's readings, a kanji one (すいみん: 睡眠), the most used; ""
+// when none. People type in hiragana when the input method has not
+// converted, or they do not know the kanji.
 func (s *builder) readingWord(text string) string {
 	if utf8.RuneCountInString(text) < minPartRunes || !isHiragana(text) {
 		return ""
@@ -273,6 +275,9 @@ func (s *builder) readingWord(text string) string {
 		if w.Key == kata {
 			return w.Text
 		}
+	}
+	if ws := s.v.WordsReading(kata); len(ws) > 0 {
+		return ws[0].Text
 	}
 	return ""
 }
