@@ -175,6 +175,7 @@ func trimPlus(b []byte) []byte {
 // user of it in this process would find readings and inflections empty.
 var kagome = sync.OnceValue(func() *tokenizer.Tokenizer {
 	d := ipa.Dict()
+	readings = packReadings(d)
 	compactDictionary(d)
 	t, err := tokenizer.New(d, tokenizer.OmitBosEos())
 	if err != nil {
@@ -186,11 +187,10 @@ var kagome = sync.OnceValue(func() *tokenizer.Tokenizer {
 // compactDictionary keeps of each dictionary entry's features (after the
 // parts of speech, which kagome keeps apart) only the base form, the one
 // baseFormTokenizer reads, at its place, and packs the per-entry slices
-// into a few large arrays; the readings go to readings, packed too. Loaded as is, the IPA dictionary is some 90 MB
+// into a few large arrays (the readings go to packReadings first). Loaded as is, the IPA dictionary is some 90 MB
 // in 600,000 small objects (inflections, readings, pronunciations) that
 // every garbage collection walks.
 func compactDictionary(d *dict.Dict) {
-	keepReadings(d)
 	const at = ipa.BaseForm - ipa.POSHierarchy
 	// Distinct base forms, in one string.
 	ids := make(map[string]int)

@@ -19,6 +19,12 @@ func TestCompactDictionary(t *testing.T) {
 	}
 	pos := []dict.POS{{1, 2}, {3}, {1, 2, 4, 5}, nil}
 	d := &dict.Dict{Contents: slices.Clone(contents), POSTable: dict.POSTable{POSs: slices.Clone(pos)}}
+	r := packReadings(d)
+	for i, want := range []string{"イッ", "コウエン", "イク", ""} {
+		if got := r.reading(i); got != want {
+			t.Errorf("entry %d: reading %q, want %q", i, got, want)
+		}
+	}
 	compactDictionary(d)
 	at := ipa.BaseForm - ipa.POSHierarchy
 	for i, want := range []string{"行く", "公園", "行く", "*"} {

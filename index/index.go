@@ -367,7 +367,7 @@ func (ix *Index) write(arts []Article, deletes []string) error {
 func (ix *Index) apply(cur *Snapshot, puts []*Article, deletes []string, seq uint64) (err error) {
 	defer ix.guard(&err)
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
-	next := newSnapshot(cur.bleve, cur.with(puts, deletes))
+	next := cur.next(puts, deletes)
 	next.line, next.token = cur.line, newToken()
 	batch, err := changeBatch(cur.bleve, puts, deletes, seq)
 	if err != nil {

@@ -741,7 +741,7 @@ func (ix *Index) reindexInMemory(ctx context.Context) error {
 		return err
 	}
 	next := &Snapshot{bleve: b, articles: cur.articles, paragraphs: cur.paragraphs,
-		vocab: cur.vocab, stats: cur.stats, line: &lineage{}}
+		vocab: cur.vocab, wordCounts: cur.wordCounts, stats: cur.stats, line: &lineage{}}
 	next.token, _ = b.GetInternal(keySnapshot)
 	return ix.swap(next, "")
 }

@@ -10,22 +10,27 @@ import (
 	"github.com/ikawaha/kagome/v2/tokenizer"
 )
 
-// readings keeps the reading (katakana) of every IPA dictionary entry,
+// readingTable is the reading (katakana) of every IPA dictionary entry,
 // which compactDictionary drops from the entries' features, packed: the
 // entry's reading id (of), where each reading ends in text (ends). A
 // hiragana query (すいみん) finds the kanji word it reads as (睡眠) by it.
-var readings struct {
+type readingTable struct {
 	of   []uint32
 	ends []uint32
 	text string
 }
 
-// keepReadings fills readings from d, before its features are compacted.
-func keepReadings(d *dict.Dict) {
+// readings is the table of kagome's dictionary, packed as it is loaded.
+var readings readingTable
+
+// packReadings is d's reading table, read before its features are
+// compacted.
+func packReadings(d *dict.Dict) readingTable {
 	const at = ipa.Reading - ipa.POSHierarchy
+	var t readingTable
 	ids := map[string]uint32{}
 	var all strings.Builder
-	readings.of = make([]uint32, len(d.Contents))
+	t.of = make([]uint32, len(d.Contents))
 	for i, c := range d.Contents {
 		r := ""
 		if at < len(c) && c[at] != "*" {
@@ -34,25 +39,27 @@ func keepReadings(d *dict.Dict) {
 		id, ok := ids[r]
 		if !ok {
 			all.WriteString(r)
-			id = uint32(len(readings.ends))
+			id = uint32(len(t.ends))
 			ids[r] = id
-			readings.ends = append(readings.ends, uint32(all.Len()))
+			t.ends = append(t.ends, uint32(all.Len()))
 		}
-		readings.of[i] = id
+		t.of[i] = id
 	}
-	readings.text = all.String()
+	t.text = all.String()
+	return t
 }
 
-func readingOf(entry int) string {
-	if entry < 0 || entry >= len(readings.of) {
+// reading returns the reading of dictionary entry, "" for none.
+func (t *readingTable) reading(entry int) string {
+	if entry < 0 || entry >= len(t.of) {
 		return ""
 	}
-	id := readings.of[entry]
+	id := t.of[entry]
 	start := uint32(0)
 	if id > 0 {
-		start = readings.ends[id-1]
+		start = t.ends[id-1]
 	}
-	return readings.text[start:readings.ends[id]]
+	return t.text[start:t.ends[id]]
 }
 
 // wordReadings caches Reading by word: vocabularies of one process share
@@ -69,7 +76,7 @@ func Reading(word string) (string, bool) {
 	var b strings.Builder
 	ok := true
 	for _, m := range kagome().Analyze(word, tokenizer.Normal) {
-		switch r := readingOf(m.ID); {
+		switch r := readings.reading(m.ID); {
 		case isKatakana(m.Surface):
 			b.WriteString(m.Surface)
 		case m.Class == tokenizer.KNOWN && r != "":

@@ -30,7 +30,8 @@ type Snapshot struct {
 	bleve      bleve.Index // the scorch index itself, not the alias
 	articles   map[string]*Article
 	paragraphs map[string]*Paragraph
-	vocab      []Word // sorted by Key
+	vocab      []Word          // sorted by Key
+	wordCounts map[string]Word // vocab by Key, for the next snapshot's counts
 	// byReading maps a reading (katakana) to the kanji words of vocab that
 	// read so, made at the first WordsReading.
 	readingsOnce sync.Once
@@ -113,8 +114,40 @@ func (ix *Index) Version() uint64 { return ix.snap().version }
 // is in) from articles, which it keeps. It starts a new lineage, with the
 // token b holds now (apply, whose batch is yet to come, sets its own).
 func newSnapshot(b bleve.Index, articles map[string]*Article) *Snapshot {
-	s := &Snapshot{bleve: b, articles: articles, paragraphs: map[string]*Paragraph{}, line: &lineage{}}
+	s := &Snapshot{bleve: b, line: &lineage{}}
 	s.token, _ = b.GetInternal(keySnapshot) // none: empty, as it is in b
+	s.hold(articles, buildVocab(articles))
+	return s
+}
+
+// next is the snapshot of s's index once puts and deletes are in: as
+// newSnapshot would make it, its vocabulary counted from s's by the
+// articles that change.
+func (s *Snapshot) next(puts []*Article, deletes []string) *Snapshot {
+	counts := make(map[string]Word, len(s.wordCounts))
+	for k, w := range s.wordCounts {
+		counts[k] = w
+	}
+	for _, id := range deletes {
+		if a, ok := s.articles[id]; ok {
+			countWords(counts, a, -1)
+		}
+	}
+	for _, a := range puts {
+		if old, ok := s.articles[a.ID]; ok {
+			countWords(counts, old, -1)
+		}
+		countWords(counts, a, 1)
+	}
+	n := &Snapshot{bleve: s.bleve, line: &lineage{}}
+	n.token, _ = s.bleve.GetInternal(keySnapshot)
+	n.hold(s.with(puts, deletes), counts)
+	return n
+}
+
+// hold makes s the snapshot of articles, whose words counts counts.
+func (s *Snapshot) hold(articles map[string]*Article, counts map[string]Word) {
+	s.articles, s.paragraphs = articles, map[string]*Paragraph{}
 	lengths := map[string]fieldLength{}
 	for _, a := range articles {
 		for i := range a.Paragraphs {
@@ -124,8 +157,7 @@ func newSnapshot(b bleve.Index, articles map[string]*Article) *Snapshot {
 		}
 	}
 	s.stats = statsFromLengths(lengths)
-	s.vocab = buildVocab(articles)
-	return s
+	s.wordCounts, s.vocab = counts, sortedVocab(counts)
 }
 
 // with returns a copy of s's articles with puts added or replaced and

@@ -65,34 +65,50 @@ func words(text string) []string {
 	return out
 }
 
-// buildVocab counts, for every word of the articles, the paragraphs using it,
-// sorted by Key for prefix look-ups.
-func buildVocab(articles map[string]*Article) []Word {
-	byKey := map[string]*Word{}
+// buildVocab counts, for every word of the articles, the paragraphs using
+// it, by key; sortedVocab lists them by Key for prefix look-ups.
+func buildVocab(articles map[string]*Article) map[string]Word {
+	counts := map[string]Word{}
 	for _, a := range articles {
-		for _, p := range a.Paragraphs {
-			seen := map[string]bool{}
-			for _, w := range words(p.Text) {
-				key := strings.ToLower(w)
-				if seen[key] {
-					continue
-				}
-				seen[key] = true
-				e := byKey[key]
-				if e == nil {
-					e = &Word{Text: w, Key: key}
-					byKey[key] = e
-				}
-				if w == key {
-					e.Text = w // "Sleep" at a sentence start is still "sleep"; NAD+ stays NAD+
-				}
-				e.Paragraphs++
+		countWords(counts, a, 1)
+	}
+	return counts
+}
+
+// countWords adds (sign 1) or takes away (sign -1) the paragraphs of a
+// that use each word: a write changes the counts of its articles only,
+// where counting every article again made each write cost more as the
+// index grew.
+func countWords(counts map[string]Word, a *Article, sign int) {
+	for _, p := range a.Paragraphs {
+		seen := map[string]bool{}
+		for _, w := range words(p.Text) {
+			key := strings.ToLower(w)
+			if seen[key] {
+				continue
 			}
+			seen[key] = true
+			e, ok := counts[key]
+			if !ok {
+				e = Word{Text: w, Key: key}
+			}
+			if sign > 0 && w == key {
+				e.Text = w // "Sleep" at a sentence start is still "sleep"; NAD+ stays NAD+
+			}
+			if e.Paragraphs += sign; e.Paragraphs <= 0 {
+				delete(counts, key)
+				continue
+			}
+			counts[key] = e
 		}
 	}
-	out := make([]Word, 0, len(byKey))
-	for _, e := range byKey {
-		out = append(out, *e)
+}
+
+// sortedVocab lists counts by Key.
+func sortedVocab(counts map[string]Word) []Word {
+	out := make([]Word, 0, len(counts))
+	for _, w := range counts {
+		out = append(out, w)
 	}
 	slices.SortFunc(out, func(a, b Word) int { return strings.Compare(a.Key, b.Key) })
 	return out
