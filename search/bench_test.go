@@ -19,9 +19,9 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
-	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"nmnsearch/index"
+	"nmnsearch/search/bleveq"
 )
 
 // BenchmarkSearch measures one full search as the API answers it: top 10,
@@ -91,11 +91,12 @@ func BenchmarkSuggest(b *testing.B) {
 //     topic, a lang and both (each still counts every facet: disjunctive);
 //   - filter-only: no q, topic sleep and lang ja, every paragraph of them
 //     listed in reading order (sorted through the facet table);
-//   - count/*: the bleve search alone, bare and wrapped in the facetQuery
+//   - count/*: the bleve search alone, bare and wrapped in the facet query
 //     that counts its hits by facet key (bare-counted is the per-hit cost;
 //     all is match-all with no hits returned: counting only);
 //   - table: building the per-snapshot facet table, paid by the first
-//     search after each write;
+//     search after each write (a search that matches nothing, its tables
+//     new each time);
 //   - topics: Service.Topics, the /api/topics answer.
 func BenchmarkFacets(b *testing.B) { benchFacets(b, seedSearch(b)) }
 
@@ -132,16 +133,16 @@ func benchFacets(b *testing.B, s *Service) {
 				b.ReportAllocs()
 				for b.Loop() {
 					q := bc.q
-					var fc *facetCount
+					var fc *bleveq.FacetCount
 					if counted {
-						fc = &facetCount{tables: &s.facets}
-						q = &facetQuery{q, fc}
+						fc = bleveq.NewFacetCount(&s.tables, nil)
+						q = bleveq.NewFacetQuery(q, fc)
 					}
 					req := bleve.NewSearchRequestOptions(q, bc.size, 0, false)
 					if _, err := s.ix.Bleve().SearchInContext(ctx, req); err != nil {
 						b.Fatal(err)
 					}
-					if counted && len(fc.counts()) == 0 {
+					if counted && len(fc.Counts()) == 0 {
 						b.Fatal("nothing counted")
 					}
 				}
@@ -150,15 +151,20 @@ func benchFacets(b *testing.B, s *Service) {
 	}
 
 	b.Run("table", func(b *testing.B) {
-		withReader(b, s, func(v *index.Snapshot, r bleveindex.IndexReader) error {
+		err := s.ix.View(func(v *index.Snapshot) error {
 			b.ReportAllocs()
 			for b.Loop() {
-				if _, err := buildFacetTable(ctx, r, v); err != nil {
+				fc := bleveq.NewFacetCount(new(bleveq.Tables), nil)
+				req := bleve.NewSearchRequestOptions(bleveq.NewFacetQuery(bleve.NewMatchNoneQuery(), fc), 0, 0, false)
+				if _, _, err := v.Search(ctx, req); err != nil {
 					return err
 				}
 			}
 			return nil
 		})
+		if err != nil {
+			b.Fatal(err)
+		}
 	})
 
 	b.Run("topics", func(b *testing.B) {

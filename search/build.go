@@ -16,6 +16,7 @@ import (
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"nmnsearch/index"
+	"nmnsearch/search/bleveq"
 )
 
 // builder builds a query from one snapshot of the index: its BM25
@@ -152,7 +153,7 @@ func (s *builder) relaxed(must []query.Query, terms []Term, units [][2]int, mk *
 			if t := terms[u[0]].Text; u[1] == 1 && utf8.RuneCountInString(t) < minPartRunes {
 				continue // 質 of "睡眠 質" alone would find 物質 and 体質
 			}
-			// A fresh copy: boostLeaves changes the leaves it is given.
+			// A fresh copy: BoostLeaves changes the leaves it is given.
 			if uq, _ := s.unitQuery(terms, u[0], mk); uq != nil {
 				parts = append(parts, uq)
 			}
@@ -185,10 +186,10 @@ func (s *builder) relaxed(must []query.Query, terms []Term, units [][2]int, mk *
 	}
 	alts := []query.Query{all}
 	for _, p := range parts {
-		boostLeaves(p, relaxedWeight)
+		bleveq.BoostLeaves(p, relaxedWeight)
 		alts = append(alts, p)
 	}
-	return newAnyOf(alts...)
+	return bleveq.NewAnyOf(alts...)
 }
 
 // unitQuery is the query for the unit of terms that starts at i: the
@@ -239,13 +240,13 @@ func (s *builder) unitQuery(terms []Term, i int, mk *marks) (query.Query, int) {
 			if sameLanguage(alt, terms[i].Text) {
 				w = synonymWeight
 			}
-			boostLeaves(aq, w*near)
+			bleveq.BoostLeaves(aq, w*near)
 			either = append(either, aq)
 		}
 	}
 	if typed != "" {
 		if hq := s.termQuery(typed, mk); hq != nil {
-			boostLeaves(hq, synonymWeight)
+			bleveq.BoostLeaves(hq, synonymWeight)
 			either = append(either, hq)
 		}
 	}
@@ -253,30 +254,9 @@ func (s *builder) unitQuery(terms []Term, i int, mk *marks) (query.Query, int) {
 		if tq != nil {
 			either = append([]query.Query{tq}, either...)
 		}
-		tq = newAnyOf(either...)
+		tq = bleveq.NewAnyOf(either...)
 	}
 	return tq, n
-}
-
-// boostLeaves multiplies the boost of every leaf of q by b: bleve applies
-// the boost of a term or phrase query, not that of a disjunction or
-// conjunction. (Multiplies, so a base-form leaf of a glossary name stays
-// below that name's exact leaf.)
-func boostLeaves(q query.Query, b float64) {
-	switch q := q.(type) {
-	case *anyOf:
-		for _, d := range q.Disjuncts {
-			boostLeaves(d, b)
-		}
-	case *query.ConjunctionQuery:
-		for _, c := range q.Conjuncts {
-			boostLeaves(c, b)
-		}
-	case *statsQuery:
-		boostLeaves(q.Query, b)
-	case query.BoostableQuery:
-		q.SetBoost(q.Boost() * b)
-	}
 }
 
 // glossaryRun returns how many of the leading positive terms to take as one
@@ -327,7 +307,7 @@ func (s *builder) termQuery(text string, mk *marks) query.Query {
 		alts = append(alts, q)
 	}
 	if len(enToks) > 0 {
-		alts = append(alts, s.onField(index.FieldEN, slotsQuery(positionSlots(enToks), index.FieldEN)))
+		alts = append(alts, s.onField(index.FieldEN, s.slotsQuery(positionSlots(enToks), index.FieldEN, nil)))
 	}
 	switch len(alts) {
 	case 0:
@@ -335,5 +315,11 @@ func (s *builder) termQuery(text string, mk *marks) query.Query {
 	case 1:
 		return alts[0]
 	}
-	return newAnyOf(alts...)
+	return bleveq.NewAnyOf(alts...)
+}
+
+// onField returns q, a query on field alone, scored with field's
+// statistics.
+func (s *builder) onField(field string, q query.Query) query.Query {
+	return bleveq.WithStats(q, s.v.BM25Stats(field))
 }

@@ -24,8 +24,10 @@
 //     typos and prefixes.
 //   - glossary.go: the synonyms file, which names a concept in both
 //     languages.
-//   - facets.go: topic and language counts, taken while the hits stream
-//     past, and the topic and lang filters applied in the same pass.
+//   - bleveq/facets.go: topic and language counts, taken while the hits
+//     stream past, and the topic and lang filters applied in the same pass
+//     (request.go turns the request into that filter and the counts into
+//     Facets).
 //   - group.go: with group=article, the hits grouped by article, a
 //     matching heading lifting its section's paragraphs; the page cut.
 //   - marks.go, highlight.go: which tokens matched (marks), their positions
@@ -35,23 +37,22 @@
 //
 // Beside it: articlemarks.go marks a whole article for its page; suggest.go
 // completes a prefix from the index's words; admin.go writes; errors.go is
-// the one error type the server maps to statuses.
+// the one error type the server maps to statuses. The queries and searchers
+// that bleve runs for the query build.go makes are in package bleveq.
 //
 // # The bleve layer
 //
-// phrase.go, word.go, disjunction.go, filter.go and fieldstats.go are
-// searchers and queries written against bleve's public search API, where
-// bleve's own cost too much or scored otherwise: a phrase checked on the
-// positions of one conjunction, in time linear in a paragraph's positions
-// (phrase.go); a Japanese word read through its rarest bigram (word.go); a
-// disjunction scored as bleve's (disjunction.go); a searcher that drops
-// the matches a predicate refuses (filter.go); BM25 statistics per field
-// (fieldstats.go). They were checked against bleve v2.6.3 and zapx v17:
-// word.go follows bleve's BM25 formula and facets.go scorch's 8-byte
-// document numbers. Their tripwires, which fail if bleve changes under
-// them: TestAnyOfScoresAsBleve (disjunction.go), TestPhraseQueryAsBleve
-// (phrase.go against bleve's own phrase searcher), TestWordScoresByItsFrequency
-// (word.go).
+// Package bleveq (search/bleveq) holds the queries and searchers written
+// against bleve's public search API where bleve's own cost too much or
+// scored otherwise: phrases checked in time linear in a paragraph's
+// positions and Japanese words scored by their own frequency (NewPhrase),
+// their matches in a page of hits (OnPage), disjunctions that leave out
+// what the snapshot lacks (NewAnyOf), per-field BM25 statistics
+// (WithStats), and the facet count, filter and reading order
+// (NewFacetQuery). Its doc says which bleve version it was checked against
+// (v2.6.3, zapx v17), which of bleve's internals it relies on, and which
+// tests are its tripwires. This package passes it what it has when it
+// builds a query (the tables, the page, the statistics) as arguments.
 //
 // # What a query means
 //
@@ -111,8 +112,8 @@
 // BM25, with each field's own statistics (index, "BM25 statistics"); it was
 // chosen over bleve's default tf-idf on the first relevance suite
 // (search/relevance/README.md). Equal scores go in reading order (article,
-// then paragraph), through the per-snapshot table below, without reading any
-// field of a hit.
+// then paragraph), through the per-snapshot table below
+// (bleveq.NewParagraphOrder), without reading any field of a hit.
 //
 // # Facets and filters
 //
@@ -120,11 +121,12 @@
 // choosing that topic instead would give), lang counts ignore the lang
 // filter; topics are OR within the list. Both come from one keyword per
 // paragraph (index.FieldFacet), counted while the hits stream past: a table
-// per index snapshot maps bleve's document numbers to their facet key and
-// to their reading order, built once from the keyword fields' posting
-// lists; a wrapper around the query's searcher counts each hit's key and
-// drops the hits the filters exclude, so that one pass gives the page, the
-// total and both facets. bleve's facet builder and a sort on article and
+// per index snapshot (bleveq.Tables) maps bleve's document numbers to their
+// facet key and to their reading order, built once from the keyword fields'
+// posting lists; a wrapper around the query's searcher
+// (bleveq.NewFacetQuery) counts each hit's key and drops the hits the
+// filters exclude, so that one pass gives the page, the total and both
+// facets. bleve's facet builder and a sort on article and
 // paragraph number would read doc values for every hit, which at scale
 // costs more than the rest of the search.
 //
@@ -135,7 +137,7 @@
 // finds them (locate), since reading positions for thousands of hits costs
 // more than running the query again over ten. There a Japanese word is
 // marked where it stands in the hits' NFKC text, mapped back to their own
-// bytes (pageWordSearcher, index.Paragraph.Unfold). Highlight builds the
+// bytes (bleveq.OnPage, index.Paragraph.Unfold). Highlight builds the
 // snippet itself rather than with bleve's fragmenter: overlapping bigrams
 // merge into one <mark> (bleve's HTML formatter skips a location that
 // starts inside the previous one, leaving a long katakana word's tail
@@ -147,16 +149,16 @@
 //
 // A word's bigrams stand in a row in the bigram field exactly where the
 // word stands in the paragraph's NFKC text. So when no positions are asked
-// for, word.go reads the postings of the rarest bigram alone, without
-// positions, and looks for the word in each candidate's text (kept by
-// document number in the per-snapshot table), as zoekt checks its trigram
-// candidates on a file's content. The scan starts from the last byte of the
+// for, bleveq's word searcher reads the postings of the rarest bigram
+// alone, without positions, and looks for the word in each candidate's
+// text (kept by document number in the per-snapshot table), as zoekt
+// checks its trigram candidates on a file's content. The scan starts from the last byte of the
 // word's first character (the lead byte of nearly every kana is the same)
 // and stops once it has found as many occurrences as that bigram has. The
-// count is the word's frequency, which scores the match (wordScorer, in
-// both modes). Query alternatives (a term in each language's field, a
-// concept's other names) are anyOf, which drops the alternatives the
-// snapshot holds nothing for when one is left, while keeping bleve's scores.
+// count is the word's frequency, which scores the match (in both modes).
+// Query alternatives (a term in each language's field, a concept's other
+// names) are bleveq.NewAnyOf, which drops the alternatives the snapshot
+// holds nothing for when one is left, while keeping bleve's scores.
 //
 // # One snapshot per search
 //

@@ -10,6 +10,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"nmnsearch/index"
+	"nmnsearch/search/bleveq"
 )
 
 // Typo tolerance, as Meilisearch users expect: an English word of
@@ -63,7 +64,7 @@ func (s *builder) widenEnglish(exact query.Query, text string, last bool) query.
 		q.SetBoost(w * bm25IDF(st.DocCount, most) / bm25IDF(st.DocCount, e.Docs))
 		alts = append(alts, s.onField(index.FieldEN, q))
 	}
-	return newAnyOf(alts...)
+	return bleveq.NewAnyOf(alts...)
 }
 
 // bm25IDF is bleve's BM25 idf of a term in docs of n documents.

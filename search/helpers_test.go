@@ -7,31 +7,8 @@ import (
 	"testing"
 	"testing/fstest"
 
-	bleveindex "github.com/blevesearch/bleve_index_api"
-
 	"nmnsearch/index"
 )
-
-// withReader calls fn with a snapshot of s and a bleve index reader on it,
-// closed after fn returns; an error from either fails tb.
-func withReader(tb testing.TB, s *Service, fn func(v *index.Snapshot, r bleveindex.IndexReader) error) {
-	tb.Helper()
-	err := s.ix.View(func(v *index.Snapshot) error {
-		adv, err := v.Bleve().Advanced()
-		if err != nil {
-			return err
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			return err
-		}
-		defer r.Close()
-		return fn(v, r)
-	})
-	if err != nil {
-		tb.Fatal(err)
-	}
-}
 
 var (
 	seedOnce    sync.Once

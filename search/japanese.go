@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"nmnsearch/index"
+	"nmnsearch/search/bleveq"
 )
 
 // compoundWords returns the words of a term written in Japanese script
@@ -95,10 +96,7 @@ func (s *builder) jaPhrase(text string, mk *marks) query.Query {
 	case len(slots) == 0:
 		return nil
 	default:
-		q = slotsQuery(slots, index.FieldJA)
-	}
-	if pq, ok := q.(*phraseQuery); ok {
-		pq.word = wordOf(toks)
+		q = s.slotsQuery(slots, index.FieldJA, toks)
 	}
 	q = s.onField(index.FieldJA, q)
 	if lone {
@@ -106,34 +104,9 @@ func (s *builder) jaPhrase(text string, mk *marks) query.Query {
 		return q
 	}
 	if bq := s.baseFormQuery(text, mk); bq != nil {
-		q = newAnyOf(q, s.onField(index.FieldJABase, bq))
+		q = bleveq.NewAnyOf(q, s.onField(index.FieldJABase, bq))
 	}
 	return q
-}
-
-// wordOf returns the word toks spell when they are CJK bigrams each one
-// character after the one before in the query (メラ ラト トニ ニン:
-// メラトニン), else "": the bigram filter gives 睡眠・眠気 (and "睡眠 眠気")
-// the bigrams 睡眠 眠気 at consecutive positions too, which would spell a
-// word, 睡眠気, the text does not hold.
-func wordOf(toks analysis.TokenStream) string {
-	var word []byte
-	for i, tok := range toks {
-		if tok.Type != analysis.Double {
-			return ""
-		}
-		if i == 0 {
-			word = append(word, tok.Term...)
-			continue
-		}
-		_, size := utf8.DecodeRune(toks[i-1].Term)
-		if tok.Start != toks[i-1].Start+size {
-			return ""
-		}
-		_, first := utf8.DecodeRune(tok.Term)
-		word = append(word, tok.Term[first:]...)
-	}
-	return string(word)
 }
 
 // baseFormQuery is the phrase of text's dictionary forms in
@@ -153,8 +126,8 @@ func (s *builder) baseFormQuery(text string, mk *marks) query.Query {
 	if len(toks) == 0 || onlyItself(text, toks) {
 		return nil
 	}
-	q := slotsQuery(positionSlots(toks), index.FieldJABase)
-	boostLeaves(q, baseFormBoost)
+	q := s.slotsQuery(positionSlots(toks), index.FieldJABase, nil)
+	bleveq.BoostLeaves(q, baseFormBoost)
 	return q
 }
 
@@ -205,13 +178,14 @@ func positionSlots(toks analysis.TokenStream) [][]string {
 	return slots
 }
 
-// slotsQuery is the phrase of slots in field (each slot: any of its terms),
-// or, for a single slot, its terms alone: a phrase of one position finds
-// the same paragraphs but reads every match's positions to check it, the
-// larger part of a search's time at 100,000 paragraphs.
-func slotsQuery(slots [][]string, field string) query.Query {
+// slotsQuery is the phrase of slots in field (each slot: any of its terms;
+// toks, the tokens of a Japanese word: see bleveq.NewPhrase), or, for a
+// single slot, its terms alone: a phrase of one position finds the same
+// paragraphs but reads every match's positions to check it, the larger
+// part of a search's time at 100,000 paragraphs.
+func (s *builder) slotsQuery(slots [][]string, field string, toks analysis.TokenStream) query.Query {
 	if len(slots) != 1 {
-		return newPhraseQuery(slots, field)
+		return bleveq.NewPhrase(slots, field, toks, &s.tables)
 	}
 	var alts []query.Query
 	for _, t := range slots[0] {
@@ -222,7 +196,7 @@ func slotsQuery(slots [][]string, field string) query.Query {
 	if len(alts) == 1 {
 		return alts[0]
 	}
-	return newAnyOf(alts...)
+	return bleveq.NewAnyOf(alts...)
 }
 
 func isASCIIAlnum(r rune) bool {

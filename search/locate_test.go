@@ -3,9 +3,13 @@ package search
 import (
 	"context"
 	"slices"
+	"strings"
 	"testing"
 
-	bleveindex "github.com/blevesearch/bleve_index_api"
+	"github.com/blevesearch/bleve/v2"
+
+	"nmnsearch/index"
+	"nmnsearch/search/bleveq"
 )
 
 // Highlights are the same whether the positions of matches come with the
@@ -49,38 +53,56 @@ func TestLocateApart(t *testing.T) {
 	}
 }
 
-// The facet tables of the last few snapshots are kept: a search on an older
-// one does not make the newer one's table be built again.
-func TestFacetTablesKept(t *testing.T) {
-	a := serviceOver(t, "700_a.txt", "Table A", "", "The alphaword paragraph.")
-	b := serviceOver(t, "701_b.txt", "Table B", "", "The betaword paragraph.")
-	reader := func(s *Service) bleveindex.IndexReader {
-		adv, err := s.ix.Bleve().Advanced()
+// locate finds a Japanese word's spans on the page's text when its search
+// reads the snapshot the main search read, and through the bigrams'
+// positions when not (a merge between the two renumbers documents): the
+// highlights are the same, half-width text included.
+func TestLocateWordOnText(t *testing.T) {
+	s := serviceOver(t, "900_locate.txt", "語の位置", "",
+		"ﾒﾗﾄﾆﾝの話。メラトニンとメラトニン。", "", "メラトニンの話です。", "", "睡眠の話です。")
+	text, _, mk := s.now().textQuery(Parse("メラトニン"))
+	err := s.ix.View(func(v *index.Snapshot) error {
+		fc := bleveq.NewFacetCount(&s.tables, nil)
+		sr, _, err := v.Search(context.Background(), bleve.NewSearchRequestOptions(bleveq.NewFacetQuery(text, fc), 10, 0, false))
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
-		r, err := adv.Reader()
+		if len(sr.Hits) != 2 {
+			t.Fatalf("%d hits, want 2", len(sr.Hits))
+		}
+		onText, err := s.locate(context.Background(), v, fc.Reader(), text, sr.Hits)
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
-		t.Cleanup(func() { r.Close() })
-		return r
-	}
-	ra, rb := reader(a), reader(b)
-	var c facetTables
-	ctx := context.Background()
-	ta, err := c.get(ctx, ra, nil)
+		byPositions, err := s.locate(context.Background(), v, nil, text, sr.Hits)
+		if err != nil {
+			return err
+		}
+		for _, h := range sr.Hits {
+			p, _ := v.Paragraph(h.ID)
+			a, b := Highlight(p.Text, mk.spans(p.Text, onText[h.ID])), Highlight(p.Text, mk.spans(p.Text, byPositions[h.ID]))
+			if a != b || !strings.Contains(a, "<mark>") {
+				t.Errorf("%s: on the text %s, by positions %s", h.ID, a, b)
+			}
+			// A word found on the text (bleveq.OnPage) has no positions; bleve's start at 1.
+			for _, locs := range onText[h.ID].Locations[index.FieldJA] {
+				for _, l := range locs {
+					if l.Pos != 0 {
+						t.Errorf("%s: position %d: the word was not located on the text", h.ID, l.Pos)
+					}
+				}
+			}
+			for _, locs := range byPositions[h.ID].Locations[index.FieldJA] {
+				for _, l := range locs {
+					if l.Pos == 0 {
+						t.Errorf("%s: located on the text, for a search on another reader", h.ID)
+					}
+				}
+			}
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
-	}
-	tb, _ := c.get(ctx, rb, nil)
-	if again, _ := c.get(ctx, ra, nil); again != ta {
-		t.Error("A's table was built again after B's")
-	}
-	if again, _ := c.get(ctx, rb, nil); again != tb {
-		t.Error("B's table was built again")
-	}
-	if ta == tb || len(ta.keys) < 2 || len(ta.ofDoc) == 0 {
-		t.Errorf("tables: A %+v, B %+v", ta, tb)
 	}
 }

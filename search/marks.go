@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"nmnsearch/index"
+	"nmnsearch/search/bleveq"
 )
 
 // marks records, for highlighting, which Japanese tokens a query searches
@@ -119,9 +120,9 @@ func (s *Service) locate(ctx context.Context, v *index.Snapshot, found bleveinde
 	for i, h := range hits {
 		ids[i] = h.ID
 	}
-	// Japanese words are located on the hits' text (pageWordSearcher).
-	ctx = context.WithValue(ctx, pageKey{}, newPage(found, v, hits))
-	req := bleve.NewSearchRequestOptions(bleve.NewConjunctionQuery(text, bleve.NewDocIDQuery(ids)), len(ids), 0, false)
+	// Japanese words are located on the hits' text (bleveq.OnPage).
+	q := bleveq.OnPage(bleve.NewConjunctionQuery(text, bleve.NewDocIDQuery(ids)), found, v, hits)
+	req := bleve.NewSearchRequestOptions(q, len(ids), 0, false)
 	req.IncludeLocations = true
 	req.Score = "none"
 	sr, seen, err := v.Search(ctx, req)

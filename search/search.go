@@ -14,6 +14,7 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"nmnsearch/index"
+	"nmnsearch/search/bleveq"
 )
 
 // Service answers searches over an index.
@@ -21,7 +22,9 @@ type Service struct {
 	ix       *index.Index
 	mapping  mapping.IndexMapping
 	glossary glossary
-	facets   facetTables
+	// tables are the per-reader tables of facet keys, reading order and
+	// Japanese text that facets, sorting and Japanese words read.
+	tables bleveq.Tables
 	// locateApartAbove is the number of paragraphs above which the
 	// positions of matches are read for the returned hits only (locate).
 	locateApartAbove int
@@ -66,24 +69,25 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 	}
 
 	// One pass over the hits scores them, counts them by facet key and
-	// drops those the topic and lang filters exclude (see facetQuery), and
-	// no field of a hit is read: ties in score go in reading order through
-	// the same table (paragraphOrder). Positions of matches, for highlights,
+	// drops those the topic and lang filters exclude
+	// (bleveq.NewFacetQuery), and no field of a hit is read: ties in score
+	// go in reading order through the same table
+	// (bleveq.NewParagraphOrder). Positions of matches, for highlights,
 	// come with the hits in a small index, or from locate in a large one.
-	fc := &facetCount{tables: &s.facets, keep: facetFilter(r)}
+	fc := bleveq.NewFacetCount(&s.tables, facetFilter(r))
 	grouped := r.Group == GroupArticle
 	size, from := r.Size, (r.Page-1)*r.Size
 	if grouped {
 		size = groupWindow // the groups are made, then paged, here
 	}
-	main := bleve.NewSearchRequestOptions(&facetQuery{withFilter(text, filters(r)), fc}, size, from, false)
+	main := bleve.NewSearchRequestOptions(bleveq.NewFacetQuery(withFilter(text, filters(r)), fc), size, from, false)
 	if grouped {
 		main.From = 0
 	}
 	if r.Q == "" {
-		main.SortByCustom(bsearch.SortOrder{&paragraphOrder{fc}})
+		main.SortByCustom(bsearch.SortOrder{bleveq.NewParagraphOrder(fc)})
 	} else {
-		main.SortByCustom(bsearch.SortOrder{&bsearch.SortScore{Desc: true}, &paragraphOrder{fc}})
+		main.SortByCustom(bsearch.SortOrder{&bsearch.SortScore{Desc: true}, bleveq.NewParagraphOrder(fc)})
 	}
 	// The hits are looked up in the snapshot the search ran on (a write may
 	// have been applied since View began): an article replaced meanwhile is
@@ -102,7 +106,7 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 		if _, ok := v.Article(r.Article); r.Article != "" && !ok {
 			return invalidf("unknown article %q", r.Article)
 		}
-		res.Total, res.Articles = sr.Total, fc.articles
+		res.Total, res.Articles = sr.Total, fc.Articles()
 		shown := sr.Hits
 		var groups [][]ranked
 		if grouped {
@@ -120,7 +124,7 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 		case main.IncludeLocations:
 			located = byID(shown)
 		case r.Q != "":
-			if located, err = s.locate(ctx, v, fc.reader(), text, shown); err != nil {
+			if located, err = s.locate(ctx, v, fc.Reader(), text, shown); err != nil {
 				return err
 			}
 		}
@@ -173,7 +177,7 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 	if res.Total == 0 && r.Q != "" {
 		res.DidYouMean = s.didYouMean(terms)
 	}
-	res.Facets = facetsFrom(fc.counts(), r, s.ix.Topics())
+	res.Facets = facetsFrom(fc.Counts(), r, s.ix.Topics())
 	res.TookMS = took(began)
 	return res, nil
 }
@@ -235,17 +239,17 @@ func (s *Service) Articles() []*Article { return s.ix.Articles() }
 
 // Topics returns every known topic with its number of paragraphs.
 func (s *Service) Topics(ctx context.Context) ([]FacetValue, error) {
-	var fc *facetCount
+	var fc *bleveq.FacetCount
 	err := s.view(func(v *index.Snapshot, _ bool) error {
-		fc = &facetCount{tables: &s.facets}
-		req := bleve.NewSearchRequestOptions(&facetQuery{bleve.NewMatchAllQuery(), fc}, 0, 0, false)
+		fc = bleveq.NewFacetCount(&s.tables, nil)
+		req := bleve.NewSearchRequestOptions(bleveq.NewFacetQuery(bleve.NewMatchAllQuery(), fc), 0, 0, false)
 		_, _, err := v.Search(ctx, req)
 		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("topics: %w", err)
 	}
-	return facetsFrom(fc.counts(), Request{}, s.ix.Topics()).Topic, nil
+	return facetsFrom(fc.Counts(), Request{}, s.ix.Topics()).Topic, nil
 }
 
 // Version identifies the index snapshot searches see now; see

@@ -1,4 +1,4 @@
-package search
+package bleveq
 
 import (
 	"context"
@@ -214,21 +214,23 @@ func eachTerm(ctx context.Context, r bleveindex.IndexReader, field string, keep 
 	return terms, nil
 }
 
-// facetTablesKept is how many snapshots' tables facetTables keeps: a write
+// facetTablesKept is how many snapshots' tables Tables keeps: a write
 // makes several snapshots in a row (the write itself, scorch persisting and
 // merging it), and searches still running on one must not evict the table
 // of the next.
 const facetTablesKept = 4
 
-// facetTables keeps the tables of the snapshots searched last, newest
-// first. A table holds its reader, so a reader's address is never reused
-// while it is kept.
-type facetTables struct {
+// Tables keeps the tables of the index readers searched last, newest
+// first: each live document's FieldFacet key, its paragraph order and its
+// Japanese text, by document number. A table holds its reader, so a
+// reader's address is never reused while it is kept. The zero value is
+// ready; a search service keeps one for all its searches.
+type Tables struct {
 	cur atomic.Pointer[[]*facetTable] // read without mu
 	mu  sync.Mutex                    // one build at a time
 }
 
-func (c *facetTables) find(r bleveindex.IndexReader) *facetTable {
+func (c *Tables) find(r bleveindex.IndexReader) *facetTable {
 	if ts := c.cur.Load(); ts != nil {
 		for _, t := range *ts {
 			if t.reader == r {
@@ -241,7 +243,7 @@ func (c *facetTables) find(r bleveindex.IndexReader) *facetTable {
 
 // get returns the table of r, building it if need be; snap, when given,
 // is the snapshot r was opened on, and the table then has texts.
-func (c *facetTables) get(ctx context.Context, r bleveindex.IndexReader, snap *index.Snapshot) (*facetTable, error) {
+func (c *Tables) get(ctx context.Context, r bleveindex.IndexReader, snap *index.Snapshot) (*facetTable, error) {
 	found := func() *facetTable {
 		if t := c.find(r); t != nil && (snap == nil || t.texts != nil) {
 			return t
@@ -268,10 +270,10 @@ func (c *facetTables) get(ctx context.Context, r bleveindex.IndexReader, snap *i
 	return t, nil
 }
 
-// facetCount is one search's facet counts and filter, filled in by the
-// searcher of its facetQuery.
-type facetCount struct {
-	tables *facetTables
+// FacetCount is one search's facet counts and filter, filled in by the
+// searcher of its NewFacetQuery.
+type FacetCount struct {
+	tables *Tables
 	keep   func(topics []string, lang string) bool // nil keeps every hit
 
 	table *facetTable
@@ -282,16 +284,27 @@ type facetCount struct {
 	articles int
 }
 
-// reader returns the index reader the search ran on, nil before it ran.
-func (fc *facetCount) reader() bleveindex.IndexReader {
+// NewFacetCount returns the facet count of one search, read from the
+// tables of tables, which keeps the hits whose topics and language keep
+// accepts (nil: every hit).
+func NewFacetCount(tables *Tables, keep func(topics []string, lang string) bool) *FacetCount {
+	return &FacetCount{tables: tables, keep: keep}
+}
+
+// Reader returns the index reader the search ran on, nil before it ran.
+func (fc *FacetCount) Reader() bleveindex.IndexReader {
 	if fc.table == nil {
 		return nil
 	}
 	return fc.table.reader
 }
 
-// counts returns the hits counted by FieldFacet key.
-func (fc *facetCount) counts() map[string]int {
+// Articles returns how many articles the hits kept are of.
+func (fc *FacetCount) Articles() int { return fc.articles }
+
+// Counts returns the hits counted by FieldFacet key, those the filter
+// dropped too; nil before the search ran.
+func (fc *FacetCount) Counts() map[string]int {
 	if fc.table == nil {
 		return nil
 	}
@@ -304,12 +317,17 @@ func (fc *facetCount) counts() map[string]int {
 	return m
 }
 
-// facetQuery is a query whose searcher counts every hit of the query it
-// wraps by facet key and passes on only those fc keeps. It must be the
-// top-level query: a searcher that skips ahead (Advance) skips counting.
+// NewFacetQuery returns q, whose searcher counts every hit of q in fc by
+// facet key and passes on only those fc keeps. It must be the request's
+// top-level query: a searcher above it that skips ahead (Advance) would
+// skip counting.
+func NewFacetQuery(q query.Query, fc *FacetCount) query.Query {
+	return &facetQuery{Query: q, fc: fc}
+}
+
 type facetQuery struct {
 	query.Query
-	fc *facetCount
+	fc *FacetCount
 }
 
 func (q *facetQuery) MarshalJSON() ([]byte, error) { return json.Marshal(q.Query) }
@@ -319,7 +337,7 @@ func (q *facetQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 	if err != nil {
 		return nil, err
 	}
-	inner, err := q.Query.Searcher(context.WithValue(ctx, tableKey{}, t), r, m, opts)
+	inner, err := q.Query.Searcher(ctx, r, m, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -346,15 +364,13 @@ func (q *facetQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 	}}, nil
 }
 
-// tableKey is the context key under which facetQuery hands its table to
-// the searchers below it (see phraseQuery).
-type tableKey struct{}
+// NewParagraphOrder returns a sort key, (article, paragraph number), read
+// from the table of fc's search rather than from each hit's doc values.
+// After the score it makes the order of equal scores the reading order,
+// whatever order the index holds the paragraphs in.
+func NewParagraphOrder(fc *FacetCount) bsearch.SearchSort { return &paragraphOrder{fc} }
 
-// paragraphOrder is a sort key, (article, paragraph number), read from the
-// facet table rather than from each hit's doc values. After the score it
-// makes the order of equal scores the reading order, whatever order the
-// index holds the paragraphs in.
-type paragraphOrder struct{ fc *facetCount }
+type paragraphOrder struct{ fc *FacetCount }
 
 func (o *paragraphOrder) Value(d *bsearch.DocumentMatch) string {
 	return o.fc.table.orderOf(d.IndexInternalID)

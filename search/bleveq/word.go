@@ -1,17 +1,14 @@
-package search
+package bleveq
 
 import (
 	"context"
 	"math"
-	"slices"
 	"strings"
 	"unicode/utf8"
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/scorer"
 	bleveindex "github.com/blevesearch/bleve_index_api"
-
-	"nmnsearch/index"
 )
 
 // wordSearcher finds a Japanese word (a phrase of overlapping bigrams, see
@@ -19,8 +16,7 @@ import (
 // bigram only and checks each paragraph's Folded text for the word, as
 // zoekt reads one trigram and checks the file. The conjunction of all the
 // bigrams it replaces read every bigram's postings to find the same
-// paragraphs: at 100,000 paragraphs, where every paragraph with メラ has
-// ラト, トニ and ニン too, that was a fifth of a search for メラトニン.
+// paragraphs, where every paragraph with メラ has ラト, トニ and ニン too.
 type wordSearcher struct {
 	*wordScorer
 	word  string
@@ -234,92 +230,3 @@ func (s *wordSearcher) Count() uint64              { return s.reader.Count() }
 func (s *wordSearcher) Min() int                   { return 0 }
 func (s *wordSearcher) Size() int                  { return 0 }
 func (s *wordSearcher) DocumentMatchPoolSize() int { return 2 }
-
-// pageKey carries into locate's search the page's hits (a *page), for
-// pageWordSearcher.
-type pageKey struct{}
-
-// page is the hits locate highlights, by internal id in the reader of the
-// main search. A merge of segments between the two searches would renumber
-// documents: the ids hold only where locate's reader is that one.
-type page struct {
-	reader bleveindex.IndexReader
-	hits   []pageHit // by id
-}
-
-type pageHit struct {
-	id   bleveindex.IndexInternalID
-	para *index.Paragraph
-}
-
-// newPage returns the page of hits found by reader, paragraphs in v.
-func newPage(reader bleveindex.IndexReader, v *index.Snapshot, hits bsearch.DocumentMatchCollection) *page {
-	pg := &page{reader: reader}
-	for _, h := range hits {
-		if p, ok := v.Paragraph(h.ID); ok {
-			pg.hits = append(pg.hits, pageHit{h.IndexInternalID, p})
-		}
-	}
-	slices.SortFunc(pg.hits, func(a, b pageHit) int { return a.id.Compare(b.id) })
-	return pg
-}
-
-// pageWordSearcher finds a Japanese word in the page's hits, for locate,
-// from their text: the occurrences in the Folded text, mapped back to the
-// paragraph's own bytes, are the spans its bigrams' positions would mark
-// (they merge into one). Reading those positions for ten paragraphs meant
-// opening every bigram's postings with term vectors in every segment.
-type pageWordSearcher struct {
-	word, field, term string    // term: the first bigram, under which the spans go
-	hits              []pageHit // by id
-	next              int
-	spans             [][2]int // scratch
-}
-
-func (s *pageWordSearcher) Next(ctx *bsearch.SearchContext) (*bsearch.DocumentMatch, error) {
-	for s.next < len(s.hits) {
-		h := s.hits[s.next]
-		s.next++
-		if dm := s.locate(ctx, h); dm != nil {
-			return dm, nil
-		}
-	}
-	return nil, nil
-}
-
-func (s *pageWordSearcher) Advance(ctx *bsearch.SearchContext, id bleveindex.IndexInternalID) (*bsearch.DocumentMatch, error) {
-	for s.next < len(s.hits) && s.hits[s.next].id.Compare(id) < 0 {
-		s.next++
-	}
-	return s.Next(ctx)
-}
-
-// locate returns the match of h with the word's spans, or nil when h does
-// not have the word in FieldJA (which holds Japanese paragraphs only).
-func (s *pageWordSearcher) locate(ctx *bsearch.SearchContext, h pageHit) *bsearch.DocumentMatch {
-	s.spans = s.spans[:0]
-	occurrences(h.para.FoldedJA(), s.word, math.MaxInt, func(start int) {
-		s.spans = append(s.spans, [2]int{start, start + len(s.word)})
-	})
-	if len(s.spans) == 0 {
-		return nil
-	}
-	dm := ctx.DocumentMatchPool.Get()
-	dm.IndexInternalID = append(dm.IndexInternalID[:0], h.id...)
-	for _, sp := range h.para.Unfold(s.spans) {
-		dm.FieldTermLocations = append(dm.FieldTermLocations, bsearch.FieldTermLocation{
-			Field:    s.field,
-			Term:     s.term,
-			Location: bsearch.Location{Start: uint64(sp[0]), End: uint64(sp[1])},
-		})
-	}
-	return dm
-}
-
-func (s *pageWordSearcher) Weight() float64            { return 1 }
-func (s *pageWordSearcher) SetQueryNorm(float64)       {}
-func (s *pageWordSearcher) Count() uint64              { return uint64(len(s.hits)) }
-func (s *pageWordSearcher) Min() int                   { return 0 }
-func (s *pageWordSearcher) Size() int                  { return 0 }
-func (s *pageWordSearcher) DocumentMatchPoolSize() int { return 1 }
-func (s *pageWordSearcher) Close() error               { return nil }

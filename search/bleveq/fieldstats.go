@@ -1,4 +1,4 @@
-package search
+package bleveq
 
 import (
 	"context"
@@ -10,10 +10,20 @@ import (
 	bindex "github.com/blevesearch/bleve_index_api"
 )
 
+// WithStats returns q, a query on one field, scored with that field's own
+// BM25 statistics (index.Snapshot.BM25Stats); q itself when stats or q is
+// nil.
+func WithStats(q query.Query, stats *bsearch.BM25Stats) query.Query {
+	if stats == nil || q == nil {
+		return q
+	}
+	return &statsQuery{Query: q, stats: stats}
+}
+
 // statsQuery is a query on one field whose BM25 scores use that field's own
-// statistics (index.Index.BM25Stats): bleve reads them from the searcher's
-// context, where it otherwise finds none and guesses a field's average
-// length from the size of its dictionary.
+// statistics: bleve reads them from the searcher's context, where it
+// otherwise finds none and guesses a field's average length from the size
+// of its dictionary.
 type statsQuery struct {
 	query.Query
 	stats *bsearch.BM25Stats
@@ -21,16 +31,6 @@ type statsQuery struct {
 
 func (q *statsQuery) Searcher(ctx context.Context, r bindex.IndexReader, m mapping.IndexMapping, o bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	return q.Query.Searcher(context.WithValue(ctx, bsearch.BM25StatsKey, q.stats), r, m, o)
-}
-
-// onField returns q, a query on field alone, scored with field's
-// statistics.
-func (s *builder) onField(field string, q query.Query) query.Query {
-	st := s.v.BM25Stats(field)
-	if st == nil || q == nil {
-		return q
-	}
-	return &statsQuery{Query: q, stats: st}
 }
 
 // MarshalJSON shows the query it wraps: the statistics are not part of

@@ -1,4 +1,4 @@
-package search
+package bleveq
 
 import (
 	"context"
@@ -23,7 +23,9 @@ type anyOf struct {
 	*query.DisjunctionQuery
 }
 
-func newAnyOf(qs ...query.Query) query.Query {
+// NewAnyOf returns the query that matches what any of qs matches, scored
+// as bleve's disjunction query scores it.
+func NewAnyOf(qs ...query.Query) query.Query {
 	return &anyOf{query.NewDisjunctionQuery(qs)}
 }
 

@@ -1,4 +1,4 @@
-package search
+package bleveq
 
 import (
 	"cmp"
@@ -6,12 +6,16 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	"github.com/blevesearch/bleve/v2/search/searcher"
 	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"nmnsearch/index"
 )
 
 // phraseQuery is bleve's multi-phrase query (each slot any of its terms, an
@@ -19,8 +23,9 @@ import (
 // bleve's phrase searcher turns every candidate's positions into maps of
 // maps before looking for a path through them, and a Japanese word is a
 // phrase of bigrams: here the positions stay in the candidate's slice,
-// sorted, and each path is one walk forward through them. Slops and fuzziness, which bleve's
-// query has and which nothing here uses, are not supported.
+// sorted, and each path is one walk forward through them. Slops and
+// fuzziness, which bleve's query has and which nothing here uses, are not
+// supported.
 //
 // A Japanese word (see word) needs no positions at all when the caller
 // wants none (the main search of a large index): wordSearcher reads one of
@@ -31,8 +36,58 @@ type phraseQuery struct {
 	// word is the word of the query the bigrams spell when they are all
 	// of FieldJA, one to a slot, each the next character of the query
 	// (メラ ラト トニ ニン: メラトニン); "" for any other phrase. The
-	// query's tokens tell (wordOf); the caller that has them sets it.
+	// query's tokens tell (wordOf).
 	word string
+	// tables holds, per reader, the paragraphs' text a word is checked on
+	// (wordSearcher); nil: a word is checked on positions alone.
+	tables *Tables
+}
+
+// NewPhrase returns the phrase of slots in field: each slot any of its
+// terms, an empty slot any term, the slots at positions in a row. toks,
+// when not nil, are the query's tokens the slots were made of: when they
+// are CJK bigrams each one character after the one before (メラ ラト トニ
+// ニン), the phrase is a Japanese word (メラトニン), which scores by how
+// often it stands in a paragraph and, in a search that asks for no
+// positions, is read through its rarest bigram and checked on the
+// paragraphs' text, which tables holds (nil: on positions). A phrase of
+// more than maxPhraseSlots slots is the conjunction of phrases that
+// overlap, none of them a word.
+func NewPhrase(slots [][]string, field string, toks analysis.TokenStream, tables *Tables) query.Query {
+	if len(slots) <= maxPhraseSlots {
+		return &phraseQuery{MultiPhraseQuery: query.NewMultiPhraseQuery(slots, field), word: wordOf(toks), tables: tables}
+	}
+	var parts []query.Query
+	for start := 0; start < len(slots)-1; start += maxPhraseSlots - 1 {
+		end := min(start+maxPhraseSlots, len(slots))
+		parts = append(parts, &phraseQuery{MultiPhraseQuery: query.NewMultiPhraseQuery(slots[start:end], field)})
+	}
+	return query.NewConjunctionQuery(parts)
+}
+
+// wordOf returns the word toks spell when they are CJK bigrams each one
+// character after the one before in the query (メラ ラト トニ ニン:
+// メラトニン), else "": the bigram filter gives 睡眠・眠気 (and "睡眠 眠気")
+// the bigrams 睡眠 眠気 at consecutive positions too, which would spell a
+// word, 睡眠気, the text does not hold.
+func wordOf(toks analysis.TokenStream) string {
+	var word []byte
+	for i, tok := range toks {
+		if tok.Type != analysis.Double {
+			return ""
+		}
+		if i == 0 {
+			word = append(word, tok.Term...)
+			continue
+		}
+		_, size := utf8.DecodeRune(toks[i-1].Term)
+		if tok.Start != toks[i-1].Start+size {
+			return ""
+		}
+		_, first := utf8.DecodeRune(tok.Term)
+		word = append(word, tok.Term[first:]...)
+	}
+	return string(word)
 }
 
 // bigrams returns the terms of a word's phrase, one to a slot.
@@ -60,36 +115,31 @@ const contextEvery = 256
 // postings of a term it repeats (see Searcher).
 const maxTermReads = 3
 
-func newPhraseQuery(slots [][]string, field string) query.Query {
-	if len(slots) <= maxPhraseSlots {
-		return &phraseQuery{MultiPhraseQuery: query.NewMultiPhraseQuery(slots, field)}
-	}
-	var parts []query.Query
-	for start := 0; start < len(slots)-1; start += maxPhraseSlots - 1 {
-		end := min(start+maxPhraseSlots, len(slots))
-		parts = append(parts, &phraseQuery{MultiPhraseQuery: query.NewMultiPhraseQuery(slots[start:end], field)})
-	}
-	return query.NewConjunctionQuery(parts)
-}
-
 func (q *phraseQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
 	field := q.FieldVal
 	if field == "" {
 		field = m.DefaultSearchField()
 	}
-	// locate's search: a word is marked on the page's hits' text.
-	if pg, ok := ctx.Value(pageKey{}).(*page); ok && pg.reader == r && q.word != "" && opts.IncludeTermVectors {
+	// Under OnPage: a word is found on the text of the page's hits.
+	if pg, ok := ctx.Value(pageKey{}).(*page); ok && q.word != "" && opts.IncludeTermVectors {
 		return &pageWordSearcher{word: q.word, field: field, term: q.Terms[0][0], hits: pg.hits}, nil
 	}
 	// The main search of a large index, which wants no positions: a word
-	// is read through its rarest bigram and checked on the text.
+	// is read through its rarest bigram and checked on the text, from the
+	// table of r (the one the facets of the search are counted with).
 	word := q.word != "" && opts.Score != "none"
-	if table, _ := ctx.Value(tableKey{}).(*facetTable); word && !opts.IncludeTermVectors && table != nil && table.texts != nil {
-		w, err := newWordScorer(ctx, r, q.bigrams(), nil, field, q.Boost(), opts)
+	if word && !opts.IncludeTermVectors && q.tables != nil {
+		table, err := q.tables.get(ctx, r, index.Searched(ctx))
 		if err != nil {
 			return nil, err
 		}
-		return &wordSearcher{wordScorer: w, word: q.word, texts: table}, nil
+		if table.texts != nil {
+			w, err := newWordScorer(ctx, r, q.bigrams(), nil, field, q.Boost(), opts)
+			if err != nil {
+				return nil, err
+			}
+			return &wordSearcher{wordScorer: w, word: q.word, texts: table}, nil
+		}
 	}
 	// Anything else is checked on positions, whether the caller wants them
 	// or not; when it does not, a candidate leaves without them, so that
