@@ -39,9 +39,13 @@ func TestWordsReading(t *testing.T) {
 func TestVocabCountedByWrite(t *testing.T) {
 	ix := openT(t, t.TempDir(), "testdata")
 	steps := []func() error{
-		func() error { return ix.PutSource(Source{ID: "900-a", Text: "Quokka sleep\nQuokkas sleep by day, and quokka babies sleep more."}) },
+		func() error {
+			return ix.PutSource(Source{ID: "900-a", Text: "Quokka sleep\nQuokkas sleep by day, and quokka babies sleep more."})
+		},
 		func() error { return ix.PutSource(Source{ID: "900-a", Text: "Quokka rest\nQuokkas rest by day."}) },
-		func() error { return ix.PutSource(Source{ID: "900-b", Text: "睡眠の話\n睡眠とメラトニンの関係を書きます。"}) },
+		func() error {
+			return ix.PutSource(Source{ID: "900-b", Text: "睡眠の話\n睡眠とメラトニンの関係を書きます。"})
+		},
 		func() error { return ix.Delete("900-b") },
 		func() error { return ix.Delete("000-5f7a80a9702da62d") },
 	}
