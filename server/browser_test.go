@@ -618,6 +618,8 @@ type apiProxy struct {
 	held     map[string]chan struct{} // searches for these wait until the channel closes
 	fail     *apiFailure              // the API's answer to every request, when set
 	inject   string                   // raw markup put in front of every highlight, as a broken service might
+	events   []recordedEvent          // every POST /api/events, answered here (analytics_browser_test.go)
+	report   *fakeReport              // with a report, GET /api/admin/analytics answered here
 }
 
 // apiFailure is an error the API answers with: status and code, or with
@@ -628,6 +630,9 @@ type apiFailure struct {
 }
 
 func (p *apiProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if p.analytics(w, r) {
+		return
+	}
 	q := r.URL.Query().Get("q")
 	p.mu.Lock()
 	switch r.URL.Path {

@@ -142,6 +142,20 @@
 // check what a person sees. Without Chromium they skip; under CI=true they
 // fail.
 //
+// # Analytics
+//
+// With WithAnalytics, POST /api/events takes what the box reports (a search
+// it paused on, a hit opened: events.go), MaxEventBytes at most, rate
+// limited as the API, from the origins the API allows and without
+// credentials, and counts it in package analytics, which says exactly what
+// is kept and is given the event's fields alone, nothing else of the
+// request (no address, header or cookie). The report is an
+// admin route (GET /api/admin/analytics), readers' queries found on
+// analytics.MinSuggestDays days complete /api/suggest after the articles'
+// words (their cache key carries the store's SuggestVersion), and /metrics
+// counts searches_recorded_total and searches_no_hits_total. Recording is
+// not on the search path: a search costs the same with analytics on.
+//
 // # Observability
 //
 // One access-log line per request (slog: method, path, route, status,

@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"nmnsearch/search"
+	"nmnsearch/server/analytics"
 )
 
 // Every handler has the same shape: parse, validate, call the Searcher,
@@ -321,8 +322,9 @@ func newArticleDetail(a *search.Article) articleDetail {
 	return out
 }
 
-// handleSuggest answers GET /api/suggest?q=: completions of q's last word.
-func handleSuggest(logger *slog.Logger, s Searcher) http.Handler {
+// handleSuggest answers GET /api/suggest?q=: completions of q's last word,
+// the articles' words, then, with a, readers' queries (withReaders).
+func handleSuggest(logger *slog.Logger, s Searcher, a *analytics.Store) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		values, err := parseQuery(r.URL.RawQuery)
 		if err != nil {
@@ -339,10 +341,16 @@ func handleSuggest(logger *slog.Logger, s Searcher) http.Handler {
 			writeError(w, r, logger, err)
 			return
 		}
+		var suggestions any = nonNil(out)
+		if a != nil {
+			if readers := a.Suggest(search.Normalize(q)); len(readers) > 0 {
+				suggestions = withReaders(out, readers)
+			}
+		}
 		writeJSON(w, r, logger, http.StatusOK, struct {
-			Query       string              `json:"query"`
-			Suggestions []search.Suggestion `json:"suggestions"`
-		}{search.Normalize(q), nonNil(out)}) // as a search echoes it
+			Query       string `json:"query"`
+			Suggestions any    `json:"suggestions"`
+		}{search.Normalize(q), suggestions}) // as a search echoes it
 	})
 }
 

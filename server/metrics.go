@@ -55,6 +55,9 @@ type Metrics struct {
 
 	syncPages   *prometheus.CounterVec // sync_pages_total{outcome}
 	syncSuccess prometheus.Gauge       // sync_last_success_timestamp_seconds
+
+	recorded prometheus.Counter // searches_recorded_total
+	noHits   prometheus.Counter // searches_no_hits_total
 }
 
 // NewMetrics registers the service's metrics and the Go and process
@@ -103,8 +106,17 @@ func NewMetrics() *Metrics {
 		Name: "sync_last_success_timestamp_seconds",
 		Help: "When the last site sync (-sync) that failed no page ended, in Unix seconds; 0 before one.",
 	})
+	// Counts only: a query's text is never a label.
+	m.recorded = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "searches_recorded_total",
+		Help: "Searches readers made, as the box reports them to POST /api/events (one per pause, hit opened or page left, not per keystroke); none while analytics is off.",
+	})
+	m.noHits = prometheus.NewCounter(prometheus.CounterOpts{
+		Name: "searches_no_hits_total",
+		Help: "Of searches_recorded_total, those that found nothing.",
+	})
 	m.reg.MustRegister(m.requests, m.duration, m.searches, m.rejected, m.builds, documents,
-		m.cacheRequests, cacheBytes, m.syncPages, m.syncSuccess,
+		m.cacheRequests, cacheBytes, m.syncPages, m.syncSuccess, m.recorded, m.noHits,
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	// Every reason and kind from the start, at 0: a rate() over a series
@@ -139,6 +151,15 @@ func (m *Metrics) SyncRun(pages map[string]int, ended time.Time) {
 	}
 	if pages["failed"] == 0 {
 		m.syncSuccess.Set(float64(ended.Unix()))
+	}
+}
+
+// searchRecorded counts one search a reader made, and whether it found
+// anything.
+func (m *Metrics) searchRecorded(found bool) {
+	m.recorded.Inc()
+	if !found {
+		m.noHits.Inc()
 	}
 }
 

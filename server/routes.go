@@ -6,6 +6,8 @@ import (
 	"net/http"
 
 	"github.com/gorilla/mux"
+
+	"nmnsearch/server/analytics"
 )
 
 // routes is what the routes are made of: the handlers' dependencies and the
@@ -34,6 +36,10 @@ type routes struct {
 	dataDir  string          // "": an index in memory
 	stop     context.Context // ends admin operations (WithStop); nil: never
 	sync     SyncStatus      // the site sync's status (WithSync); nil: none
+
+	analytics    *analytics.Store // events, the report, readers' suggestions (WithAnalytics); nil: none
+	topics       *knownTopics     // with analytics: the topics an event may name
+	eventMetrics *Metrics         // where recorded searches are counted
 }
 
 // add is every route of the service, in one place. Everything but the admin
@@ -59,6 +65,9 @@ type routes struct {
 //     limitBody(h, MaxBodyBytes) for the route that reads a body.
 //     Without WithAdmin these routes do not exist: PUT and DELETE on
 //     /api/articles/{id} are 405 like any method a path does not take.
+//   - POST /api/events, only with WithAnalytics: CORS for the origins
+//     allowed, POST only, without credentials (eventsCORS), the rate limit,
+//     then limitBody(h, MaxEventBytes).
 //   - on a read-only replica (WithReadOnly), the admin routes instead,
 //     with or without WithAdmin: 403 read_only to every request, before
 //     anything else, since there is nothing to protect or to spend.
@@ -77,7 +86,10 @@ func (rt *routes) add() {
 	rt.api("/api/articles", false, nil, handleArticles(rt.logger, rt.s))
 	rt.api("/api/articles/{id}", false, nil, handleArticle(rt.logger, rt.s))
 	rt.api("/api/topics", true, topicsCacheKey, handleTopics(rt.logger, rt.s))
-	rt.api("/api/suggest", true, suggestCacheKey, handleSuggest(rt.logger, rt.s))
+	rt.api("/api/suggest", true, withSuggestVersion(rt.analytics, suggestCacheKey), handleSuggest(rt.logger, rt.s, rt.analytics))
+	if rt.analytics != nil {
+		rt.event("/api/events", limitBody(handleEvent(rt.logger, rt.analytics, rt.topics, rt.eventMetrics), MaxEventBytes))
+	}
 
 	switch {
 	case rt.readOnly:
@@ -92,11 +104,15 @@ func (rt *routes) add() {
 		if rt.sync != nil {
 			rt.adminRoute("/api/admin/sync", handleSync(rt.logger, rt.sync), "GET")
 		}
+		if rt.analytics != nil {
+			rt.adminRoute("/api/admin/analytics", handleAnalyticsReport(rt.logger, rt.analytics), "GET")
+		}
 		rt.adminRoute("/api/admin/info", handleAdminInfo(rt.logger, rt.dataDir), "GET")
 	}
 
 	rt.page("/", false, handleSearchPage(rt.logger, rt.s, rt.st))
 	rt.page("/embed", false, handleEmbedPage(rt.logger, rt.st))
+	rt.page("/admin/analytics", false, handleAnalyticsPage(rt.logger, rt.st))
 	rt.page("/articles/{id}", true, handleArticlePage(rt.logger, rt.s, rt.st))
 
 	rt.file("/widget.js", handleWidget(rt.st.assets))
@@ -145,6 +161,14 @@ func (rt *routes) page(path string, searches bool, h http.Handler) {
 	}
 	h = rt.clients.middleware(rt.client, answer, h)
 	rt.handle(path, h, "GET", "HEAD")
+}
+
+// event routes POST of what the box reports, from the origins rt.cors
+// allows, within the rate limit.
+func (rt *routes) event(path string, h http.Handler) {
+	answer := func(w http.ResponseWriter, r *http.Request, err error) { writeError(w, r, rt.logger, err) }
+	h = rt.clients.middleware(rt.client, answer, h)
+	rt.handle(path, eventsCORS(rt.cors, rt.logger, h), "POST", "OPTIONS")
 }
 
 // adminRoute routes a method of the admin API (with queries, only requests

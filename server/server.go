@@ -11,6 +11,7 @@ import (
 	"github.com/gorilla/mux"
 
 	"nmnsearch/search"
+	"nmnsearch/server/analytics"
 )
 
 // Limits of the HTTP server. NewHTTPServer applies the first five;
@@ -61,9 +62,10 @@ type config struct {
 	cacheBytes   int64 // 0: no response cache
 	cacheVersion func() uint64
 	readOnly     bool
-	dataDir      string          // reported by GET /api/admin/info
-	stop         context.Context // ends admin writes and reindexes; nil: never
-	sync         SyncStatus      // GET /api/admin/sync; nil: no such route
+	dataDir      string           // reported by GET /api/admin/info
+	stop         context.Context  // ends admin writes and reindexes; nil: never
+	sync         SyncStatus       // GET /api/admin/sync; nil: no such route
+	analytics    *analytics.Store // POST /api/events and the report; nil: off
 }
 
 // WithCORS sets which origins may read the read-only API from a browser; the
@@ -209,6 +211,9 @@ func New(logger *slog.Logger, s Searcher, opts ...Option) http.Handler {
 		rt.metricsSink = cfg.metrics
 	}
 	rt.dataDir, rt.stop, rt.sync = cfg.dataDir, cfg.stop, cfg.sync
+	if cfg.analytics != nil {
+		rt.analytics, rt.topics, rt.eventMetrics = cfg.analytics, &knownTopics{s: s}, cfg.metrics
+	}
 	rt.add()
 	var h http.Handler = r
 	h = recoverPanics(logger, h)

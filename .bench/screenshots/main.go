@@ -1,13 +1,15 @@
 // Command screenshots saves what a visitor sees of nmnsearch, for a person
 // to look at before a change to the pages or the box is called done (issue
 // 22, "Show it"). It builds nmnsearch from the working tree into
-// .bench/out/screenshots/nmnsearch, starts it on its embedded seeds in
-// memory (-data "" on a free loopback port, -rate 0), serves a clinic's page
+// .bench/out/screenshots/nmnsearch, starts it on its embedded seeds in a
+// temporary data directory (on a free loopback port, -rate 0, an admin
+// token) that holds a generated week of search analytics (analytics.go),
+// serves a clinic's page
 // from another origin (a second loopback port, with a strict CSP) that
 // embeds the box with the two lines of the embed guide, and drives Debian's
 // Chromium through chromedp, as server/browser_test.go does.
 //
-// Eight views, each in eight variants (1280 px desktop and 390 px phone;
+// Nine views, each in eight variants (1280 px desktop and 390 px phone;
 // Japanese and English: the page's Accept-Language, the browser's locale and
 // the embedded box's lang attribute; light and dark: prefers-color-scheme):
 //
@@ -23,7 +25,11 @@
 //     Japanese pages, NAD+ on English ones) opened as its link says,
 //     /articles/{id}?q=…#p-n: the window where the browser lands;
 //   - article-top: the same page without #p-n, its top: the way back, the
-//     box, the title.
+//     box, the title;
+//   - admin-analytics: /admin/analytics, the token typed, the last seven
+//     days asked for: searches per day, the no-hit rate, the top queries
+//     and those that found nothing (issue 24); taken first in every
+//     variant, before the other views' boxes count their own searches.
 //
 // The search views are captured whole (the results flow with the page), so
 // a page wider than the phone shows as a wider image. Every capture waits
@@ -174,6 +180,7 @@ var views = []view{
 		}
 		return false, tb.wait("the article", boxJS+`document.readyState === "complete" && !!input`)
 	}},
+	{analyticsView, shootAnalytics},
 }
 
 // hit is the link of the first hit of v's results view, which the article
@@ -224,11 +231,23 @@ func main() {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	svc, stop, err := startService(ctx)
+	dataDir, err := os.MkdirTemp("", "nmnsearch-screenshots-data-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dataDir)
+	if err := writeWeek(dataDir); err != nil {
+		log.Fatal(err)
+	}
+	svc, stop, err := startService(ctx, dataDir)
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer stop()
+	if err := postToday(svc); err != nil {
+		stop()
+		log.Fatal(err)
+	}
 	host, err := startHost(svc)
 	if err != nil {
 		log.Fatal(err)
@@ -241,9 +260,14 @@ func main() {
 
 	r := &run{svc: svc, host: host, browser: browser, firstHit: map[string]string{}}
 	shots, failed := 0, 0
-	for _, v := range variants() {
-		n, f := r.variant(v, *only)
-		shots, failed = shots+n, failed+f
+	// The admin page first, in every variant: the boxes of the other views
+	// count their searches too (a search page left is a search), which
+	// would add to the generated week a little more in each variant.
+	for _, admin := range []bool{true, false} {
+		for _, v := range variants() {
+			n, f := r.variant(v, *only, admin)
+			shots, failed = shots+n, failed+f
+		}
 	}
 	sheets := 0
 	for _, vw := range views {
@@ -261,12 +285,17 @@ func main() {
 	if failed > 0 {
 		stop()
 		closeBrowser()
+		os.RemoveAll(dataDir)
 		os.Exit(1)
 	}
 }
 
-// variant takes every view in one tab set up as v.
-func (r *run) variant(v variant, only string) (shots, failed int) {
+// variant takes the views in one tab set up as v: admin-analytics alone,
+// or with admin false every other view.
+func (r *run) variant(v variant, only string, admin bool) (shots, failed int) {
+	if only != "" && (only == analyticsView) != admin {
+		return 0, 0
+	}
 	tb, err := r.newTab(v)
 	if err != nil {
 		log.Printf("%s: %v", v.name(), err)
@@ -274,7 +303,7 @@ func (r *run) variant(v variant, only string) (shots, failed int) {
 	}
 	defer tb.close()
 	for _, vw := range views {
-		if only != "" && vw.name != only {
+		if only != "" && vw.name != only || (vw.name == analyticsView) != admin {
 			continue
 		}
 		name := vw.name + "-" + v.name()
@@ -309,16 +338,17 @@ func (r *run) variant(v variant, only string) (shots, failed int) {
 	return shots, failed
 }
 
-// startService builds nmnsearch and starts it on the seeds in memory, on a
-// free port; stop ends it.
-func startService(ctx context.Context) (base string, stop func(), err error) {
+// startService builds nmnsearch and starts it on the seeds in dataDir, on a
+// free port, with adminToken; stop ends it.
+func startService(ctx context.Context, dataDir string) (base string, stop func(), err error) {
 	bin, _ := filepath.Abs(filepath.Join(outDir, "nmnsearch"))
 	build := exec.Command("go", "build", "-o", bin, "./cmd/nmnsearch")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		return "", nil, fmt.Errorf("build: %w", err)
 	}
-	cmd := exec.CommandContext(ctx, bin, "-data", "", "-addr", "127.0.0.1:0", "-rate", "0")
+	cmd := exec.CommandContext(ctx, bin, "-data", dataDir, "-addr", "127.0.0.1:0", "-rate", "0")
+	cmd.Env = append(os.Environ(), "NMNSEARCH_ADMIN_TOKEN="+adminToken)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {

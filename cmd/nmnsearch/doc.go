@@ -7,8 +7,11 @@
 // Each flag falls back to an NMNSEARCH_* variable: -cors-origins lists the
 // origins whose pages may read the read-only API (default * for any); -rate
 // and -burst limit each client; -max-concurrent-searches caps the searches
-// running at once; -trust-proxy takes the client from X-Forwarded-For; and
-// -metrics-addr serves /metrics on a listener of its own. With
+// running at once; -trust-proxy takes the client from X-Forwarded-For;
+// -metrics-addr serves /metrics on a listener of its own; and -analytics
+// (on by default) counts the searches the box reports, for
+// -analytics-days, in analytics.db beside articles.db (in memory with
+// -data "", off on a read-only replica: package server/analytics). With
 // $NMNSEARCH_ADMIN_TOKEN (or -admin-token-file) set, the admin API writes
 // articles.
 //

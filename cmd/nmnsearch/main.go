@@ -149,6 +149,7 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		"sync these sitemaps, feeds or pages (comma- or space-separated) into the index at start and every -sync-every, as nmnsearch sync does; needs -data (env NMNSEARCH_SYNC)")
 	syncEvery := fs.Duration("sync-every", env.duration("NMNSEARCH_SYNC_EVERY", time.Hour),
 		fmt.Sprintf("how often -sync runs, at least %v (env NMNSEARCH_SYNC_EVERY)", minSyncEvery))
+	analyticsOn, analyticsDays := analyticsFlags(fs, env)
 	showVersion := fs.Bool("version", false, "print the version and the revision it was built from, and exit")
 	if ok, err := parseCommand(fs, env, args); !ok {
 		return err
@@ -180,6 +181,9 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		return fmt.Errorf("-max-concurrent-searches %d: want 0 (no cap) or more", *maxSearches)
 	case *debugAddr != "" && !isLoopback(*debugAddr):
 		return fmt.Errorf("-debug-addr %s: the profiler shows the process's memory and command line; give a loopback address (127.0.0.1:6060, [::1]:6060, localhost:6060)", *debugAddr)
+	}
+	if err := checkAnalyticsDays(*analyticsOn, *analyticsDays); err != nil {
+		return err
 	}
 	token, err := adminToken(getenv, *tokenFile)
 	if err != nil {
@@ -325,6 +329,17 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 		server.WithDataDir(canonicalDir(*dataDir)),
 		server.WithStop(ctx), // a reindex under way stops at SIGTERM
 	}
+	stats, err := openAnalytics(*analyticsOn, *analyticsDays, *dataDir, *readOnly, logger)
+	if err != nil {
+		for _, srv := range servers {
+			srv.Close()
+		}
+		return err
+	}
+	if stats != nil {
+		defer stats.Close() // on the early returns; closed below after the drain
+		opts = append(opts, server.WithAnalytics(stats))
+	}
 	var syncer *syncLoop
 	if syncCfg != nil {
 		syncer = &syncLoop{cfg: *syncCfg, every: *syncEvery, ix: ix, logger: logger, metrics: metrics, done: make(chan struct{})}
@@ -340,7 +355,8 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	front.set(server.New(slog.New(slog.NewTextHandler(requestLog, nil)), searcher, opts...))
 	logger.Info("listening", "addr", ln.Addr().String(), "data", dataLabel(*dataDir), "read_only", *readOnly, "admin", token != "" && !*readOnly,
 		"cors_origins", cors.String(), "rate", *ratePerSec, "burst", *burst, "trust_proxy", *trustProxy,
-		"max_concurrent_searches", *maxSearches, "metrics_addr", cmp.Or(*metricsAddr, "(on addr)"))
+		"max_concurrent_searches", *maxSearches, "metrics_addr", cmp.Or(*metricsAddr, "(on addr)"),
+		"analytics", stats != nil, "analytics_days", *analyticsDays)
 	logger.Info("ready", "url", openURL(ln.Addr()))
 	if syncer != nil {
 		go syncer.run(ctx)
@@ -372,6 +388,14 @@ func serve(ctx context.Context, name string, args []string, getenv func(string) 
 	requestLog.Close()
 	if syncer != nil {
 		<-syncer.done // it stops between pages at the signal, each page written whole
+	}
+	// The last minute of analytics, once no event can come.
+	if stats != nil {
+		if err := stats.Close(); err != nil {
+			logger.Error("closing the analytics", "err", err)
+		} else {
+			logger.Info("analytics closed")
+		}
 	}
 	// Close waits for a write still running (after a Shutdown timeout),
 	// then persists the index, so that the next start re-applies nothing.

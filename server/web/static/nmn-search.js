@@ -9,8 +9,9 @@
 // every word the box shows), topics (comma-separated, chosen at start),
 // placeholder, q (a query to run at start; empty, with topics, lists their
 // articles), no-hotkey (leave "/" and Ctrl/Cmd+K alone), theme (light|dark,
-// instead of the system's). Theme it with the --nmn-* custom properties of
-// CSS below; --nmn-max-height: none lets the results flow with the page.
+// instead of the system's), no-analytics (count no searches). Theme it with
+// the --nmn-* custom properties of CSS below; --nmn-max-height: none lets the
+// results flow with the page.
 //
 // Text from the service reaches the page only as text nodes and <mark>
 // elements, never as HTML; styles are a constructed stylesheet in a shadow
@@ -21,6 +22,7 @@ const DEBOUNCE_MS = 150; // typing pause before a search
 const SEARCHING_MS = 300; // a search slower than this says it is running
 const MAX_SUGGESTIONS = 5;
 const MIN_SUGGEST_CHARS = 2; // a last word shorter than this is not completed
+const RECORD_PAUSE_MS = 1500; // a rest on an answer that counts it as a search
 
 // The API's numbers, as package search has them (TestWidgetLimits checks).
 const PAGE_SIZE = 10; // articles per request: search.DefaultPageSize
@@ -339,6 +341,16 @@ export class NmnSearch extends HTMLElement {
   #slowTimer = 0;
   #composing = false;
   #started = false;
+  // Analytics (api/events): a search counts when the reader rests on its
+  // answer, opens a hit or leaves, never when typed on; once, as is its
+  // first click (so first positions need no id; no event carries one).
+  #shownEv = null; // the search of the hits shown
+  #pending = false; // it waits for a rest, a click or the page's end
+  #sent = new Map(); // search key -> 1 recorded, 2 and clicked
+  #recordTimer = 0;
+  #onHide = (e) => {
+    if (e.type === "pagehide" || document.hidden) this.#rest();
+  };
 
   constructor() {
     super();
@@ -359,6 +371,7 @@ export class NmnSearch extends HTMLElement {
       oncompositionstart: () => {
         this.#composing = true;
         clearTimeout(this.#timer);
+        this.#wait(false);
       },
       oncompositionend: () => {
         this.#composing = false;
@@ -381,7 +394,11 @@ export class NmnSearch extends HTMLElement {
       this.#langs.append(h("label", {}, radio, h("span", { class: "name", lang: value || null }, name ?? ""), count));
     }
     this.#suggestions = h("div", { class: "suggestions", role: "group", "aria-labelledby": "sg-label", hidden: "" });
-    this.#hits = h("div", { class: "hits", role: "none" });
+    const opened = (e) => {
+      const entry = e.target.closest?.("a") && e.target.closest(".entry");
+      if (entry && (e.type === "click" || e.button === 1)) this.#opened(entry);
+    };
+    this.#hits = h("div", { class: "hits", role: "none", onclick: opened, onauxclick: opened });
     this.#list = h("div", { id: "list", class: "list", role: "listbox" }, this.#suggestions, this.#hits);
     this.#note = h("div", { class: "note" });
     this.#more = h("button", { type: "button", class: "more", hidden: "", onclick: () => this.#search(true) });
@@ -402,6 +419,8 @@ export class NmnSearch extends HTMLElement {
       (document.querySelector('meta[name="color-scheme"]')?.content || "");
     this.toggleAttribute("data-host-dark", /\bdark\b/.test(scheme));
     if (boxes.size === 1) document.addEventListener("keydown", onHotkey);
+    addEventListener("pagehide", this.#onHide);
+    document.addEventListener("visibilitychange", this.#onHide);
     this.#applyStrings();
     if (this.#started) return;
     this.#started = true;
@@ -417,6 +436,9 @@ export class NmnSearch extends HTMLElement {
   disconnectedCallback() {
     boxes.delete(this);
     if (boxes.size === 0) document.removeEventListener("keydown", onHotkey);
+    removeEventListener("pagehide", this.#onHide);
+    document.removeEventListener("visibilitychange", this.#onHide);
+    this.#rest();
     this.#cancelPending();
   }
 
@@ -486,6 +508,7 @@ export class NmnSearch extends HTMLElement {
 
   #schedule() {
     clearTimeout(this.#timer);
+    this.#wait(false); // typed on
     this.#browse = false; // typed: the field holds the query
     this.#timer = setTimeout(() => {
       this.#search();
@@ -521,7 +544,10 @@ export class NmnSearch extends HTMLElement {
     // More is more of the hits shown, whatever the field holds by now; a
     // search on its way will replace them, so there is no more of them.
     if (more && this.#abort) return;
-    if (!more) clearTimeout(this.#timer); // typing still pending is searched after more
+    if (!more) {
+      clearTimeout(this.#timer); // typing still pending is searched after more
+      this.#wait(false);
+    }
     this.#abort?.abort();
     this.#abort = null;
     clearTimeout(this.#slowTimer);
@@ -625,6 +651,7 @@ export class NmnSearch extends HTMLElement {
     this.#query = "";
     this.#state = "idle";
     this.#last = null;
+    this.#shownEv = null;
     this.#hits.replaceChildren();
     this.#renderSuggestions([]);
     this.#more.hidden = true;
@@ -640,6 +667,7 @@ export class NmnSearch extends HTMLElement {
     this.#state = "error";
     this.#error = errorCode(err);
     this.#last = null;
+    this.#shownEv = null;
     this.#hits.replaceChildren();
     this.#more.hidden = true;
     for (const span of [...this.#langCounts.values(), ...this.#chips.querySelectorAll(".n")]) span.textContent = "";
@@ -664,6 +692,14 @@ export class NmnSearch extends HTMLElement {
     this.#articles = res.articles;
     this.#last = res;
     this.#state = "results";
+    if (!more) {
+      // a topic's list (no query) is browsing, no search
+      this.#shownEv = res.query ? {
+        t: "search", q: res.query, topics: [...this.#topics].sort(), lang: this.#lang,
+        hits: res.total, articles: res.articles,
+      } : null;
+      this.#wait(!!res.query);
+    }
     // One entry per article; an answer of paragraphs (a service before
     // group=article) is an entry per paragraph.
     const groups = res.groups || res.hits.map((hit) => ({ article: hit.article, hits: [hit] }));
@@ -795,7 +831,7 @@ export class NmnSearch extends HTMLElement {
   // paragraphs.
   #entry({ article, hits }) {
     const title = article.title || article.id;
-    return h("div", { class: "entry", role: "group", "aria-label": title },
+    return h("div", { class: "entry", role: "group", "aria-label": title, "data-id": article.id },
       h("a", { class: "title", href: this.#link(article.id), tabindex: "-1", "aria-hidden": "true", lang: hits[0]?.lang },
         title),
       ...hits.map((hit, i) => this.#hitOption(hit, title, hits[i - 1]?.section)));
@@ -811,6 +847,53 @@ export class NmnSearch extends HTMLElement {
       h("a", { href: this.#link(hit.article.id, hit.paragraph), tabindex: "-1", lang: hit.lang },
         section && h("span", { class: section === before ? "section vh" : "section" }, section),
         h("span", { class: "snippet" }, ...snippet)));
+  }
+
+  // #wait starts the rest that records the search shown; false drops it.
+  #wait(on) {
+    clearTimeout(this.#recordTimer);
+    this.#pending = on;
+    if (on) this.#recordTimer = setTimeout(() => this.#rest(), RECORD_PAUSE_MS);
+  }
+
+  // #rest records the search shown if it still waits.
+  #rest() {
+    if (this.#pending) this.#searched();
+    this.#wait(false);
+  }
+
+  // #searched records the search shown, once, and returns its key.
+  #searched() {
+    const ev = this.#shownEv;
+    if (!ev) return null;
+    const key = JSON.stringify([ev.q, ev.topics, ev.lang]);
+    if (!this.#sent.has(key)) {
+      this.#sent.set(key, 1);
+      this.#record(ev);
+    }
+    return key;
+  }
+
+  // #opened records a hit of entry opened: its search if not yet, and the
+  // search's first click.
+  #opened(entry) {
+    this.#wait(false);
+    const key = this.#searched();
+    if (!key || this.#sent.get(key) > 1) return;
+    this.#sent.set(key, 2);
+    const { q, topics, lang } = this.#shownEv;
+    this.#record({ t: "click", q, topics, lang, article: entry.dataset.id, pos: [...this.#hits.children].indexOf(entry) + 1 });
+  }
+
+  // #record sends an event in a way that outlives the page.
+  #record(ev) {
+    if (this.hasAttribute("no-analytics")) return;
+    const url = this.#url("endpoint", "api/events").href, body = JSON.stringify(ev);
+    if (!navigator.sendBeacon?.(url, body)) {
+      fetch(url, {
+        method: "POST", body, keepalive: true, credentials: "omit", mode: "no-cors", referrerPolicy: "no-referrer",
+      }).catch(() => {});
+    }
   }
 
   #allOptions() {
