@@ -49,9 +49,10 @@ func TestAnalyticsReportAPI(t *testing.T) {
 	}
 	want := `{"from":"2026-12-01","to":"2026-12-02","days":[` +
 		`{"day":"2026-12-01","searches":6,"no_hits":2,"clicks":2},{"day":"2026-12-02","searches":2,"no_hits":1,"clicks":0}],` +
-		`"top":[{"q":"メラトニン","topics":[],"searches":4,"no_hits":0,"clicks":2,"ctr":0.5,"mean_first_position":2},` +
-		`{"q":"不眠 症状","topics":[],"searches":3,"no_hits":3,"clicks":0,"ctr":0,"mean_first_position":0},` +
-		`{"q":"","topics":["sleep"],"searches":1,"no_hits":0,"clicks":0,"ctr":0,"mean_first_position":0}],` +
+		`"top":[{"q":"メラトニン","topics":[],"searches":4,"no_hits":0,"clicks":2,"ctr":0.5,"mean_first_position":2,"mean_hits":10,` +
+		`"opened":[{"article":"002-d25f1ed27a07bf50","clicks":2}]},` +
+		`{"q":"不眠 症状","topics":[],"searches":3,"no_hits":3,"clicks":0,"ctr":0,"mean_first_position":0,"mean_hits":0,"opened":[]},` +
+		`{"q":"","topics":["sleep"],"searches":1,"no_hits":0,"clicks":0,"ctr":0,"mean_first_position":0,"mean_hits":5,"opened":[]}],` +
 		`"top_no_hits":[{"q":"不眠 症状","topics":[],"searches":3}],"other":0}` + "\n"
 	if got := rec.Body.String(); got != want {
 		t.Errorf("report:\n got %s\nwant %s", got, want)

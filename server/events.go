@@ -51,8 +51,8 @@ type eventBody struct {
 }
 
 // handleEvent answers POST /api/events: one event, checked, then counted
-// in a; 204 with no body. The lang, the counts of hits and articles and the
-// article opened are checked and not kept (package analytics says what is).
+// in a; 204 with no body. The lang and the count of articles are checked
+// and not kept (package analytics says what is).
 // The request's address, headers and cookies are never read here.
 func handleEvent(logger *slog.Logger, a *analytics.Store, topics *knownTopics, m *Metrics) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -69,13 +69,12 @@ func handleEvent(logger *slog.Logger, a *analytics.Store, topics *knownTopics, m
 		}
 		switch ev.T {
 		case EventSearch:
-			found := *ev.Hits > 0
-			err = a.RecordSearch(analytics.Search{Q: q, Topics: tps, Found: found})
+			err = a.RecordSearch(analytics.Search{Q: q, Topics: tps, Hits: *ev.Hits})
 			if err == nil {
-				m.searchRecorded(found)
+				m.searchRecorded(*ev.Hits > 0)
 			}
 		case EventClick:
-			err = a.RecordClick(analytics.Click{Q: q, Topics: tps, Pos: *ev.Pos})
+			err = a.RecordClick(analytics.Click{Q: q, Topics: tps, Pos: *ev.Pos, Article: *ev.Article})
 		}
 		if err != nil {
 			writeError(w, r, logger, err)

@@ -112,7 +112,7 @@ func writeWeek(dir string) error {
 			searches, clicks, rng := daySearches(q, day, i)
 			norm := search.Normalize(q.q)
 			for n := range searches {
-				err = errors.Join(err, store.RecordSearch(analytics.Search{Q: norm, Topics: q.topics, Found: q.found}))
+				err = errors.Join(err, store.RecordSearch(analytics.Search{Q: norm, Topics: q.topics, Hits: hitsIf(q.found)}))
 				if n < clicks {
 					err = errors.Join(err, store.RecordClick(analytics.Click{Q: norm, Topics: q.topics, Pos: firstPosition(rng, q.articles)}))
 				}
@@ -217,4 +217,12 @@ func shootAnalytics(r *run, tb *tab, v variant) (bool, error) {
 	return true, tb.wait("the report", fmt.Sprintf(`!document.getElementById("report").hidden &&
 		document.querySelectorAll("#chart-searches rect.bar").length === %d &&
 		document.querySelectorAll("#top tbody tr").length > 1`, weekDays))
+}
+
+// hitsIf is a search's paragraphs found: some, or none.
+func hitsIf(found bool) int {
+	if found {
+		return 3
+	}
+	return 0
 }

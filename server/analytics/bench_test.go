@@ -35,7 +35,7 @@ func BenchmarkRecord(b *testing.B) {
 	}
 	b.Run("search-kept", func(b *testing.B) {
 		b.ReportAllocs()
-		e := analytics.Search{Q: "melatonin 3 0500", Found: true}
+		e := analytics.Search{Q: "melatonin 3 0500", Hits: 3}
 		for b.Loop() {
 			if err := s.RecordSearch(e); err != nil {
 				b.Fatal(err)

@@ -12,15 +12,17 @@
 //   - at most TopK queries. A query is its text as the service normalized it
 //     (search.Normalize: NFKC, spaces folded, at most search.MaxQueryRunes
 //     characters) and its topic filter (known topic names, sorted). For each:
-//     its searches, those that found nothing, its clicks, its searches with a
-//     click and the sum of the positions of those first clicks, and
-//     space-saving's count (below). On which days a query is kept is what
-//     tells how many days it was searched on.
+//     its searches, those that found nothing, the paragraphs they found in
+//     all, its clicks, its searches with a click and the sum of the
+//     positions of those first clicks, the articles opened from it (at most
+//     MaxOpened, each with its clicks), and space-saving's count (below). On
+//     which days a query is kept is what tells how many days it was
+//     searched on.
 //
 // That is all, in memory and in FileName (a bbolt file beside articles.db,
 // one key per day, holding that day as JSON). What the events also carry is
-// checked and dropped: the lang filter, the number of hits and articles (only
-// whether there were any is kept), the article a click opened. Nothing about
+// checked and dropped: the lang filter and the number of articles found.
+// Nothing about
 // the person is received by this package, let alone kept: no IP address,
 // cookie, user agent, referrer, session or any other id, and no time finer
 // than the day. Searches are not linked to each other or to clicks, so no

@@ -49,6 +49,16 @@ type QueryStats struct {
 	// MeanFirstPosition is the mean 1-based position of a search's first
 	// click; 0 when none was clicked.
 	MeanFirstPosition float64 `json:"mean_first_position"`
+	// MeanHits is the mean number of paragraphs its searches found.
+	MeanHits float64 `json:"mean_hits"`
+	// Opened lists the articles opened from it, the most opened first.
+	Opened []Opened `json:"opened"`
+}
+
+// Opened is an article readers opened from a query's answer, and how often.
+type Opened struct {
+	Article string `json:"article"`
+	Clicks  int64  `json:"clicks"`
 }
 
 // NoHits is a query whose searches found nothing, and how many did.
@@ -114,6 +124,13 @@ func (s *Store) Report(from, to string) (*Report, error) {
 			q.Clicks += e.Clicks
 			q.Clicked += e.Clicked
 			q.FirstPosSum += e.FirstPosSum
+			q.HitsSum += e.HitsSum
+			for a, n := range e.Opened {
+				if q.Opened == nil {
+					q.Opened = map[string]int64{}
+				}
+				q.Opened[a] += n
+			}
 		}
 		r.Other += f.Searches - kept
 		return nil
@@ -133,6 +150,17 @@ func (s *Store) Report(from, to string) (*Report, error) {
 		if e.Clicked > 0 {
 			st.MeanFirstPosition = float64(e.FirstPosSum) / float64(e.Clicked)
 		}
+		if e.Searches > 0 {
+			st.MeanHits = float64(e.HitsSum) / float64(e.Searches)
+		}
+		st.Opened = []Opened{}
+		for a, n := range e.Opened {
+			st.Opened = append(st.Opened, Opened{a, n})
+		}
+		slices.SortFunc(st.Opened, func(a, b Opened) int {
+			return cmp.Or(cmp.Compare(b.Clicks, a.Clicks), strings.Compare(a.Article, b.Article))
+		})
+		st.Opened = st.Opened[:min(len(st.Opened), MaxOpened)]
 		r.Top = append(r.Top, st)
 	}
 	slices.SortFunc(all, func(a, b *entry) int { return cmp.Or(cmp.Compare(b.NoHits, a.NoHits), byText(a, b)) })

@@ -209,15 +209,16 @@ func (s *Store) roll() {
 type Search struct {
 	Q      string
 	Topics []string // sorted, without duplicates
-	Found  bool
+	Hits   int      // paragraphs found; 0: nothing
 }
 
 // Click is a hit a reader opened: the search it came from, and the hit's
 // 1-based position in the answer.
 type Click struct {
-	Q      string
-	Topics []string // sorted, without duplicates
-	Pos    int
+	Q       string
+	Topics  []string // sorted, without duplicates
+	Pos     int
+	Article string // the article opened
 }
 
 // checkQuery refuses what the server never sends: a query past
@@ -245,7 +246,7 @@ func (s *Store) RecordSearch(e Search) error {
 		return ErrClosed
 	}
 	s.roll()
-	ent, wasFound, out := s.today.search(e.Q, e.Topics, e.Found)
+	ent, wasFound, out := s.today.search(e.Q, e.Topics, e.Hits)
 	if out != nil && out.found {
 		s.pop.todayLost(out.q)
 	}
@@ -270,7 +271,7 @@ func (s *Store) RecordClick(c Click) error {
 		return ErrClosed
 	}
 	s.roll()
-	s.today.click(c.Q, c.Topics, c.Pos)
+	s.today.click(c.Q, c.Topics, c.Pos, c.Article)
 	s.dirty = true
 	return nil
 }

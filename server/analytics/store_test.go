@@ -53,7 +53,7 @@ func open(t *testing.T, dir string, c *clock, days int) *analytics.Store {
 
 func search(t testing.TB, s *analytics.Store, q string, found bool, topics ...string) {
 	t.Helper()
-	if err := s.RecordSearch(analytics.Search{Q: q, Topics: topics, Found: found}); err != nil {
+	if err := s.RecordSearch(analytics.Search{Q: q, Topics: topics, Hits: hitsIf(found)}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -112,10 +112,10 @@ func TestReport(t *testing.T) {
 		`{"day":"2026-12-02","searches":2,"no_hits":1,"clicks":2},` +
 		`{"day":"2026-12-03","searches":0,"no_hits":0,"clicks":0}],` +
 		`"top":[` +
-		`{"q":"NMN 副作用","topics":[],"searches":3,"no_hits":3,"clicks":0,"ctr":0,"mean_first_position":0},` +
-		`{"q":"メラトニン","topics":[],"searches":3,"no_hits":0,"clicks":2,"ctr":0.6666666666666666,"mean_first_position":1.5},` +
-		`{"q":"","topics":["sleep"],"searches":1,"no_hits":0,"clicks":0,"ctr":0,"mean_first_position":0},` +
-		`{"q":"メラトニン","topics":["sleep"],"searches":1,"no_hits":0,"clicks":2,"ctr":1,"mean_first_position":3}],` +
+		`{"q":"NMN 副作用","topics":[],"searches":3,"no_hits":3,"clicks":0,"ctr":0,"mean_first_position":0,"mean_hits":0,"opened":[]},` +
+		`{"q":"メラトニン","topics":[],"searches":3,"no_hits":0,"clicks":2,"ctr":0.6666666666666666,"mean_first_position":1.5,"mean_hits":3,"opened":[]},` +
+		`{"q":"","topics":["sleep"],"searches":1,"no_hits":0,"clicks":0,"ctr":0,"mean_first_position":0,"mean_hits":3,"opened":[]},` +
+		`{"q":"メラトニン","topics":["sleep"],"searches":1,"no_hits":0,"clicks":2,"ctr":1,"mean_first_position":3,"mean_hits":3,"opened":[]}],` +
 		`"top_no_hits":[{"q":"NMN 副作用","topics":[],"searches":3}],"other":0}`
 	if got != want {
 		t.Errorf("report:\n got %s\nwant %s", got, want)
@@ -346,7 +346,7 @@ func TestConcurrentDaysAndFlushes(t *testing.T) {
 		wg.Go(func() {
 			for i := range each {
 				q := "q" + strconv.Itoa((w*each+i)%50)
-				if err := s.RecordSearch(analytics.Search{Q: q, Found: i%3 != 0}); err != nil {
+				if err := s.RecordSearch(analytics.Search{Q: q, Hits: hitsIf(i%3 != 0)}); err != nil {
 					t.Error(err)
 				}
 				if err := s.RecordClick(analytics.Click{Q: q, Pos: 1}); err != nil {
@@ -382,4 +382,12 @@ func TestConcurrentDaysAndFlushes(t *testing.T) {
 	if searches != workers*each || clicks != workers*each {
 		t.Errorf("%d searches and %d clicks over the days, want %d each", searches, clicks, workers*each)
 	}
+}
+
+// hitsIf is a search's paragraphs found: some, or none.
+func hitsIf(found bool) int {
+	if found {
+		return 3
+	}
+	return 0
 }

@@ -20,9 +20,17 @@ type entry struct {
 	Clicks      int64 `json:"clicks"`    // hits opened
 	Clicked     int64 `json:"clicked"`   // searches with a click, at most Searches
 	FirstPosSum int64 `json:"first_pos"` // sum of the positions of those first clicks
+	HitsSum     int64 `json:"hits"`      // paragraphs found, summed over Searches
+	// Opened counts the articles readers opened from it, at most
+	// MaxOpened: the clinic's answer to the question, or a wrong one.
+	Opened map[string]int64 `json:"opened,omitempty"`
 
 	i int // in table.heap
 }
+
+// MaxOpened bounds the articles a query's entry counts the opening of; a
+// click on another counts in Clicks only.
+const MaxOpened = 5
 
 // found says the query found something that day: one of its searches had hits.
 func (e *entry) found() bool { return e.Searches > e.NoHits }
@@ -59,7 +67,8 @@ type evicted struct {
 // search counts one search of q with topics (sorted, without duplicates).
 // It returns the query's entry, whether the entry had found something
 // before, and the entry that left the table for it, if one did.
-func (t *table) search(q string, topics []string, found bool) (e *entry, wasFound bool, out *evicted) {
+func (t *table) search(q string, topics []string, hits int) (e *entry, wasFound bool, out *evicted) {
+	found := hits > 0
 	t.searches++
 	if !found {
 		t.noHits++
@@ -84,6 +93,7 @@ func (t *table) search(q string, topics []string, found bool) (e *entry, wasFoun
 		t.byKey[k] = e
 	}
 	e.Searches++
+	e.HitsSum += int64(hits)
 	if !found {
 		e.NoHits++
 	}
@@ -96,13 +106,19 @@ func (t *table) search(q string, topics []string, found bool) (e *entry, wasFoun
 // is its search's first while the query has fewer searches with a click
 // than searches: no click names its search, so a reader who opens two hits
 // of one search counts twice only where another search of it had none.
-func (t *table) click(q string, topics []string, pos int) {
+func (t *table) click(q string, topics []string, pos int, article string) {
 	t.clicks++
 	e := t.byKey[key(q, topics)]
 	if e == nil {
 		return
 	}
 	e.Clicks++
+	if _, ok := e.Opened[article]; article != "" && (ok || len(e.Opened) < MaxOpened) {
+		if e.Opened == nil {
+			e.Opened = map[string]int64{}
+		}
+		e.Opened[article]++
+	}
 	if e.Clicked < e.Searches {
 		e.Clicked++
 		e.FirstPosSum += int64(pos)
