@@ -307,7 +307,7 @@ func (s *builder) termQuery(text string, mk *marks) query.Query {
 		alts = append(alts, q)
 	}
 	if len(enToks) > 0 {
-		alts = append(alts, s.onField(index.FieldEN, s.slotsQuery(positionSlots(enToks), index.FieldEN, nil)))
+		alts = append(alts, s.onField(index.FieldEN, s.slotsQuery(bleveq.Slots(enToks), index.FieldEN, nil)))
 	}
 	switch len(alts) {
 	case 0:

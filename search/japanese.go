@@ -5,7 +5,6 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
 	bleveindex "github.com/blevesearch/bleve_index_api"
@@ -126,7 +125,7 @@ func (s *builder) baseFormQuery(text string, mk *marks) query.Query {
 	if len(toks) == 0 || onlyItself(text, toks) {
 		return nil
 	}
-	q := s.slotsQuery(positionSlots(toks), index.FieldJABase, nil)
+	q := s.slotsQuery(bleveq.Slots(toks), index.FieldJABase, nil)
 	bleveq.BoostLeaves(q, baseFormBoost)
 	return q
 }
@@ -159,44 +158,9 @@ func onlyItself(text string, toks analysis.TokenStream) bool {
 	return isKanjiOrKatakana(last) && string(toks[0].Term) == strings.ToLower(norm.NFKC.String(text))
 }
 
-// positionSlots groups tokens by position, as bleve's match-phrase query
-// does: positions may skip one where punctuation stood, and the empty slot
-// there matches any term.
-func positionSlots(toks analysis.TokenStream) [][]string {
-	if len(toks) == 0 {
-		return nil
-	}
-	first, last := toks[0].Position, toks[0].Position
-	for _, tok := range toks {
-		first, last = min(first, tok.Position), max(last, tok.Position)
-	}
-	slots := make([][]string, last-first+1)
-	for _, tok := range toks {
-		i := tok.Position - first
-		slots[i] = append(slots[i], string(tok.Term))
-	}
-	return slots
-}
-
-// slotsQuery is the phrase of slots in field (each slot: any of its terms;
-// toks, the tokens of a Japanese word: see bleveq.NewPhrase), or, for a
-// single slot, its terms alone: a phrase of one position finds the same
-// paragraphs but reads every match's positions to check it, the larger
-// part of a search's time at 100,000 paragraphs.
+// slotsQuery is bleveq.NewSlots with this search's facet tables.
 func (s *builder) slotsQuery(slots [][]string, field string, toks analysis.TokenStream) query.Query {
-	if len(slots) != 1 {
-		return bleveq.NewPhrase(slots, field, toks, &s.tables)
-	}
-	var alts []query.Query
-	for _, t := range slots[0] {
-		tq := bleve.NewTermQuery(t)
-		tq.SetField(field)
-		alts = append(alts, tq)
-	}
-	if len(alts) == 1 {
-		return alts[0]
-	}
-	return bleveq.NewAnyOf(alts...)
+	return bleveq.NewSlots(slots, field, toks, &s.tables)
 }
 
 func isASCIIAlnum(r rune) bool {

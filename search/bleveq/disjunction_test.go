@@ -108,23 +108,11 @@ func (f *fixture) tree(terms []string) query.Query {
 // it has none.
 func (f *fixture) slots(text, analyzer, field string) query.Query {
 	toks := f.analyze(analyzer, text)
-	slots := slotsOf(toks)
-	switch {
-	case len(slots) == 0:
+	slots := Slots(toks)
+	if len(slots) == 0 {
 		return nil
-	case len(slots) > 1:
-		return WithStats(NewPhrase(slots, field, toks, &f.tables), f.stats(field))
 	}
-	var alts []query.Query
-	for _, t := range slots[0] {
-		tq := bleve.NewTermQuery(t)
-		tq.SetField(field)
-		alts = append(alts, tq)
-	}
-	if len(alts) == 1 {
-		return WithStats(alts[0], f.stats(field))
-	}
-	return WithStats(NewAnyOf(alts...), f.stats(field))
+	return WithStats(NewSlots(slots, field, toks, &f.tables), f.stats(field))
 }
 
 // asBleve turns every anyOf in q into bleve's disjunction, in place.

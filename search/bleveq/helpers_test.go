@@ -68,7 +68,7 @@ func (f *fixture) analyze(analyzer, text string) analysis.TokenStream {
 // phrase is the phrase of toks in field, a word when they spell one, as
 // package search builds it.
 func (f *fixture) phrase(toks analysis.TokenStream, field string) query.Query {
-	return NewPhrase(slotsOf(toks), field, toks, &f.tables)
+	return NewPhrase(Slots(toks), field, toks, &f.tables)
 }
 
 // stats returns the BM25 statistics of field, which package search scores
@@ -80,24 +80,6 @@ func (f *fixture) stats(field string) *bsearch.BM25Stats {
 		return nil
 	})
 	return st
-}
-
-// slotsOf groups tokens by position, as package search does for a phrase:
-// a position skipped where punctuation stood is an empty slot.
-func slotsOf(toks analysis.TokenStream) [][]string {
-	if len(toks) == 0 {
-		return nil
-	}
-	first, last := toks[0].Position, toks[0].Position
-	for _, tok := range toks {
-		first, last = min(first, tok.Position), max(last, tok.Position)
-	}
-	slots := make([][]string, last-first+1)
-	for _, tok := range toks {
-		i := tok.Position - first
-		slots[i] = append(slots[i], string(tok.Term))
-	}
-	return slots
 }
 
 // withReader calls fn with a snapshot of f's index and a bleve index

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"unicode/utf8"
 
+	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bsearch "github.com/blevesearch/bleve/v2/search"
@@ -387,4 +388,43 @@ func (s *phraseSearcher) onPath(k int, start uint64) bool {
 		}
 	}
 	return true
+}
+
+// Slots groups tokens by position, as bleve's match-phrase query does:
+// positions may skip one where punctuation stood, and the empty slot there
+// matches any term.
+func Slots(toks analysis.TokenStream) [][]string {
+	if len(toks) == 0 {
+		return nil
+	}
+	first, last := toks[0].Position, toks[0].Position
+	for _, tok := range toks {
+		first, last = min(first, tok.Position), max(last, tok.Position)
+	}
+	slots := make([][]string, last-first+1)
+	for _, tok := range toks {
+		i := tok.Position - first
+		slots[i] = append(slots[i], string(tok.Term))
+	}
+	return slots
+}
+
+// NewSlots is the phrase of slots in field (each slot: any of its terms;
+// toks, the tokens of a Japanese word: see NewPhrase), or, for a single
+// slot, its terms alone: a phrase of one position finds the same
+// paragraphs but reads every match's positions to check it.
+func NewSlots(slots [][]string, field string, toks analysis.TokenStream, tables *Tables) query.Query {
+	if len(slots) != 1 {
+		return NewPhrase(slots, field, toks, tables)
+	}
+	var alts []query.Query
+	for _, t := range slots[0] {
+		tq := bleve.NewTermQuery(t)
+		tq.SetField(field)
+		alts = append(alts, tq)
+	}
+	if len(alts) == 1 {
+		return alts[0]
+	}
+	return NewAnyOf(alts...)
 }

@@ -51,7 +51,7 @@ func TestPhraseQueryAsBleve(t *testing.T) {
 			cut = strings.Join(words[i:min(len(words), i+2+rng.IntN(4))], " ")
 		}
 		toks := f.analyze(analyzer, cut)
-		slots := slotsOf(toks)
+		slots := Slots(toks)
 		// A character cut off from its neighbours is not indexed alone.
 		for len(slots) > 0 && utf8.RuneCountInString(slots[len(slots)-1][0]) == 1 && field == index.FieldJA {
 			slots = slots[:len(slots)-1]
@@ -136,7 +136,7 @@ func TestPhraseQueryAsBleve(t *testing.T) {
 func TestPhraseOnFoldedText(t *testing.T) {
 	f := over(t, "900_folded.txt", "半角の記事", "", "ﾒﾗﾄﾆﾝの話です。", "", "メラトニンの話です。", "", "メラ、トニンの話です。")
 	toks := f.analyze(index.AnalyzerJAQuery, "メラトニン")
-	slots := slotsOf(toks)
+	slots := Slots(toks)
 	if w := wordOf(toks); w != "メラトニン" {
 		t.Fatalf("word %q, want メラトニン: the search would not check the text", w)
 	}
