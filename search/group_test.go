@@ -147,3 +147,41 @@ func TestHiraganaFindsKanji(t *testing.T) {
 		t.Errorf("すいみん: %d hits; 睡眠: %d", kana.Total, kanji.Total)
 	}
 }
+
+// A grouped answer's facets count articles, as its entries are; the
+// paragraph answer's count paragraphs. Both stay disjunctive.
+func TestGroupedFacetsCountArticles(t *testing.T) {
+	s := seedSearch(t)
+	ctx := context.Background()
+	flat, err := s.Search(ctx, Request{Q: "NAD+"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	grouped, err := s.Search(ctx, Request{Q: "NAD+", Group: GroupArticle, Topics: []string{"sleep"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0
+	for _, v := range grouped.Facets.Lang {
+		sum += v.Count
+	}
+	for _, v := range grouped.Facets.Topic {
+		if v.Count > flat.Articles {
+			t.Errorf("grouped: topic %s counts %d, more than the %d articles found", v.Value, v.Count, flat.Articles)
+		}
+	}
+	var sleep FacetValue
+	for _, v := range grouped.Facets.Topic {
+		if v.Value == "sleep" {
+			sleep = v
+		}
+	}
+	if sleep.Count == 0 || sleep.Count != grouped.Articles || sum < grouped.Articles {
+		t.Errorf("grouped within sleep: sleep counts %d, the answer %d articles, langs %d", sleep.Count, grouped.Articles, sum)
+	}
+	for _, v := range flat.Facets.Topic {
+		if v.Value == "sleep" && v.Count <= sleep.Count {
+			t.Errorf("paragraph facets: sleep counts %d paragraphs, not more than its %d articles", v.Count, sleep.Count)
+		}
+	}
+}

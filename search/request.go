@@ -52,7 +52,7 @@ type Result struct {
 	// Groups, with Request.Group GroupArticle, is one entry per article,
 	// best first.
 	Groups []Group `json:"groups,omitempty"`
-	Facets Facets  `json:"facets"` // counts of paragraphs
+	Facets Facets  `json:"facets"` // counts of paragraphs; of articles when grouped
 	// DidYouMean, when nothing was found, is the query with its words
 	// that the index lacks replaced by the nearest it has.
 	DidYouMean string `json:"did_you_mean,omitempty"`
@@ -173,16 +173,67 @@ func facetsFrom(counts map[string]int, r Request, topics *index.Topics) Facets {
 	topic := map[string]int{}
 	lang := map[string]int{}
 	for key, n := range counts {
-		topics, l := index.ParseFacetKey(key)
-		if r.Lang == "" || r.Lang == l {
-			for _, t := range topics {
-				topic[t] += n
-			}
+		ts, l := index.ParseFacetKey(key)
+		for _, t := range facetTopics(ts, l, r) {
+			topic[t] += n
 		}
-		if len(r.Topics) == 0 || slices.ContainsFunc(topics, func(t string) bool { return slices.Contains(r.Topics, t) }) {
+		if facetLang(ts, r) {
 			lang[l] += n
 		}
 	}
+	return facetValues(topic, lang, topics)
+}
+
+// articleFacetsFrom is facetsFrom counting articles, of each key's article
+// ranks: a grouped answer's entries are articles, and so are its counts.
+func articleFacetsFrom(ranks map[string][]int32, r Request, topics *index.Topics) Facets {
+	topic := map[string]map[int32]bool{}
+	lang := map[string]map[int32]bool{}
+	add := func(m map[string]map[int32]bool, v string, rs []int32) {
+		if m[v] == nil {
+			m[v] = map[int32]bool{}
+		}
+		for _, a := range rs {
+			m[v][a] = true
+		}
+	}
+	for key, rs := range ranks {
+		ts, l := index.ParseFacetKey(key)
+		for _, t := range facetTopics(ts, l, r) {
+			add(topic, t, rs)
+		}
+		if facetLang(ts, r) {
+			add(lang, l, rs)
+		}
+	}
+	count := func(m map[string]map[int32]bool) map[string]int {
+		out := map[string]int{}
+		for v, set := range m {
+			out[v] = len(set)
+		}
+		return out
+	}
+	return facetValues(count(topic), count(lang), topics)
+}
+
+// facetTopics are the topics a key's hits count for: all of them, within
+// the lang filter (facets are disjunctive: the topic filter is left out).
+func facetTopics(ts []string, l string, r Request) []string {
+	if r.Lang == "" || r.Lang == l {
+		return ts
+	}
+	return nil
+}
+
+// facetLang says whether a key's hits count for its language: within the
+// topic filter (the lang filter left out).
+func facetLang(ts []string, r Request) bool {
+	return len(r.Topics) == 0 || slices.ContainsFunc(ts, func(t string) bool { return slices.Contains(r.Topics, t) })
+}
+
+// facetValues lists the counts by topic, in the topics' order, and by
+// language.
+func facetValues(topic, lang map[string]int, topics *index.Topics) Facets {
 	f := Facets{Topic: []FacetValue{}, Lang: []FacetValue{}}
 	for _, t := range topics.List() {
 		f.Topic = append(f.Topic, FacetValue{Value: t.Name, Count: topic[t.Name], Label: t.Labels})

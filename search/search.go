@@ -76,6 +76,9 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 	// come with the hits in a small index, or from locate in a large one.
 	fc := bleveq.NewFacetCount(&s.tables, facetFilter(r))
 	grouped := r.Group == GroupArticle
+	if grouped {
+		fc.CountArticles()
+	}
 	size, from := r.Size, (r.Page-1)*r.Size
 	if grouped {
 		size = groupWindow // the groups are made, then paged, here
@@ -177,7 +180,11 @@ func (s *Service) Search(ctx context.Context, r Request) (*Result, error) {
 	if res.Total == 0 && r.Q != "" {
 		res.DidYouMean = s.didYouMean(terms)
 	}
-	res.Facets = facetsFrom(fc.Counts(), r, s.ix.Topics())
+	if grouped {
+		res.Facets = articleFacetsFrom(fc.ArticleCounts(), r, s.ix.Topics())
+	} else {
+		res.Facets = facetsFrom(fc.Counts(), r, s.ix.Topics())
+	}
 	res.TookMS = took(began)
 	return res, nil
 }

@@ -282,6 +282,30 @@ type FacetCount struct {
 	// them.
 	seen     []bool
 	articles int
+	// byArticle, with CountArticles, lists by key index the article
+	// ranks of its hits, filtered out or not (a rank once in a row).
+	byArticle [][]int32
+}
+
+// CountArticles makes fc list the articles of each key's hits too, for
+// facets that count articles (ArticleCounts).
+func (fc *FacetCount) CountArticles() { fc.byArticle = [][]int32{} }
+
+// ArticleCounts returns, by FieldFacet key, the ranks of the articles of
+// its hits, sorted, each once; nil unless CountArticles was called before
+// the search ran.
+func (fc *FacetCount) ArticleCounts() map[string][]int32 {
+	if fc.table == nil || fc.byArticle == nil {
+		return nil
+	}
+	m := map[string][]int32{}
+	for k, ranks := range fc.byArticle {
+		if k > 0 && len(ranks) > 0 {
+			slices.Sort(ranks)
+			m[fc.table.keys[k]] = slices.Compact(ranks)
+		}
+	}
+	return m
 }
 
 // NewFacetCount returns the facet count of one search, read from the
@@ -350,13 +374,22 @@ func (q *facetQuery) Searcher(ctx context.Context, r bleveindex.IndexReader, m m
 	}
 	n := fc.n
 	fc.seen, fc.articles = make([]bool, t.articles), 0
+	if fc.byArticle != nil {
+		fc.byArticle = make([][]int32, len(t.keys))
+	}
 	return &filterSearcher{Searcher: inner, keep: func(_ *bsearch.SearchContext, dm *bsearch.DocumentMatch) bool {
 		k := t.key(dm.IndexInternalID)
 		n[k]++
+		a := articleRank(t.orderOf(dm.IndexInternalID))
+		if fc.byArticle != nil {
+			if ranks := fc.byArticle[k]; len(ranks) == 0 || ranks[len(ranks)-1] != int32(a) {
+				fc.byArticle[k] = append(ranks, int32(a))
+			}
+		}
 		if !keep[k] {
 			return false
 		}
-		if a := articleRank(t.orderOf(dm.IndexInternalID)); a < len(fc.seen) && !fc.seen[a] {
+		if a < len(fc.seen) && !fc.seen[a] {
 			fc.seen[a] = true
 			fc.articles++
 		}
