@@ -185,3 +185,16 @@ func TestGroupedFacetsCountArticles(t *testing.T) {
 		}
 	}
 }
+
+// Topics counts each topic's articles beside its paragraphs.
+func TestTopicsCountArticles(t *testing.T) {
+	topics, err := seedSearch(t).Topics(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range topics {
+		if v.Articles < 1 || v.Articles > 3 || v.Articles > v.Count {
+			t.Errorf("topic %s: %d paragraphs in %d articles (3 seeds, each topic in one at least)", v.Value, v.Count, v.Articles)
+		}
+	}
+}

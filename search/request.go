@@ -89,6 +89,9 @@ type Facets struct {
 type FacetValue struct {
 	Value string `json:"value"`
 	Count int    `json:"count"`
+	// Articles, in Topics' answer, is how many articles the Count
+	// paragraphs are in.
+	Articles int `json:"articles,omitempty"`
 	// Label names a topic in each language, as the topics file does.
 	Label index.Labels `json:"label,omitzero"`
 }

@@ -244,11 +244,13 @@ func (s *Service) Article(id string) (*Article, error) {
 // Articles returns every article, ordered by id.
 func (s *Service) Articles() []*Article { return s.ix.Articles() }
 
-// Topics returns every known topic with its number of paragraphs.
+// Topics returns every known topic with its number of paragraphs and of
+// articles.
 func (s *Service) Topics(ctx context.Context) ([]FacetValue, error) {
 	var fc *bleveq.FacetCount
 	err := s.view(func(v *index.Snapshot, _ bool) error {
 		fc = bleveq.NewFacetCount(&s.tables, nil)
+		fc.CountArticles()
 		req := bleve.NewSearchRequestOptions(bleveq.NewFacetQuery(bleve.NewMatchAllQuery(), fc), 0, 0, false)
 		_, _, err := v.Search(ctx, req)
 		return err
@@ -256,7 +258,12 @@ func (s *Service) Topics(ctx context.Context) ([]FacetValue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("topics: %w", err)
 	}
-	return facetsFrom(fc.Counts(), Request{}, s.ix.Topics()).Topic, nil
+	topics := facetsFrom(fc.Counts(), Request{}, s.ix.Topics()).Topic
+	articles := articleFacetsFrom(fc.ArticleCounts(), Request{}, s.ix.Topics()).Topic
+	for i := range topics {
+		topics[i].Articles = articles[i].Count
+	}
+	return topics, nil
 }
 
 // Version identifies the index snapshot searches see now; see

@@ -206,8 +206,8 @@ func TestBrowserNothingFound(t *testing.T) {
 		t.Errorf("the note %q offers %d topics, want the %d topics", s.Note, len(s.Browse), len(topics))
 	}
 	for i, f := range topics {
-		if b := s.Browse[i]; b.Value != f.Value || b.Name != f.Label.JA || b.Count != f.Count {
-			t.Errorf("topic %d offered: %+v, want %s named %q with %d", i, b, f.Value, f.Label.JA, f.Count)
+		if b := s.Browse[i]; b.Value != f.Value || b.Name != f.Label.JA || b.Count != f.Articles {
+			t.Errorf("topic %d offered: %+v, want %s named %q with %d articles", i, b, f.Value, f.Label.JA, f.Articles)
 		}
 	}
 
@@ -256,7 +256,7 @@ func TestBrowserOtherLanguage(t *testing.T) {
 	tb.waitState("hits for 中津", func(s widgetState) bool { return len(s.Hits) > 0 })
 	tb.click(`.langs label:has(input[value="en"])`)
 	s := tb.waitState("nothing in English", func(s widgetState) bool { return strings.Contains(s.Note, "Japanese") })
-	want := fmt.Sprintf("%s in Japanese match.", plural(int(ja.Total), "paragraph"))
+	want := fmt.Sprintf("%s in Japanese match.", plural(ja.Articles, "article"))
 	if !strings.Contains(s.Note, want+"Show them") || len(s.Hits) != 0 || !s.FiltersVisible {
 		t.Errorf("English only: the note says %q, want %q and a way to show them; %s", s.Note, want, s)
 	}

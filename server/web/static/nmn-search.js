@@ -54,7 +54,7 @@ const UI = {
     none: (q) => (q ? `「${q}」に一致する記事はありません` : "一致する記事はありません"),
     didYouMean: "もしかして:",
     browse: "トピックから探す:",
-    otherLang: (n, lang) => `${lang}の段落なら ${n}件あります。`,
+    otherLang: (n, lang) => `${lang}の記事なら ${n}件あります。`,
     show: "表示する",
     langNames: { ja: "日本語", en: "英語" },
     retry: "もう一度試す",
@@ -85,7 +85,7 @@ const UI = {
     none: (q) => (q ? `No article matches “${q}”` : "No article matches"),
     didYouMean: "Did you mean:",
     browse: "Browse a topic:",
-    otherLang: (n, lang) => `${count(n, "paragraph")} in ${lang} match.`,
+    otherLang: (n, lang) => `${count(n, "article")} in ${lang} match.`,
     show: "Show them",
     langNames: { ja: "Japanese", en: "English" },
     retry: "Try again",
@@ -775,14 +775,14 @@ export class NmnSearch extends HTMLElement {
     const seq = this.#seq;
     this.#topicList().then((topics) => {
       if (seq !== this.#seq || this.#last !== res || !topics.length) return;
-      note.append(h("p", { class: "browse" }, ui.browse, ...topics.map(({ value, count, label }) =>
+      note.append(h("p", { class: "browse" }, ui.browse, ...topics.map(({ value, count, articles, label }) =>
         h("button", {
           type: "button", class: "chip", "data-topic": value, onclick: () => {
             this.#topics = new Set([value]);
             this.#wanted = null;
             this.#run("", true);
           },
-        }, h("span", { class: "name" }, label?.[ui.code] || value), " ", h("span", { class: "n" }, String(count))))));
+        }, h("span", { class: "name" }, label?.[ui.code] || value), " ", h("span", { class: "n" }, String(articles ?? count))))));
     }, () => {}); // the topics are a nicety: without them, the note says less
   }
 

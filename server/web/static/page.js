@@ -31,13 +31,13 @@ async function showTopics() {
     return;
   }
   const list = section.querySelector("ul");
-  for (const { value, count, label } of topics) {
+  for (const { value, count, articles, label } of topics) {
     const a = document.createElement("a");
     a.href = `/?topic=${encodeURIComponent(value)}`;
     a.dataset.topic = value;
     const n = document.createElement("span");
     n.className = "n";
-    n.textContent = String(count);
+    n.textContent = String(articles ?? count); // articles, as the results list them
     a.append(label?.[lang] || value, " ", n);
     const li = document.createElement("li");
     li.append(a);
