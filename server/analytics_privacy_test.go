@@ -58,6 +58,13 @@ func TestAnalyticsKeepsNothingOfThePerson(t *testing.T) {
 					e.clock.nextDay()
 				}
 			}
+			// The access log's lines of the events leave the address out:
+			// they would tie an address to searching.
+			for _, l := range logLines(t, e.logs) {
+				if l["route"] == "/api/events" && l["client"] != "-" {
+					t.Errorf("an event's access-log line names the client %v", l["client"])
+				}
+			}
 			// Past days are in the file, today in memory (and in the
 			// file once flushed).
 			memory := storeStrings(e.store)

@@ -168,6 +168,11 @@ func (rt *routes) page(path string, searches bool, h http.Handler) {
 func (rt *routes) event(path string, h http.Handler) {
 	answer := func(w http.ResponseWriter, r *http.Request, err error) { writeError(w, r, rt.logger, err) }
 	h = rt.clients.middleware(rt.client, answer, h)
+	inner := h
+	h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		requestInfo(r).anonymous = true // no address in its log line
+		inner.ServeHTTP(w, r)
+	})
 	rt.handle(path, eventsCORS(rt.cors, rt.logger, h), "POST", "OPTIONS")
 }
 

@@ -281,6 +281,9 @@ func recoverPanics(logger *slog.Logger, next http.Handler) http.Handler {
 type reqInfo struct {
 	route  string
 	reason string
+	// anonymous: the line leaves the client's address out (a search
+	// event: its log line would tie an address to searching).
+	anonymous bool
 }
 
 type reqInfoKey struct{}
@@ -301,6 +304,15 @@ func withRoute(route string, next http.Handler) http.Handler {
 		requestInfo(r).route = route
 		next.ServeHTTP(w, r)
 	})
+}
+
+// clientForLog is the client's address as the access log shows it, "-"
+// on an anonymous route.
+func clientForLog(info *reqInfo, client func(*http.Request) string, r *http.Request) string {
+	if info.anonymous {
+		return "-"
+	}
+	return client(r)
 }
 
 // observe writes one access-log line per request (method, path, route,
@@ -327,7 +339,7 @@ func observe(logger *slog.Logger, m *Metrics, client func(*http.Request) string,
 				slog.String("route", info.route),
 				slog.Int("status", status),
 				slog.Float64("dur_ms", float64(took.Microseconds())/1000),
-				slog.String("client", client(r)),
+				slog.String("client", clientForLog(info, client, r)),
 				slog.Int("bytes", rec.bytes),
 			}
 			if info.reason != "" {
