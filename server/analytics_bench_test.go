@@ -13,6 +13,7 @@ import (
 	"nmnsearch/search"
 	"nmnsearch/server"
 	"nmnsearch/server/analytics"
+	"nmnsearch/server/servertest"
 )
 
 // BenchmarkAnalytics measures what analytics costs a request, over the
@@ -37,8 +38,8 @@ func BenchmarkAnalytics(b *testing.B) {
 	}
 	b.Cleanup(func() { ix.Close() })
 	svc := search.New(ix, nil)
-	clock := newTestClock()
-	store, err := analytics.Open(analytics.Options{Now: clock.now})
+	clock := servertest.NewClock()
+	store, err := analytics.Open(analytics.Options{Now: clock.Now})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -63,7 +64,7 @@ func BenchmarkAnalytics(b *testing.B) {
 	// A day full of queries, and one found on MinSuggestDays days.
 	for day := range analytics.MinSuggestDays {
 		if day > 0 {
-			clock.nextDay()
+			clock.NextDay()
 		}
 		for range 5 { // never the least searched of the day
 			serve(b, on, "POST", "/api/events", `{"t":"search","q":"melatonin supplements","hits":3}`, http.StatusNoContent)

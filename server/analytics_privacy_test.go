@@ -55,7 +55,7 @@ func TestAnalyticsKeepsNothingOfThePerson(t *testing.T) {
 					}
 				}
 				if day < 2 {
-					e.clock.nextDay()
+					e.clock.NextDay()
 				}
 			}
 			// The access log's lines of the events leave the address out:

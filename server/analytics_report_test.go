@@ -38,7 +38,7 @@ func TestAnalyticsReportAPI(t *testing.T) {
 	search("メラトニン", 10)
 	search("不眠 症状", 0)
 	search("不眠 症状", 0)
-	e.clock.nextDay()
+	e.clock.NextDay()
 	// Day 2: the sleep topic alone, and 不眠 症状 again.
 	search("", 5, "sleep")
 	search("不眠 症状", 0)
@@ -149,7 +149,7 @@ func TestSuggestFromReaders(t *testing.T) {
 		if day == 3 && (len(got) != 1 || got[0] != "melatonin dose") {
 			t.Errorf("day 3: readers' suggestions %q, want melatonin dose", got)
 		}
-		e.clock.nextDay()
+		e.clock.NextDay()
 	}
 	a := suggest("mela")
 	last := a.Suggestions[len(a.Suggestions)-1]

@@ -6,49 +6,26 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"nmnsearch/search"
 	"nmnsearch/server"
 	"nmnsearch/server/analytics"
+	"nmnsearch/server/servertest"
 )
-
-// testClock is the analytics' time in these tests: a day at a time.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newTestClock() *testClock {
-	return &testClock{t: time.Date(2026, 12, 1, 10, 0, 0, 0, time.FixedZone("JST", 9*3600))}
-}
-
-func (c *testClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) nextDay() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.AddDate(0, 0, 1)
-}
 
 // analyticsEnv is the real service over index/testdata with the admin API
 // and analytics on, its store in dir ("" in memory) on clock.
 type analyticsEnv struct {
 	*adminEnv
 	store *analytics.Store
-	clock *testClock
+	clock *servertest.Clock
 }
 
 func newAnalyticsEnv(t *testing.T, dir string, opts ...server.Option) *analyticsEnv {
 	t.Helper()
-	c := newTestClock()
-	store, err := analytics.Open(analytics.Options{Dir: dir, Now: c.now})
+	c := servertest.NewClock()
+	store, err := analytics.Open(analytics.Options{Dir: dir, Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"nmnsearch/server/analytics"
+	"nmnsearch/server/servertest"
 )
 
 // BenchmarkRecord is the cost of recording one event in a full day (TopK
@@ -14,8 +15,8 @@ import (
 //
 //	go test ./server/analytics -run '^$' -bench . -benchtime 200000x
 func BenchmarkRecord(b *testing.B) {
-	c := newClock()
-	s, err := analytics.Open(analytics.Options{Now: c.now})
+	c := servertest.NewClock()
+	s, err := analytics.Open(analytics.Options{Now: c.Now})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -24,7 +25,7 @@ func BenchmarkRecord(b *testing.B) {
 	// day full of others.
 	for day := range analytics.MinSuggestDays + 1 {
 		if day > 0 {
-			c.nextDay()
+			c.NextDay()
 		}
 		for range 5 { // never the least searched
 			search(b, s, "melatonin supplements", true)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"nmnsearch/server/analytics"
+	"nmnsearch/server/servertest"
 )
 
 // floodQueries is how many unique queries the flood sends in one day.
@@ -31,7 +32,7 @@ func TestFloodBounded(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := t.TempDir()
 			file := filepath.Join(dir, analytics.FileName)
-			c := newClock()
+			c := servertest.NewClock()
 			s := open(t, dir, c, 0)
 			heapBefore := heapBytes()
 			fileBefore := fileBytes(t, file)
@@ -39,7 +40,7 @@ func TestFloodBounded(t *testing.T) {
 			for i := range floodQueries {
 				search(t, s, tc.q(i), true)
 				if (i+1)%10_000 == 0 {
-					c.add(time.Minute)
+					c.Add(time.Minute)
 					if err := s.Flush(); err != nil {
 						t.Fatal(err)
 					}

@@ -14,36 +14,12 @@ import (
 	"time"
 
 	"nmnsearch/server/analytics"
+	"nmnsearch/server/servertest"
 )
 
-// clock is a test's time: a day at a time.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-// newClock starts on 2026-12-01, mid-morning in Tokyo.
-func newClock() *clock {
-	return &clock{t: time.Date(2026, 12, 1, 10, 0, 0, 0, time.FixedZone("JST", 9*3600))}
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) add(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-func (c *clock) nextDay() { c.add(24 * time.Hour) }
-
-func open(t *testing.T, dir string, c *clock, days int) *analytics.Store {
+func open(t *testing.T, dir string, c *servertest.Clock, days int) *analytics.Store {
 	t.Helper()
-	s, err := analytics.Open(analytics.Options{Dir: dir, RetentionDays: days, Now: c.now})
+	s, err := analytics.Open(analytics.Options{Dir: dir, RetentionDays: days, Now: c.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +62,7 @@ func asJSON(t *testing.T, v any) string {
 // TestReport records a known set of events over two days and checks every
 // number of the report.
 func TestReport(t *testing.T) {
-	c := newClock()
+	c := servertest.NewClock()
 	s := open(t, "", c, 0)
 	// Day 1: メラトニン three times, clicked at 1 and 2; NMN found nothing
 	// twice; a topic filter alone once.
@@ -99,7 +75,7 @@ func TestReport(t *testing.T) {
 	search(t, s, "NMN 副作用", false)
 	search(t, s, "", true, "sleep")
 	click(t, s, "never searched", 4) // a day's click, no query's
-	c.nextDay()
+	c.NextDay()
 	// Day 2: メラトニン within the sleep topic is another query.
 	search(t, s, "メラトニン", true, "sleep")
 	click(t, s, "メラトニン", 3, "sleep")
@@ -129,7 +105,7 @@ func TestReport(t *testing.T) {
 }
 
 func TestReportRange(t *testing.T) {
-	s := open(t, "", newClock(), 7)
+	s := open(t, "", servertest.NewClock(), 7)
 	for _, tc := range []struct{ from, to string }{
 		{"2026-12-02", "2026-12-01"}, // backwards
 		{"2026-11-24", "2026-12-01"}, // 8 days, 7 kept
@@ -150,7 +126,7 @@ func TestReportRange(t *testing.T) {
 // queries searched often are kept with their exact counts, and the rest
 // are other.
 func TestTopKKeepsTheFrequent(t *testing.T) {
-	s := open(t, "", newClock(), 0)
+	s := open(t, "", servertest.NewClock(), 0)
 	total := 0
 	for i := range 5 * analytics.TopK {
 		search(t, s, "once "+itoa(i), true)
@@ -189,16 +165,16 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // finds the week.
 func TestRestartKeepsDays(t *testing.T) {
 	dir := t.TempDir()
-	c := newClock()
+	c := servertest.NewClock()
 	s := open(t, dir, c, 0)
 	for day := range 7 {
 		for range day + 1 {
 			search(t, s, "メラトニン", true)
 		}
 		search(t, s, "day "+itoa(day), false)
-		c.nextDay()
+		c.NextDay()
 	}
-	c.add(-24 * time.Hour) // the seventh day is today
+	c.Add(-24 * time.Hour) // the seventh day is today
 	before := asJSON(t, report(t, s, "2026-12-01", "2026-12-07"))
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
@@ -226,7 +202,7 @@ func TestFlushEveryMinute(t *testing.T) {
 	}
 	dir := t.TempDir()
 	tick, flushed := make(chan time.Time), make(chan error)
-	s, err := analytics.Open(analytics.WithTicks(analytics.Options{Dir: dir, Now: newClock().now}, tick, flushed))
+	s, err := analytics.Open(analytics.WithTicks(analytics.Options{Dir: dir, Now: servertest.NewClock().Now}, tick, flushed))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,11 +225,11 @@ func TestFlushEveryMinute(t *testing.T) {
 // never reported, at each write and at start.
 func TestRetention(t *testing.T) {
 	dir := t.TempDir()
-	c := newClock()
+	c := servertest.NewClock()
 	s := open(t, dir, c, 7)
 	for range 10 {
 		search(t, s, "毎日", true)
-		c.nextDay()
+		c.NextDay()
 		if err := s.Flush(); err != nil {
 			t.Fatal(err)
 		}
@@ -314,7 +290,7 @@ func TestLimits(t *testing.T) {
 			t.Errorf("Open with %d days of retention: no error", days)
 		}
 	}
-	s := open(t, "", newClock(), analytics.MaxRetentionDays)
+	s := open(t, "", servertest.NewClock(), analytics.MaxRetentionDays)
 	if s.RetentionDays() != analytics.MaxRetentionDays {
 		t.Errorf("RetentionDays() = %d", s.RetentionDays())
 	}
@@ -338,7 +314,7 @@ func TestLimits(t *testing.T) {
 // after a restart, in some day: none is lost between a write and a new day.
 func TestConcurrentDaysAndFlushes(t *testing.T) {
 	dir := t.TempDir()
-	c := newClock()
+	c := servertest.NewClock()
 	s := open(t, dir, c, 0)
 	const workers, each = 4, 500
 	var wg sync.WaitGroup
@@ -363,7 +339,7 @@ func TestConcurrentDaysAndFlushes(t *testing.T) {
 			if err := s.Flush(); err != nil {
 				t.Error(err)
 			}
-			c.add(6 * time.Hour)
+			c.Add(6 * time.Hour)
 			if _, err := s.Report("2026-12-01", "2026-12-07"); err != nil {
 				t.Error(err)
 			}

@@ -1,6 +1,7 @@
 package analytics_test
 
 import (
+	"nmnsearch/server/servertest"
 	"slices"
 	"testing"
 )
@@ -10,7 +11,7 @@ import (
 // it is searched in one day; one that found nothing never is.
 func TestSuggestAfterMinSuggestDays(t *testing.T) {
 	dir := t.TempDir()
-	c := newClock()
+	c := servertest.NewClock()
 	s := open(t, dir, c, 0)
 	suggest := func(q string, want ...string) {
 		t.Helper()
@@ -26,13 +27,13 @@ func TestSuggestAfterMinSuggestDays(t *testing.T) {
 	}
 	search(t, s, "Hanako Yamada", false)
 	suggest("mela")
-	c.nextDay()
+	c.NextDay()
 	// Day 2: again, under a topic filter: the same text, another day.
 	search(t, s, "melatonin supplements", true, "sleep")
 	search(t, s, "Hanako Yamada", false)
 	suggest("mela")
 	v := s.SuggestVersion()
-	c.nextDay()
+	c.NextDay()
 	// Day 3: a search that found nothing does not count the day...
 	search(t, s, "melatonin supplements", false)
 	search(t, s, "Hanako Yamada", false)
@@ -58,7 +59,7 @@ func TestSuggestAfterMinSuggestDays(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	c.nextDay()
+	c.NextDay()
 	s = open(t, dir, c, 0)
 	suggest("mela", "melatonin supplements")
 	// Past the retention, the days no longer count.
@@ -72,7 +73,7 @@ func TestSuggestAfterMinSuggestDays(t *testing.T) {
 // TestSuggestOrder: the queries of the most days first, MaxSuggestions of
 // them.
 func TestSuggestOrder(t *testing.T) {
-	c := newClock()
+	c := servertest.NewClock()
 	s := open(t, "", c, 0)
 	for day := range 6 {
 		for i, q := range []string{"sleep aid", "sleep apnea", "sleep quality", "sleep hygiene", "sleepless"} {
@@ -80,7 +81,7 @@ func TestSuggestOrder(t *testing.T) {
 				search(t, s, q, true)
 			}
 		}
-		c.nextDay()
+		c.NextDay()
 	}
 	// days: aid 3, apnea 4, quality 5, hygiene 6, sleepless 3
 	want := []string{"sleep hygiene", "sleep quality", "sleep apnea"}
