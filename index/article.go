@@ -17,6 +17,10 @@ const (
 	LangEN = "en"
 )
 
+// Dropped is a line left out of an article as the site's furniture, with
+// the reason (see package extract).
+type Dropped = extract.Dropped
+
 // Article is one blog post as the service keeps it: chrome removed, one title,
 // paragraphs in the author's order.
 type Article struct {

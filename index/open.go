@@ -286,6 +286,8 @@ func (ix *Index) openExisting(m storeMeta) (reason string, lost *lostWrites, err
 			reason, lost, err = fmt.Sprintf("index unreadable: bleve panicked reading it: %v", recover()), nil, nil
 		}
 	}()
+	// A file cut short faults where it is mapped (Open sets this too; a
+	// read-only open does not).
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
 	if m.index == "" {
 		return "no index directory recorded", nil, nil
@@ -397,7 +399,6 @@ func openBleve(path string, config map[string]any) (b bleve.Index, err error) {
 			b, err = nil, fmt.Errorf("bleve panicked opening it: %v", r)
 		}
 	}()
-	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true)) // a file cut short faults where it is mapped
 	return bleve.OpenUsing(path, config)
 }
 

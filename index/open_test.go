@@ -514,7 +514,7 @@ func TestOpenRebuildsDamagedIndex(t *testing.T) {
 				spans = [][2]int{{len(raw) * 40 / 100, len(raw)*40/100 + 64}}
 			case "root.bolt cut short":
 				// bbolt faults (SIGBUS) reading its mapping past the end
-				raw, spans = raw[:len(raw)*3/10], nil
+				raw, spans = raw[:2*4096], nil // its meta pages only: they name pages past the end
 			}
 			damageFile(t, f, raw, spans)
 		}

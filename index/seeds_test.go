@@ -1,6 +1,7 @@
 package index
 
 import (
+	"nmnsearch/index/extract"
 	"os"
 	"path/filepath"
 	"slices"
@@ -74,4 +75,14 @@ func TestBuildSeedsKeepsTheirText(t *testing.T) {
 			t.Errorf("%s: %d paragraphs, want the %d lines of testdata/kept", f, len(got), len(want))
 		}
 	}
+}
+
+// strip splits an article file's non-empty lines into the ones kept as
+// article text and the ones dropped as the site's furniture.
+func strip(raw string) (kept []string, dropped []Dropped) {
+	p := extract.Text(raw, extract.Options{})
+	for _, b := range p.Kept {
+		kept = append(kept, b.Text)
+	}
+	return kept, p.Dropped
 }

@@ -778,16 +778,6 @@ func (p *apiProxy) hold(q string) (release func()) {
 	return sync.OnceFunc(func() { close(ch) })
 }
 
-// setDown plays an outage: every API request answered 503 not_ready, or,
-// with down false, answered again.
-func (p *apiProxy) setDown(down bool) {
-	if down {
-		p.setFail(&apiFailure{http.StatusServiceUnavailable, "not_ready"})
-	} else {
-		p.setFail(nil)
-	}
-}
-
 // setFail makes the API answer every request with f; nil ends it.
 func (p *apiProxy) setFail(f *apiFailure) {
 	p.mu.Lock()

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // StateFile is the name of the state's file in a data directory, beside
@@ -48,7 +49,7 @@ type state struct {
 
 func openState(path string) (*state, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: stateLockTimeout})
-	if errors.Is(err, bolt.ErrTimeout) {
+	if errors.Is(err, berrors.ErrTimeout) {
 		return nil, fmt.Errorf("%w (%s is locked)", ErrBusy, path)
 	}
 	if err != nil {
