@@ -64,6 +64,17 @@ var (
 // panicIn reports whether a panic is under way that was raised in a
 // function of one of these package paths.
 func panicIn(code ...string) bool {
+	// The common case, every View's: no panic, the deferred call returns
+	// to its own function, not to runtime.gopanic. Told from the two
+	// frames above without walking the stack.
+	var near [2]uintptr
+	n := runtime.Callers(3, near[:])
+	if !slices.ContainsFunc(near[:n], func(pc uintptr) bool {
+		f := runtime.FuncForPC(pc - 1)
+		return f != nil && f.Name() == "runtime.gopanic"
+	}) {
+		return false
+	}
 	pcs := make([]uintptr, 64)
 	frames := runtime.CallersFrames(pcs[:runtime.Callers(3, pcs)])
 	panicking := false
